@@ -1,0 +1,179 @@
+//! Build-time syntax highlighting with syntect: HTML with class names, and
+//! the CSS for one light and one dark theme.
+//!
+//! Classes rather than inline styles keep pages small and let the reader's
+//! colour scheme switch without re-rendering.
+
+use syntect::html::{css_for_theme_with_class_style, line_tokens_to_classed_spans, ClassStyle};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use two_face::theme::EmbeddedThemeName;
+
+/// Every highlighted class starts with this, so theme CSS cannot clash.
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+pub struct Highlighter {
+    syntaxes: SyntaxSet,
+}
+
+impl Default for Highlighter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Highlighter {
+    pub fn new() -> Self {
+        Highlighter {
+            // two-face carries bat's grammars: newer than syntect's
+            // defaults, with TOML, Dockerfile, HCL and more.
+            syntaxes: two_face::syntax::extra_newlines(),
+        }
+    }
+
+    /// The grammar for a fence's language tag; `None` means plain text.
+    pub fn syntax(&self, lang: &str) -> Option<&SyntaxReference> {
+        let token = match lang.to_ascii_lowercase().as_str() {
+            "" | "text" | "plain" | "plaintext" | "txt" | "output" => return None,
+            "sh" | "shell" | "zsh" | "console" | "shell-session" | "shellsession" | "terminal" => {
+                "bash".to_string()
+            }
+            "yml" => "yaml".to_string(),
+            "psql" | "postgres" | "postgresql" | "pgsql" => "sql".to_string(),
+            "dockerfile" => "Dockerfile".to_string(),
+            other => other.to_string(),
+        };
+        self.syntaxes.find_syntax_by_token(&token)
+    }
+
+    /// Highlights `code` (lines end in `\n`) as classed HTML. Returns `None`
+    /// when the grammar fails on this input, so the caller can fall back to
+    /// plain text instead of failing the build.
+    pub fn highlight(&self, syntax: &SyntaxReference, code: &str) -> Option<String> {
+        let mut state = ParseState::new(syntax);
+        let mut stack = ScopeStack::new();
+        let mut html = String::with_capacity(code.len() * 3);
+        let mut open_spans: isize = 0;
+        for line in code.split_inclusive('\n') {
+            let ops = state.parse_line(line, &self.syntaxes).ok()?;
+            let (line_html, delta) =
+                line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut stack).ok()?;
+            html.push_str(&line_html);
+            open_spans += delta;
+        }
+        for _ in 0..open_spans.max(0) {
+            html.push_str("</span>");
+        }
+        Some(html)
+    }
+}
+
+/// The highlighting CSS: a light theme by default, a dark one when the page
+/// is dark (`data-theme="dark"`, or the system prefers dark and the reader
+/// has not chosen light).
+pub fn stylesheet() -> String {
+    let themes = two_face::theme::extra();
+    let light = css_for_theme_with_class_style(themes.get(EmbeddedThemeName::Github), CLASS_STYLE)
+        .unwrap_or_default();
+    let dark =
+        css_for_theme_with_class_style(themes.get(EmbeddedThemeName::OneHalfDark), CLASS_STYLE)
+            .unwrap_or_default();
+    let mut css = String::from("/* Syntax highlighting: GitHub (light), OneHalfDark (dark). */\n");
+    css.push_str(&strip_backgrounds(&light));
+    css.push_str("\n:root[data-theme=\"dark\"] {\n");
+    css.push_str(&nest(&strip_backgrounds(&dark)));
+    css.push_str("}\n@media (prefers-color-scheme: dark) {\n:root:not([data-theme]) {\n");
+    css.push_str(&nest(&strip_backgrounds(&dark)));
+    css.push_str("}\n}\n");
+    css
+}
+
+/// The theme's own code background would fight the site's; keep colours.
+fn strip_backgrounds(css: &str) -> String {
+    css.lines()
+        .filter(|l| !l.trim_start().starts_with("background-color"))
+        .filter(|l| !l.trim_start().starts_with("/*") && !l.trim_start().starts_with('*'))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// Prefixes each rule with `& ` for CSS nesting under the dark selector.
+fn nest(css: &str) -> String {
+    css.lines()
+        .map(|l| {
+            if l.starts_with('.') {
+                let selectors: Vec<String> = l
+                    .trim_end_matches('{')
+                    .split(',')
+                    .map(|s| format!("& {}", s.trim()))
+                    .collect();
+                format!("{} {{\n", selectors.join(", "))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_runbook_languages_have_grammars() {
+        let h = Highlighter::new();
+        for lang in [
+            "bash",
+            "sh",
+            "shell",
+            "console",
+            "yaml",
+            "yml",
+            "sql",
+            "json",
+            "toml",
+            "dockerfile",
+            "python",
+            "go",
+        ] {
+            assert!(h.syntax(lang).is_some(), "{lang}");
+        }
+        for lang in ["", "text", "promql", "nonsense-lang"] {
+            assert!(h.syntax(lang).is_none(), "{lang}");
+        }
+    }
+
+    #[test]
+    fn highlights_with_classes_not_styles() {
+        let h = Highlighter::new();
+        let html = h
+            .highlight(h.syntax("bash").unwrap(), "kubectl get pods # list\n")
+            .unwrap();
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(!html.contains("style="), "{html}");
+        assert!(html.contains("kubectl"), "{html}");
+    }
+
+    #[test]
+    fn spans_are_balanced() {
+        let h = Highlighter::new();
+        let html = h
+            .highlight(h.syntax("bash").unwrap(), "echo \"unterminated\n")
+            .unwrap();
+        assert_eq!(
+            html.matches("<span").count(),
+            html.matches("</span>").count()
+        );
+    }
+
+    #[test]
+    fn stylesheet_has_light_and_dark() {
+        let css = stylesheet();
+        assert!(
+            css.contains(".hl-comment"),
+            "{}",
+            &css[..200.min(css.len())]
+        );
+        assert!(css.contains("data-theme=\"dark\""));
+        assert!(css.contains("prefers-color-scheme: dark"));
+    }
+}

@@ -1,0 +1,106 @@
+//! The `runbook` command line: parses arguments, runs a stage, prints the
+//! outcome. Library errors are typed; `anyhow` is used only here.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use runbook::build::{self, BuildOptions, Report};
+
+#[derive(Parser)]
+#[command(
+    name = "runbook",
+    version,
+    about = "Build fast, searchable sites from operations runbooks written in Markdown"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render a content folder into a static site.
+    Build {
+        /// Folder holding the Markdown files and runbook.yaml.
+        #[arg(default_value = "content")]
+        content: PathBuf,
+        /// Where to write the site; replaced whole only when the build succeeds.
+        #[arg(long, short, default_value = "site")]
+        out: PathBuf,
+        /// Absolute URL of the published site (overrides runbook.yaml); used
+        /// for sitemap.xml and the 404 page. Pages themselves link relatively.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Treat warnings (broken links, unknown front matter keys) as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Validate a content folder without writing anything: broken links and
+    /// fragments, bad front matter, unknown widgets. Fails on any warning.
+    Check {
+        /// Folder holding the Markdown files and runbook.yaml.
+        #[arg(default_value = "content")]
+        content: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build {
+            content,
+            out,
+            base_url,
+            strict,
+        } => {
+            let options = BuildOptions {
+                content,
+                out: out.clone(),
+                base_url,
+                strict,
+            };
+            build::build(&options).map(|report| summary("Built", &report, Some(&out)))
+        }
+        Command::Check { content } => {
+            build::check(&content).map(|report| summary("Checked", &report, None))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Warnings first, then one summary line.
+fn summary(verb: &str, report: &Report, out: Option<&PathBuf>) {
+    for warning in &report.warnings {
+        eprintln!("{warning}");
+    }
+    let target = out
+        .map(|o| format!(" → {}", o.display()))
+        .unwrap_or_default();
+    println!(
+        "{verb} {} page{}, {} warning{} in {:.2} s{target}",
+        report.pages,
+        if report.pages == 1 { "" } else { "s" },
+        report.warnings.len(),
+        if report.warnings.len() == 1 { "" } else { "s" },
+        report.elapsed.as_secs_f64(),
+    );
+}
+
+/// `RUNBOOK_LOG=debug` (any tracing filter) turns on diagnostics.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUNBOOK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,190 @@
+//! Files a published site needs besides its pages: `404.html`,
+//! `.nojekyll`, `sitemap.xml`, and stable alert addresses
+//! (`alerts/<AlertName>.html`, `alerts.json`) for Alertmanager's
+//! `runbook_url`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::error::{Location, Warning};
+use crate::render::escape;
+
+/// One page an alert leads to.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AlertTarget {
+    /// Output path of the page from the site root.
+    pub url: String,
+    pub title: String,
+    pub severity: Option<String>,
+}
+
+/// Alert name → page; a name declared twice is a warning and the first
+/// page (in source order) keeps it.
+pub fn alert_index<'a>(
+    pages: impl Iterator<Item = (&'a [String], AlertTarget, Location)>,
+) -> (BTreeMap<String, AlertTarget>, Vec<Warning>) {
+    let mut alerts: BTreeMap<String, (AlertTarget, Location)> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for (names, target, at) in pages {
+        for name in names {
+            if !is_alert_name(name) {
+                warnings.push(Warning {
+                    at: at.clone(),
+                    message: format!("alert name `{name}` cannot be an address"),
+                    hint: "use the alert's name as Prometheus writes it: letters, digits, `_`, `-`, `.`".into(),
+                });
+                continue;
+            }
+            if let Some((first, first_at)) = alerts.get(name) {
+                warnings.push(Warning {
+                    at: at.clone(),
+                    message: format!(
+                        "alert `{name}` is already the alert of {} ({})",
+                        first.url,
+                        first_at.path.display()
+                    ),
+                    hint: "give each alert one runbook page; link the other page from it".into(),
+                });
+                continue;
+            }
+            alerts.insert(name.clone(), (target.clone(), at.clone()));
+        }
+    }
+    (
+        alerts.into_iter().map(|(k, (t, _))| (k, t)).collect(),
+        warnings,
+    )
+}
+
+fn is_alert_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && !name.starts_with('.')
+}
+
+/// A redirect page at `alerts/<name>.html`, one folder below the root. It
+/// keeps any `#fragment` the link carried.
+pub fn alert_redirect(name: &str, target: &AlertTarget, redirecting: &str) -> String {
+    let url = format!("../{}", target.url);
+    let url = escape(&url);
+    let title = escape(&target.title);
+    format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{name} → {title}</title>\
+<meta name=\"robots\" content=\"noindex\"><link rel=\"canonical\" href=\"{url}\">\
+<meta http-equiv=\"refresh\" content=\"0; url={url}\">\
+<script>location.replace(\"{url}\" + location.hash)</script></head>\
+<body><p>{redirecting}: <a href=\"{url}\">{title}</a></p></body></html>\n",
+        name = escape(name),
+    )
+}
+
+/// `sitemap.xml` with absolute URLs; only written when `base_url` is set.
+pub fn sitemap(base_url: &str, pages: &[(String, Option<String>)]) -> String {
+    let base = if base_url.ends_with('/') {
+        base_url.to_string()
+    } else {
+        format!("{base_url}/")
+    };
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (path, updated) in pages {
+        let loc = if path == "index.html" {
+            base.clone()
+        } else {
+            format!("{base}{path}")
+        };
+        xml.push_str(&format!("  <url><loc>{}</loc>", escape(&loc)));
+        if let Some(date) = updated {
+            xml.push_str(&format!("<lastmod>{date}</lastmod>"));
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// The path part of `base_url` (`/TokoToko/`), used where relative URLs
+/// cannot work: the 404 page is served at any depth.
+pub fn base_path(base_url: Option<&str>) -> String {
+    let Some(url) = base_url else {
+        return "/".into();
+    };
+    let after_scheme = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
+    let path = after_scheme
+        .find('/')
+        .map(|i| &after_scheme[i..])
+        .unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn target(url: &str) -> AlertTarget {
+        AlertTarget {
+            url: url.into(),
+            title: "T".into(),
+            severity: None,
+        }
+    }
+
+    #[test]
+    fn duplicate_and_bad_alert_names_warn() {
+        let a = vec!["HighErrorRate".to_string(), "bad name".to_string()];
+        let b = vec!["HighErrorRate".to_string()];
+        let at = Location::new(Path::new("a.md"), 1, 1);
+        let (alerts, warnings) = alert_index(
+            vec![
+                (a.as_slice(), target("A.html"), at.clone()),
+                (b.as_slice(), target("B.html"), at),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts["HighErrorRate"].url, "A.html");
+        assert_eq!(warnings.len(), 2);
+    }
+
+    #[test]
+    fn redirect_keeps_fragment() {
+        let html = alert_redirect("X", &target("ERROR_RATE.html"), "Redirecting");
+        assert!(html.contains("url=../ERROR_RATE.html"));
+        assert!(html.contains("location.hash"));
+    }
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path(None), "/");
+        assert_eq!(
+            base_path(Some("https://x.github.io/TokoToko/")),
+            "/TokoToko/"
+        );
+        assert_eq!(
+            base_path(Some("https://x.github.io/TokoToko")),
+            "/TokoToko/"
+        );
+        assert_eq!(base_path(Some("https://runbook.example.com")), "/");
+    }
+
+    #[test]
+    fn sitemap_is_absolute() {
+        let xml = sitemap(
+            "https://x.io/p",
+            &[
+                ("index.html".into(), None),
+                ("A.html".into(), Some("2026-01-01".into())),
+            ],
+        );
+        assert!(xml.contains("<loc>https://x.io/p/</loc>"));
+        assert!(xml.contains("<loc>https://x.io/p/A.html</loc><lastmod>2026-01-01</lastmod>"));
+    }
+}

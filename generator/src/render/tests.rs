@@ -1,0 +1,294 @@
+//! Rendering tests: Markdown in, HTML and findings out.
+
+use super::*;
+use crate::config::LiveConfig;
+
+struct Fixture {
+    highlighter: Highlighter,
+    placeholders: Placeholders,
+    live: LiveConfig,
+    strings: Strings,
+    links: LinkTargets,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let mut links = LinkTargets::default();
+        for rel in [
+            "README.md",
+            "ROLLBACK.md",
+            "DB_MAINTENANCE.md",
+            "db/README.md",
+            "db/vacuum.md",
+        ] {
+            links.pages.insert(rel.to_string(), paths::output_path(rel));
+        }
+        links.assets.insert("img/flow.png".to_string());
+        let live: LiveConfig = serde_yaml::from_str(
+            "slos:\n  availability:\n    title: 可用性\n    objective: 0.999\n    indicator: {bad: e, total: t}\nworkloads:\n  tekutoko-api:\n    namespace: default\n    deployment: tekutoko-api\n    selector: app=tekutoko-api\n    hpa: tekutoko-api\n",
+        )
+        .unwrap();
+        Fixture {
+            highlighter: Highlighter::new(),
+            placeholders: Placeholders::new(["PROJECT_ID", "POD_NAME"]),
+            live,
+            strings: Strings::for_language("ja"),
+            links,
+        }
+    }
+
+    fn render(&self, rel: &str, body: &str) -> Result<RenderedMarkdown, BuildError> {
+        let ctx = RenderContext {
+            highlighter: &self.highlighter,
+            placeholders: &self.placeholders,
+            live: &self.live,
+            strings: &self.strings,
+            links: &self.links,
+        };
+        render(
+            &ctx,
+            &PageSource {
+                rel,
+                display: Path::new(rel),
+                body,
+                line_offset: 3,
+            },
+        )
+    }
+}
+
+/// The text a reader sees, tags removed (highlighting splits commands
+/// into spans).
+fn text_of(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+fn html(body: &str) -> String {
+    Fixture::new().render("README.md", body).unwrap().html
+}
+
+#[test]
+fn headings_get_github_ids_and_anchors() {
+    let out = Fixture::new()
+        .render(
+            "README.md",
+            "# 手順\n## リカバリ手順\n## リカバリ手順\n### `kubectl` の使い方\n",
+        )
+        .unwrap();
+    let ids: Vec<&str> = out.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["手順", "リカバリ手順", "リカバリ手順-1", "kubectl-の使い方"]
+    );
+    assert!(
+        out.html.contains("<h2 id=\"リカバリ手順\">"),
+        "{}",
+        out.html
+    );
+    assert!(
+        out.html
+            .contains("<a class=\"anchor\" href=\"#リカバリ手順\""),
+        "{}",
+        out.html
+    );
+    assert_eq!(out.first_h1.as_deref(), Some("手順"));
+}
+
+#[test]
+fn heading_attribute_ids_are_kept() {
+    let out = Fixture::new()
+        .render("README.md", "## Custom {#my-id}\n")
+        .unwrap();
+    assert_eq!(out.headings[0].id, "my-id");
+}
+
+#[test]
+fn md_links_become_page_links_with_fragments() {
+    let out = Fixture::new()
+        .render("db/vacuum.md", "[a](../DB_MAINTENANCE.md#リカバリ手順) [b](./README.md) [c](../ROLLBACK.md) [d](/ROLLBACK.md#x) [e](https://example.com/a.md)")
+        .unwrap();
+    // pulldown-cmark percent-encodes hrefs; browsers decode fragments.
+    assert!(out.html.contains("href=\"../DB_MAINTENANCE.html#%E3%83%AA%E3%82%AB%E3%83%90%E3%83%AA%E6%89%8B%E9%A0%86\""), "{}", out.html);
+    assert!(out.html.contains("href=\"index.html\""), "{}", out.html);
+    assert!(
+        out.html.contains("href=\"../ROLLBACK.html\""),
+        "{}",
+        out.html
+    );
+    assert!(
+        out.html.contains("href=\"../ROLLBACK.html#x\""),
+        "{}",
+        out.html
+    );
+    assert!(
+        out.html.contains("href=\"https://example.com/a.md\""),
+        "{}",
+        out.html
+    );
+    assert_eq!(out.links.len(), 4);
+    assert_eq!(out.links[0].target, "DB_MAINTENANCE.md");
+    assert_eq!(out.links[0].fragment.as_deref(), Some("リカバリ手順"));
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+}
+
+#[test]
+fn folder_links_and_percent_encoded_fragments() {
+    let out = Fixture::new().render("README.md", "[db](db/) [x](DB_MAINTENANCE.md#%E3%83%AA%E3%82%AB%E3%83%90%E3%83%AA%E6%89%8B%E9%A0%86)").unwrap();
+    assert!(out.html.contains("href=\"db/index.html\""), "{}", out.html);
+    assert_eq!(out.links[1].fragment.as_deref(), Some("リカバリ手順"));
+}
+
+#[test]
+fn broken_links_warn_with_line() {
+    let out = Fixture::new()
+        .render(
+            "README.md",
+            "text\n\n[gone](./MISSING.md) ![img](img/none.png) ![ok](img/flow.png)\n",
+        )
+        .unwrap();
+    assert_eq!(out.warnings.len(), 2, "{:?}", out.warnings);
+    assert_eq!(
+        out.warnings[0].at.line, 6,
+        "line 3 of the body plus 3 front matter lines"
+    );
+    assert!(out.warnings[0].message.contains("MISSING.md"));
+}
+
+#[test]
+fn gfm_extensions() {
+    let out = html("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ text[^1]\n\n[^1]: note\n");
+    assert!(out.contains("<table>"), "{out}");
+    assert!(out.contains("class=\"table-wrap\""), "{out}");
+    assert!(out.contains("type=\"checkbox\""), "{out}");
+    assert!(out.contains("<del>old</del>"), "{out}");
+    assert!(out.contains("footnote"), "{out}");
+}
+
+#[test]
+fn github_alerts_become_callouts() {
+    let out = html("> [!WARNING]\n> 本番で実行する前に確認\n");
+    assert!(out.contains("class=\"callout callout-warning\""), "{out}");
+    assert!(out.contains("警告"), "{out}");
+    assert!(!out.contains("[!WARNING]"), "{out}");
+}
+
+#[test]
+fn raw_html_passes_through() {
+    assert!(html("<div class=\"x\">raw</div>\n").contains("<div class=\"x\">raw</div>"));
+}
+
+#[test]
+fn code_blocks_are_highlighted_with_placeholders() {
+    let out = Fixture::new()
+        .render(
+            "README.md",
+            "```bash\nkubectl logs <POD_NAME> --project PROJECT_ID\n```\n",
+        )
+        .unwrap();
+    assert!(out.html.contains("data-ph=\"POD_NAME\""), "{}", out.html);
+    assert_eq!(out.placeholders.len(), 2);
+}
+
+#[test]
+fn migrated_content_builds() {
+    let body = "[[_TOC_]]\n\n## One\n\n{{< ref \"x.md\" >}}\n\n1. step\n   ```bash\n   echo in list\n   ```\n\n```\nuntagged\n```\n\n```bash\nunclosed fence\n";
+    let out = Fixture::new().render("README.md", body).unwrap();
+    assert!(out.html.contains("class=\"toc-inline\""), "{}", out.html);
+    assert!(out.html.contains("href=\"#one\""), "{}", out.html);
+    assert!(
+        out.html.contains("{{&lt; ref"),
+        "shortcode left visible: {}",
+        out.html
+    );
+    assert_eq!(
+        out.html.matches("<div class=\"code\"").count(),
+        3,
+        "{}",
+        out.html
+    );
+    assert!(text_of(&out.html).contains("echo in list"), "{}", out.html);
+    assert!(
+        text_of(&out.html).contains("unclosed fence"),
+        "{}",
+        out.html
+    );
+}
+
+#[test]
+fn widget_blocks_become_slots_with_fallback() {
+    let out = Fixture::new()
+        .render(
+            "README.md",
+            "```widget\nkind: pods\nworkload: tekutoko-api\n```\n",
+        )
+        .unwrap();
+    assert!(out.has_widgets);
+    assert!(out.html.contains("data-panel=\"pods\""), "{}", out.html);
+    assert!(
+        text_of(&out.html).contains("kubectl get pods -n default -l app=tekutoko-api -o wide"),
+        "{}",
+        out.html
+    );
+    let out = Fixture::new()
+        .render("README.md", "```widget\nkind: slo\n```\n")
+        .unwrap();
+    assert!(
+        out.html.contains("data-ids=\"availability\""),
+        "{}",
+        out.html
+    );
+    assert!(out.html.contains("99.9%"), "{}", out.html);
+}
+
+#[test]
+fn bad_widgets_fail_with_line() {
+    let f = Fixture::new();
+    let err = f
+        .render("README.md", "text\n\n```widget\nkind: graph\n```\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("README.md:7:1: unknown widget kind `graph`"),
+        "{err}"
+    );
+    let err = f
+        .render("README.md", "```widget\nkind: pods\nworkload: nope\n```\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("unknown workload `nope`") && err.contains("tekutoko-api"),
+        "{err}"
+    );
+    let err = f
+        .render("README.md", "```widget\nkind: slo\nslos: [latency]\n```\n")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown SLO `latency`"), "{err}");
+}
+
+#[test]
+fn sections_collect_text_and_commands() {
+    let out = Fixture::new()
+        .render(
+            "README.md",
+            "intro\n## 接続確認\n\nDB接続エラー\n\n```bash\nkubectl rollout undo\n```\n",
+        )
+        .unwrap();
+    assert_eq!(out.sections.len(), 2);
+    assert_eq!(out.sections[0].heading, None);
+    assert!(out.sections[1].text.contains("DB接続エラー"));
+    assert!(out.sections[1].text.contains("kubectl rollout undo"));
+}

@@ -1,0 +1,229 @@
+//! `widget` fences: validated against the site's live config and rendered
+//! as a panel slot whose static fallback is useful on its own (what the
+//! panel would show, and the command that shows it by hand).
+
+use serde::Deserialize;
+
+use crate::config::IndicatorConfig;
+use crate::error::{BuildError, Location};
+use crate::render::code;
+use crate::render::{escape, RenderContext};
+
+/// What a writer may put in a `widget` fence.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WidgetSpec {
+    kind: String,
+    #[serde(default)]
+    slos: Option<Vec<String>>,
+    #[serde(default)]
+    workload: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+}
+
+/// The kinds of panel the widgets crate draws.
+pub const KINDS: [&str; 2] = ["slo", "pods"];
+
+/// `at` is the fence's opening line.
+pub fn render(ctx: &RenderContext, yaml: &str, at: Location) -> Result<String, BuildError> {
+    let error = |line_in_block: usize, message: String, hint: String| BuildError::Content {
+        at: Location::new(at.path.clone(), at.line + line_in_block, 1),
+        message,
+        hint,
+    };
+    let spec: WidgetSpec = serde_yaml::from_str(yaml).map_err(|e| {
+        let line = e.location().map(|l| l.line()).unwrap_or(1);
+        error(
+            line,
+            format!("invalid widget block: {e}"),
+            "write `kind: slo` (optionally `slos: [id, …]`) or `kind: pods` with `workload: id`"
+                .into(),
+        )
+    })?;
+    let line_of = |key: &str| {
+        yaml.lines()
+            .position(|l| l.trim_start().starts_with(key))
+            .map(|i| i + 1)
+            .unwrap_or(1)
+    };
+    match spec.kind.as_str() {
+        "slo" => {
+            let ids = match spec.slos {
+                Some(ids) => ids,
+                None => ctx.live.slos.keys().cloned().collect(),
+            };
+            if ids.is_empty() {
+                return Err(error(
+                    line_of("kind"),
+                    "SLO panel but runbook.yaml declares no SLOs".into(),
+                    "declare SLOs under `live: slos:` in runbook.yaml".into(),
+                ));
+            }
+            for id in &ids {
+                if !ctx.live.slos.contains_key(id) {
+                    return Err(error(
+                        line_of("slos"),
+                        format!("unknown SLO `{id}`"),
+                        format!(
+                            "use one declared in runbook.yaml under `live: slos:` ({})",
+                            known(ctx.live.slos.keys())
+                        ),
+                    ));
+                }
+            }
+            Ok(slo_slot(ctx, &ids, spec.title.as_deref()))
+        }
+        "pods" => {
+            let Some(id) = spec.workload else {
+                return Err(error(
+                    line_of("kind"),
+                    "pods panel without `workload`".into(),
+                    format!(
+                        "add `workload: <id>` ({})",
+                        known(ctx.live.workloads.keys())
+                    ),
+                ));
+            };
+            if !ctx.live.workloads.contains_key(&id) {
+                return Err(error(
+                    line_of("workload"),
+                    format!("unknown workload `{id}`"),
+                    format!(
+                        "use one declared in runbook.yaml under `live: workloads:` ({})",
+                        known(ctx.live.workloads.keys())
+                    ),
+                ));
+            }
+            Ok(pods_slot(ctx, &id, spec.title.as_deref()))
+        }
+        other => Err(error(
+            line_of("kind"),
+            format!("unknown widget kind `{other}`"),
+            format!("use one of: {}", KINDS.join(", ")),
+        )),
+    }
+}
+
+fn known<'a>(ids: impl Iterator<Item = &'a String>) -> String {
+    let ids: Vec<&str> = ids.map(String::as_str).collect();
+    if ids.is_empty() {
+        "none declared yet".into()
+    } else {
+        format!("declared: {}", ids.join(", "))
+    }
+}
+
+fn slo_slot(ctx: &RenderContext, ids: &[String], title: Option<&str>) -> String {
+    let s = ctx.strings;
+    let title = title
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{}: SLO", s.live_panel));
+    let mut rows = String::new();
+    let mut queries = String::new();
+    for id in ids {
+        let slo = &ctx.live.slos[id];
+        rows.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{} {}</td></tr>",
+            escape(&slo.title),
+            format_percent(slo.objective),
+            slo.window_days,
+            escape(&s.days)
+        ));
+        queries.push_str(&format!(
+            "# {} ({id})\n{}\n",
+            slo.title,
+            sli_query(&slo.indicator, slo.window_days)
+        ));
+    }
+    let command = code::render(
+        ctx.highlighter,
+        ctx.placeholders,
+        "promql",
+        queries.trim_end(),
+    );
+    format!(
+        "<section class=\"panel\" data-panel=\"slo\" data-ids=\"{ids}\" aria-label=\"{label}\">\
+<p class=\"panel-title\">{label}</p>\
+<div class=\"panel-live\" aria-live=\"polite\"></div>\
+<div class=\"panel-fallback\"><div class=\"table-wrap\"><table><thead><tr><th>SLO</th><th>{objective}</th><th>{window}</th></tr></thead><tbody>{rows}</tbody></table></div>\
+<p>{by_hand} (PromQL):</p>{command}</div></section>\n",
+        ids = escape(&ids.join(",")),
+        label = escape(&title),
+        objective = escape(&s.objective),
+        window = escape(&s.window),
+        by_hand = escape(&s.check_by_hand),
+        command = command.html,
+    )
+}
+
+fn pods_slot(ctx: &RenderContext, id: &str, title: Option<&str>) -> String {
+    let s = ctx.strings;
+    let w = &ctx.live.workloads[id];
+    let name = w.title.clone().unwrap_or_else(|| id.to_string());
+    let title = title
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{}: {name}", s.live_panel));
+    let mut commands = format!(
+        "kubectl get deployment {d} -n {ns}\nkubectl get pods -n {ns} -l {sel} -o wide\n",
+        d = w.deployment,
+        ns = w.namespace,
+        sel = w.selector
+    );
+    if let Some(hpa) = &w.hpa {
+        commands.push_str(&format!("kubectl get hpa {hpa} -n {}\n", w.namespace));
+    }
+    let command = code::render(ctx.highlighter, ctx.placeholders, "bash", &commands);
+    format!(
+        "<section class=\"panel\" data-panel=\"pods\" data-ids=\"{id}\" aria-label=\"{label}\">\
+<p class=\"panel-title\">{label}</p>\
+<div class=\"panel-live\" aria-live=\"polite\"></div>\
+<div class=\"panel-fallback\"><p>{by_hand}:</p>{command}</div></section>\n",
+        id = escape(id),
+        label = escape(&title),
+        by_hand = escape(&s.check_by_hand),
+        command = command.html,
+    )
+}
+
+/// The SLI over the whole window as one PromQL expression.
+fn sli_query(indicator: &IndicatorConfig, days: u32) -> String {
+    let total = format!("sum(increase({}[{days}d]))", indicator.total);
+    match (&indicator.good, &indicator.bad) {
+        (Some(good), _) => format!("sum(increase({good}[{days}d])) / {total}"),
+        (None, Some(bad)) => format!("1 - sum(increase({bad}[{days}d])) / {total}"),
+        (None, None) => total,
+    }
+}
+
+/// `0.999` → `99.9%`, without float noise.
+pub fn format_percent(ratio: f64) -> String {
+    let text = format!("{:.4}", ratio * 100.0);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_formatting() {
+        assert_eq!(format_percent(0.999), "99.9%");
+        assert_eq!(format_percent(0.95), "95%");
+        assert_eq!(format_percent(0.9995), "99.95%");
+    }
+
+    #[test]
+    fn sli_queries() {
+        let bad = IndicatorConfig {
+            good: None,
+            bad: Some("e".into()),
+            total: "t".into(),
+        };
+        assert_eq!(
+            sli_query(&bad, 30),
+            "1 - sum(increase(e[30d])) / sum(increase(t[30d]))"
+        );
+    }
+}

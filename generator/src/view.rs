@@ -1,0 +1,217 @@
+//! Typed view models handed to the templates. Templates see only these,
+//! so what a theme may use is written down in one place (and in README).
+
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+use crate::i18n::Strings;
+use crate::nav::NavNode;
+use crate::paths;
+use crate::render::Heading;
+
+/// Site-wide values, the same on every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub language: &'a str,
+    pub base_url: Option<&'a str>,
+    /// Cache-busting suffix for theme assets (`?v=…`), from their content.
+    pub asset_version: &'a str,
+    pub generator: &'static str,
+    pub has_search: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub severity: Option<&'a str>,
+    pub alerts: &'a [String],
+    pub owner: Option<&'a str>,
+    pub tags: &'a [String],
+    pub updated: Option<&'a str>,
+    pub content: &'a str,
+    pub toc: Vec<&'a Heading>,
+    /// True when the Markdown has its own `# Title`; the layout then does
+    /// not print the title again.
+    pub has_h1: bool,
+    pub placeholders: Vec<PlaceholderView<'a>>,
+    pub has_widgets: bool,
+    pub edit_url: Option<String>,
+    /// Output path from the site root, e.g. `db/index.html`.
+    pub path: &'a str,
+    pub source: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceholderView<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub title: String,
+    pub url: String,
+}
+
+/// One visible line of the sidebar.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItemView<'a> {
+    pub title: &'a str,
+    /// `None` for a folder without an index page.
+    pub url: Option<String>,
+    pub depth: usize,
+    pub current: bool,
+    pub section: bool,
+    pub open: bool,
+    pub severity: Option<&'a str>,
+}
+
+/// Where panels fetch from, and how often.
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveView {
+    pub api_url: String,
+    pub refresh_seconds: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageContext<'a> {
+    pub site: &'a SiteView<'a>,
+    pub t: &'a Strings,
+    /// Relative path from this page to the site root (`../../`).
+    pub root: String,
+    pub page: PageView<'a>,
+    pub nav: Vec<NavItemView<'a>>,
+    pub breadcrumbs: Vec<LinkView>,
+    pub prev: Option<LinkView>,
+    pub next: Option<LinkView>,
+    pub live: LiveView,
+}
+
+/// What the sidebar needs to know of each page.
+pub struct NavEntry<'a> {
+    pub rel: &'a str,
+    pub output: &'a str,
+    pub title: &'a str,
+    pub severity: Option<&'a str>,
+}
+
+/// The sidebar as seen from the page `current`: every top-level entry, and
+/// the children of each section on the way to the current page. Showing
+/// only that path keeps each page's HTML small on a 10,000-page site.
+pub fn sidebar<'a>(
+    root: &'a NavNode,
+    entries: &[NavEntry<'a>],
+    current: usize,
+) -> Vec<NavItemView<'a>> {
+    let mut items = Vec::new();
+    let here = &entries[current];
+    if let Some(i) = root.page {
+        items.push(item(entries, i, here.output, 0, false, false, current));
+    }
+    visit(&root.children, entries, current, 0, &mut items);
+    items
+}
+
+fn visit<'a>(
+    nodes: &'a [NavNode],
+    entries: &[NavEntry<'a>],
+    current: usize,
+    depth: usize,
+    items: &mut Vec<NavItemView<'a>>,
+) {
+    let here = &entries[current];
+    for node in nodes {
+        let section = !node.children.is_empty() || node.page.is_none();
+        let open = section && here.rel.starts_with(&node.folder);
+        match node.page {
+            Some(i) => items.push(item(entries, i, here.output, depth, section, open, current)),
+            None => items.push(NavItemView {
+                title: &node.label,
+                url: None,
+                depth,
+                current: false,
+                section: true,
+                open,
+                severity: None,
+            }),
+        }
+        if open {
+            visit(&node.children, entries, current, depth + 1, items);
+        }
+    }
+}
+
+fn item<'a>(
+    entries: &[NavEntry<'a>],
+    i: usize,
+    from: &str,
+    depth: usize,
+    section: bool,
+    open: bool,
+    current: usize,
+) -> NavItemView<'a> {
+    let e = &entries[i];
+    NavItemView {
+        title: e.title,
+        url: Some(paths::relative_url(from, e.output)),
+        depth,
+        current: i == current,
+        section,
+        open,
+        severity: e.severity,
+    }
+}
+
+/// Home › section › page, by folder.
+pub fn breadcrumbs(
+    root: &NavNode,
+    entries: &[NavEntry],
+    current: usize,
+    home: &str,
+) -> Vec<LinkView> {
+    let here = &entries[current];
+    let mut crumbs = Vec::new();
+    if let Some(i) = root.page {
+        if i != current {
+            crumbs.push(LinkView {
+                title: home.to_string(),
+                url: paths::relative_url(here.output, entries[i].output),
+            });
+        }
+    }
+    let mut nodes = &root.children;
+    loop {
+        let Some(node) = nodes
+            .iter()
+            .find(|n| !n.folder.is_empty() && here.rel.starts_with(&n.folder))
+        else {
+            break;
+        };
+        if let Some(i) = node.page {
+            if i != current {
+                crumbs.push(LinkView {
+                    title: entries[i].title.to_string(),
+                    url: paths::relative_url(here.output, entries[i].output),
+                });
+            }
+        }
+        nodes = &node.children;
+    }
+    crumbs
+}
+
+/// Edit link on the forge for a source path.
+pub fn edit_url(config: &SiteConfig, rel: &str) -> Option<String> {
+    let repo = config.repository.as_ref()?;
+    let base = repo.url.trim_end_matches('/');
+    let dir = repo.path.trim_matches('/');
+    let path = if dir.is_empty() {
+        rel.to_string()
+    } else {
+        format!("{dir}/{rel}")
+    };
+    Some(format!("{base}/edit/{}/{path}", repo.branch))
+}

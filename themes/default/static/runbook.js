@@ -1,0 +1,166 @@
+// runbook page script: copy buttons, placeholders, colour scheme, menu.
+// Everything here is an enhancement: without it every command still reads
+// as written.
+(function () {
+  "use strict";
+  var doc = document.documentElement;
+  var STORE_VALUES = "runbook-placeholders";
+  var STORE_THEME = "runbook-theme";
+
+  function storageGet(key) {
+    try { return localStorage.getItem(key); } catch (e) { return null; }
+  }
+  function storageSet(key, value) {
+    try {
+      if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, value);
+    } catch (e) { /* private mode: values last for this page only */ }
+  }
+
+  // ---- Placeholders: fill once, every command on every page follows ----
+  function loadValues() {
+    try { return JSON.parse(storageGet(STORE_VALUES) || "{}") || {}; } catch (e) { return {}; }
+  }
+  var values = loadValues();
+
+  function applyValues() {
+    var spans = document.querySelectorAll(".ph[data-ph]");
+    for (var i = 0; i < spans.length; i++) {
+      var span = spans[i];
+      if (span.dataset.original === undefined) span.dataset.original = span.textContent;
+      var value = values[span.dataset.ph];
+      if (value) {
+        span.textContent = value;
+        span.classList.add("filled");
+      } else {
+        span.textContent = span.dataset.original;
+        span.classList.remove("filled");
+      }
+    }
+    var inputs = document.querySelectorAll("input[data-placeholder]");
+    for (var j = 0; j < inputs.length; j++) {
+      var input = inputs[j];
+      var v = values[input.dataset.placeholder] || "";
+      if (input.value !== v && document.activeElement !== input) input.value = v;
+    }
+  }
+
+  function saveValues() {
+    var clean = {};
+    Object.keys(values).forEach(function (k) { if (values[k]) clean[k] = values[k]; });
+    values = clean;
+    storageSet(STORE_VALUES, Object.keys(clean).length ? JSON.stringify(clean) : null);
+  }
+
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.dataset || !input.dataset.placeholder) return;
+    values[input.dataset.placeholder] = input.value.trim();
+    saveValues();
+    applyValues();
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("[data-placeholder-clear]")) return;
+    values = {};
+    saveValues();
+    var inputs = document.querySelectorAll("input[data-placeholder]");
+    for (var i = 0; i < inputs.length; i++) inputs[i].value = "";
+    applyValues();
+  });
+  // Another tab filled a value: follow it.
+  window.addEventListener("storage", function (event) {
+    if (event.key === STORE_VALUES) { values = loadValues(); applyValues(); }
+  });
+
+  // ---- Copy: exactly the commands, without prompts or output ----
+  function commandText(block) {
+    var code = block.querySelector("pre code") || block.querySelector("pre");
+    var clone = code.cloneNode(true);
+    var skip = clone.querySelectorAll(".prompt, .output");
+    for (var i = 0; i < skip.length; i++) skip[i].remove();
+    var text = clone.textContent;
+    if (block.dataset.lang === "console" || skip.length) {
+      text = text.split("\n").filter(function (line) { return line.trim() !== ""; }).join("\n");
+    }
+    return text.replace(/\n+$/, "");
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    // http:// on a LAN address: the async clipboard is not available.
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      area.remove();
+      if (ok) resolve(); else reject(new Error("copy failed"));
+    });
+  }
+
+  var labels = { copy: "Copy", copied: "Copied" };
+  if ((doc.lang || "").indexOf("ja") === 0) labels = { copy: "コピー", copied: "コピーしました" };
+
+  var buttons = document.querySelectorAll(".code .copy");
+  for (var b = 0; b < buttons.length; b++) {
+    var button = buttons[b];
+    button.hidden = false;
+    button.textContent = labels.copy;
+    button.setAttribute("aria-live", "polite");
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".code .copy");
+    if (!button) return;
+    var block = button.closest(".code");
+    copyText(commandText(block)).then(function () {
+      button.textContent = labels.copied;
+      button.classList.add("copied");
+      setTimeout(function () { button.textContent = labels.copy; button.classList.remove("copied"); }, 1500);
+    }, function () {
+      // Clipboard refused: select the text so Ctrl-C works.
+      var range = document.createRange();
+      range.selectNodeContents(block.querySelector("pre"));
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    });
+  });
+
+  // ---- Colour scheme toggle; the choice was applied before paint ----
+  var themeButton = document.querySelector(".theme-toggle");
+  if (themeButton) {
+    themeButton.addEventListener("click", function () {
+      var dark = doc.dataset.theme ? doc.dataset.theme === "dark"
+        : window.matchMedia("(prefers-color-scheme: dark)").matches;
+      doc.dataset.theme = dark ? "light" : "dark";
+      storageSet(STORE_THEME, doc.dataset.theme);
+    });
+  }
+
+  // ---- Menu on small screens ----
+  var menu = document.querySelector(".menu-toggle");
+  var sidebar = document.getElementById("sidebar");
+  if (menu && sidebar) {
+    menu.addEventListener("click", function () {
+      var open = sidebar.classList.toggle("open");
+      menu.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  // ---- "/" focuses search, as on GitHub ----
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || event.target.isContentEditable) return;
+    var search = document.querySelector(".search-input");
+    if (search) { event.preventDefault(); search.focus(); }
+  });
+
+  applyValues();
+})();

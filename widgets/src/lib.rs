@@ -1,0 +1,5 @@
+//! Everything the generator and the browser must agree on: the wire contract
+//! of the API, the pure logic of the panels, and the search tokenizer.
+//!
+//! Native builds use this crate as a plain library; on `wasm32` it also
+//! carries the wasm-bindgen entry points that draw the panels.
