@@ -3,3 +3,8 @@
 //!
 //! Native builds use this crate as a plain library; on `wasm32` it also
 //! carries the wasm-bindgen entry points that draw the panels.
+
+pub mod contract;
+pub mod pods;
+pub mod slo;
+pub mod timestamp;

@@ -1,0 +1,357 @@
+//! The wire contract of the read-only API: one Rust type per JSON answer,
+//! serialized by the server and decoded by the panels.
+//!
+//! Every type tolerates unknown fields and fills missing ones with defaults,
+//! so the server may add fields without breaking older panels. A change that
+//! would break an old reader bumps [`CONTRACT_VERSION`] instead, and
+//! [`decode`] refuses an answer whose version it does not know.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// Bumped only for changes an old reader would misread (a renamed or
+/// re-typed field); additions keep the version.
+pub const CONTRACT_VERSION: u32 = 1;
+
+/// Every successful answer: the data plus where and when it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Answer<T> {
+    pub version: u32,
+    /// When the data was read from the upstream (RFC 3339, UTC, seconds).
+    pub generated_at: String,
+    /// True when the last upstream read failed and this is an older answer.
+    pub stale: bool,
+    /// Seconds between `generated_at` and the moment the answer was sent.
+    pub age_seconds: u64,
+    /// `demo`, `prometheus` or `kubernetes`.
+    pub source: String,
+    /// True for simulated data: panels must say so next to every figure.
+    pub demo: bool,
+    pub data: T,
+}
+
+/// The body of every failed request (404, 405, 503, ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ErrorAnswer {
+    pub version: u32,
+    pub generated_at: String,
+    pub stale: bool,
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ErrorDetail {
+    /// Stable machine code: `not_found`, `method_not_allowed`, `unavailable`.
+    pub code: String,
+    /// One sentence for a human; never upstream details.
+    pub message: String,
+}
+
+/// `GET /api/v1/slos`: every configured SLO that has an answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct SloList {
+    pub slos: Vec<SloStatus>,
+    /// Configured ids with no answer yet (upstream down since start).
+    pub unavailable: Vec<String>,
+}
+
+/// `GET /api/v1/slos/{id}`: one SLO over its rolling window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct SloStatus {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// Target ratio of good events, e.g. 0.999.
+    pub objective: f64,
+    pub window_days: u32,
+    /// Good events / all events over the window; `None` when there were none.
+    pub sli: Option<f64>,
+    pub error_budget: ErrorBudget,
+    /// One entry per alerting window, shortest first: 5m, 30m, 1h, 6h, 3d.
+    pub burn_rates: Vec<BurnRate>,
+    pub alert: Alert,
+    /// Set for latency SLOs that name a histogram: the current quantile.
+    pub latency: Option<LatencyStatus>,
+    /// The SLI over the last 24 hours, for a sparkline.
+    pub series: Series,
+}
+
+/// The error budget of one SLO window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ErrorBudget {
+    /// Share of events allowed to be bad: `1 - objective` (0.001 for 99.9%).
+    pub total_ratio: f64,
+    /// The same budget as time of total outage: 43.2 for 99.9% over 30 days.
+    pub total_minutes: f64,
+    /// Share of the budget left: 1 untouched, 0 spent, negative overspent.
+    pub remaining_ratio: f64,
+    pub remaining_minutes: f64,
+}
+
+/// How fast the budget burns over one window: 1 spends exactly the budget
+/// over the SLO window, 14.4 spends 2% of a 30-day budget in an hour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct BurnRate {
+    /// `5m`, `30m`, `1h`, `6h` or `3d`.
+    pub window: String,
+    pub seconds: u32,
+    /// `None` when the window saw no events.
+    pub rate: Option<f64>,
+}
+
+/// The multi-window, multi-burn-rate verdict (Google SRE workbook, ch. 5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Alert {
+    pub level: AlertLevel,
+    /// Which rule fired: `fast_burn`, `slow_burn`, `budget_burn`; `None` if ok.
+    pub rule: Option<String>,
+    /// One English sentence naming the windows and rates that decided.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertLevel {
+    #[default]
+    Ok,
+    Ticket,
+    Page,
+    /// A level this reader does not know (a newer server).
+    #[serde(other)]
+    Unknown,
+}
+
+/// A quantile read from a latency histogram, beside its threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct LatencyStatus {
+    /// e.g. 0.95 for p95.
+    pub quantile: f64,
+    pub threshold_seconds: f64,
+    /// The quantile over the last 5 minutes; `None` without traffic.
+    pub current_seconds: Option<f64>,
+}
+
+/// Evenly spaced points, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Series {
+    /// Distance between points; each point covers the step before it.
+    pub step_seconds: u32,
+    pub points: Vec<SeriesPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct SeriesPoint {
+    /// Unix seconds at the end of the step.
+    pub t: i64,
+    /// The SLI over the step; `None` when it saw no events.
+    pub sli: Option<f64>,
+}
+
+/// `GET /api/v1/workloads/{id}`: a Deployment, its autoscaler and its pods.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct WorkloadStatus {
+    pub id: String,
+    pub title: Option<String>,
+    pub namespace: String,
+    pub deployment: DeploymentStatus,
+    pub hpa: Option<HpaStatus>,
+    /// In `kubectl get pods` order: by name.
+    pub pods: Vec<PodRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct DeploymentStatus {
+    pub name: String,
+    /// `spec.replicas`.
+    pub desired: u32,
+    pub ready: u32,
+    pub updated: u32,
+    pub available: u32,
+    /// The `deployment.kubernetes.io/revision` annotation, as `kubectl
+    /// rollout history` numbers it.
+    pub revision: Option<String>,
+    pub rollout: Rollout,
+}
+
+/// What `kubectl rollout status` would say.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Rollout {
+    pub complete: bool,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct HpaStatus {
+    pub name: String,
+    pub min: u32,
+    pub max: u32,
+    pub current: u32,
+    pub desired: u32,
+    /// Target average CPU utilization, percent of requests.
+    pub cpu_target_percent: Option<u32>,
+    pub cpu_current_percent: Option<u32>,
+    /// The autoscaler cannot add pods: `current >= max`.
+    pub at_max: bool,
+}
+
+/// One line of `kubectl get pods -o wide`, with its columns as kubectl
+/// prints them and the raw figures beside them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct PodRow {
+    pub name: String,
+    /// The READY column: `1/1`.
+    pub ready: String,
+    pub ready_containers: u32,
+    pub total_containers: u32,
+    /// The STATUS column, kubectl's wording: `Running`, `CrashLoopBackOff`,
+    /// `OOMKilled`, `Init:0/1`, `Terminating`, ...
+    pub status: String,
+    pub restarts: u32,
+    /// The RESTARTS column at `generated_at`: `5 (2m3s ago)`.
+    pub restarts_text: String,
+    pub last_restart: Option<LastRestart>,
+    /// The AGE column at `generated_at`: `3d4h`.
+    pub age: String,
+    /// Unix seconds of `metadata.creationTimestamp`, to recompute AGE.
+    pub created_unix: i64,
+    /// `<none>` until scheduled, as kubectl prints it.
+    pub node: String,
+}
+
+/// Why and when a container of the pod last stopped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct LastRestart {
+    /// `lastState.terminated.reason`: `OOMKilled`, `Error`, `Completed`.
+    pub reason: String,
+    pub exit_code: Option<i32>,
+    pub container: String,
+    /// Unix seconds of `lastState.terminated.finishedAt`.
+    pub finished_unix: i64,
+}
+
+/// `GET /api/healthz` and `GET /api/readyz`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Health {
+    pub version: u32,
+    pub generated_at: String,
+    pub stale: bool,
+    /// `ok`, or `starting` while the backends are not built yet.
+    pub status: String,
+    pub source: String,
+    pub demo: bool,
+    /// Reads made from the upstreams since start, all ids together; one
+    /// read per id per cache TTL at most, whatever the number of clients.
+    pub upstream_reads: u64,
+    pub ids: Vec<IdHealth>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct IdHealth {
+    /// `slos/availability`, `workloads/tekutoko-api`.
+    pub id: String,
+    pub upstream_reads: u64,
+    pub upstream_failures: u64,
+    /// Age of the last good answer; `None` when there is none yet.
+    pub age_seconds: Option<u64>,
+}
+
+/// Why an answer could not be decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DecodeError {
+    /// The server speaks another contract version: reload the page.
+    Version {
+        found: u32,
+        expected: u32,
+    },
+    Json(String),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Version { found, expected } => write!(
+                f,
+                "the API answered with contract version {found}, this page reads version {expected}; reload the page"
+            ),
+            DecodeError::Json(message) => write!(f, "the API answer is not valid JSON: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Only the version, read first so a newer shape is refused by its number
+/// rather than by whatever field happens to fail.
+#[derive(Deserialize)]
+struct VersionProbe {
+    #[serde(default)]
+    version: u32,
+}
+
+/// Decodes an answer after checking its contract version.
+pub fn decode<T: DeserializeOwned + Default>(text: &str) -> Result<Answer<T>, DecodeError> {
+    let probe: VersionProbe =
+        serde_json::from_str(text).map_err(|e| DecodeError::Json(e.to_string()))?;
+    if probe.version != CONTRACT_VERSION {
+        return Err(DecodeError::Version {
+            found: probe.version,
+            expected: CONTRACT_VERSION,
+        });
+    }
+    serde_json::from_str(text).map_err(|e| DecodeError::Json(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_fields_and_levels_are_tolerated() {
+        let text = r#"{"version":1,"generated_at":"x","stale":false,"new_field":3,
+            "data":{"id":"a","alert":{"level":"wake_everyone","extra":1}}}"#;
+        let answer: Answer<SloStatus> = decode(text).unwrap();
+        assert_eq!(answer.data.alert.level, AlertLevel::Unknown);
+        assert_eq!(answer.data.id, "a");
+    }
+
+    #[test]
+    fn another_version_is_refused_by_number() {
+        let err = decode::<SloStatus>(r#"{"version":2,"data":{"id":7}}"#).unwrap_err();
+        assert_eq!(
+            err,
+            DecodeError::Version {
+                found: 2,
+                expected: 1
+            }
+        );
+    }
+
+    #[test]
+    fn a_missing_version_is_refused() {
+        assert!(matches!(
+            decode::<SloList>(r#"{"data":{}}"#),
+            Err(DecodeError::Version { found: 0, .. })
+        ));
+    }
+}
