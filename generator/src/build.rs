@@ -417,6 +417,10 @@ pub fn write(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Result<(), 
     for (name, bytes) in &theme.assets {
         sink.write(&format!("assets/{name}"), bytes)?;
     }
+    // The panels' (and search's) wasm module and its JS glue.
+    for (name, bytes) in crate::widgets_bundle::files() {
+        sink.write(&format!("assets/{name}"), bytes)?;
+    }
     sink.write("assets/highlight.css", highlight_css.as_bytes())?;
     write_publishing_files(rendered, theme, sink, &site_view, &strings, &entries)?;
     sink.write(
@@ -506,5 +510,6 @@ fn asset_version(theme: &Theme, highlight_css: &str) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     theme.assets.hash(&mut hasher);
     highlight_css.hash(&mut hasher);
+    crate::widgets_bundle::files().hash(&mut hasher);
     format!("{:08x}", hasher.finish() as u32)
 }

@@ -23,3 +23,4 @@ pub mod slug;
 pub mod source;
 pub mod theme;
 pub mod view;
+pub mod widgets_bundle;

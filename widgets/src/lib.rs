@@ -4,6 +4,9 @@
 //! Native builds use this crate as a plain library; on `wasm32` it also
 //! carries the wasm-bindgen entry points that draw the panels.
 
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
 pub mod contract;
 pub mod pods;
 pub mod slo;

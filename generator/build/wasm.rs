@@ -1,0 +1,249 @@
+//! Builds `runbook-widgets` for `wasm32-unknown-unknown`, generates its JS
+//! glue with wasm-bindgen (as a library: wasm-pack downloads binaries, which
+//! these machines cannot), shrinks it with `wasm-opt` when binaryen is
+//! installed, and leaves `runbook_widgets.js` and `runbook_widgets_bg.wasm`
+//! in OUT_DIR for `include_bytes!` (generator/src/widgets_bundle.rs).
+//!
+//! The nested cargo gets its own target folder (`<target>/wasm`): sharing
+//! the outer build's folder would wait forever on the lock the outer build
+//! holds. It is kept between runs, so a rerun after an unrelated change is a
+//! no-op check of a second or two; this script itself only reruns when the
+//! widgets' sources or the workspace manifest change.
+
+use std::env;
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TARGET: &str = "wasm32-unknown-unknown";
+/// `[profile.wasm-release]` in the workspace Cargo.toml: opt-level "z", LTO.
+const PROFILE: &str = "wasm-release";
+/// File stem of the outputs: `runbook_widgets.js`, `runbook_widgets_bg.wasm`.
+const STEM: &str = "runbook_widgets";
+
+pub fn build() {
+    for path in [
+        "../widgets/src",
+        "../widgets/Cargo.toml",
+        "../Cargo.toml",
+        "../Cargo.lock",
+    ] {
+        println!("cargo:rerun-if-changed={path}");
+    }
+    println!("cargo:rerun-if-env-changed=RUNBOOK_WASM_OPT");
+
+    let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let workspace = manifest_dir
+        .parent()
+        .expect("generator/ sits in the workspace")
+        .to_path_buf();
+    let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
+
+    require_target();
+    let wasm = compile(&workspace, &out_dir);
+    let (js, wasm) = bindgen(&wasm);
+    let wasm = optimise(wasm, &out_dir);
+    write_if_changed(&out_dir.join(format!("{STEM}.js")), js.as_bytes());
+    write_if_changed(&out_dir.join(format!("{STEM}_bg.wasm")), &wasm);
+}
+
+/// Fails early, with the one command that fixes it, when the target's
+/// standard library is not installed (otherwise rustc reports a puzzling
+/// "can't find crate for `core`" deep in a nested build).
+fn require_target() {
+    let rustc = env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let output = Command::new(&rustc)
+        .args(["--print", "target-libdir", "--target", TARGET])
+        .output();
+    let installed = match output {
+        Ok(out) if out.status.success() => {
+            let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+            fs::read_dir(&dir)
+                .map(|entries| {
+                    entries.flatten().any(|e| {
+                        let name = e.file_name();
+                        let name = name.to_string_lossy();
+                        name.starts_with("libcore-") && name.ends_with(".rlib")
+                    })
+                })
+                .unwrap_or(false)
+        }
+        _ => false,
+    };
+    if !installed {
+        panic!(
+            "\n\nThe live panels are WebAssembly, and the Rust target for it is not installed.\n\
+             Fix: rustup target add {TARGET}\n\
+             (then run the same cargo command again)\n"
+        );
+    }
+}
+
+/// The nested `cargo build` of the widgets crate; returns the .wasm path.
+fn compile(workspace: &Path, out_dir: &Path) -> PathBuf {
+    let target_dir = nested_target_dir(out_dir);
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(workspace)
+        .arg("build")
+        .arg("--manifest-path")
+        .arg(workspace.join("Cargo.toml"))
+        .args(["-p", "runbook-widgets", "--lib"])
+        .args(["--target", TARGET, "--profile", PROFILE])
+        .arg("--target-dir")
+        .arg(&target_dir);
+    scrub_env(&mut cmd);
+    // Paths of this checkout and of the cargo home would otherwise end up in
+    // panic locations inside the module: remap them so the same sources
+    // give the same bytes on any machine.
+    let mut flags = vec![format!(
+        "--remap-path-prefix={}=/runbook",
+        workspace.display()
+    )];
+    if let Some(home) = cargo_home() {
+        flags.push(format!("--remap-path-prefix={}=/cargo", home.display()));
+    }
+    cmd.env("CARGO_ENCODED_RUSTFLAGS", flags.join("\x1f"));
+
+    let status = cmd
+        .status()
+        .unwrap_or_else(|e| panic!("could not run cargo for the wasm module: {e}"));
+    if !status.success() {
+        panic!(
+            "building the widgets for {TARGET} failed (see the errors above).\n\
+             To reproduce: cargo build -p runbook-widgets --lib --target {TARGET} --profile {PROFILE}"
+        );
+    }
+    target_dir
+        .join(TARGET)
+        .join(PROFILE)
+        .join(format!("{STEM}.wasm"))
+}
+
+/// `<target>/wasm`, found by walking up from OUT_DIR to the folder cargo
+/// marks with CACHEDIR.TAG; OUT_DIR itself if there is none.
+fn nested_target_dir(out_dir: &Path) -> PathBuf {
+    out_dir
+        .ancestors()
+        .find(|dir| dir.join("CACHEDIR.TAG").is_file())
+        .map(|target| target.join("wasm"))
+        .unwrap_or_else(|| out_dir.join("wasm-target"))
+}
+
+/// Removes what cargo set for this build script (the host's cfg, features,
+/// flags, and clippy's wrapper under `cargo clippy`): the nested build is
+/// for another target and must not inherit them.
+fn scrub_env(cmd: &mut Command) {
+    const KEEP: [&str; 5] = [
+        "CARGO_HOME",
+        "CARGO_MAKEFLAGS",
+        "CARGO_NET_OFFLINE",
+        "CARGO_NET_RETRY",
+        "CARGO_TERM_COLOR",
+    ];
+    const DROP: [&str; 14] = [
+        "TARGET",
+        "HOST",
+        "OUT_DIR",
+        "OPT_LEVEL",
+        "DEBUG",
+        "PROFILE",
+        "NUM_JOBS",
+        "RUSTC_LINKER",
+        "RUSTFLAGS",
+        "RUSTDOCFLAGS",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "CLIPPY_ARGS",
+        "CLIPPY_CONF_DIR",
+        "__CARGO_FIX_PLZ",
+    ];
+    for (key, _) in env::vars_os() {
+        let key: OsString = key;
+        let Some(name) = key.to_str() else { continue };
+        let cargo_var = name.starts_with("CARGO_") && !KEEP.contains(&name);
+        if cargo_var || name.starts_with("DEP_") || DROP.contains(&name) {
+            cmd.env_remove(name);
+        }
+    }
+}
+
+fn cargo_home() -> Option<PathBuf> {
+    env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+}
+
+/// wasm-bindgen's JS glue for `<script type="module">` (`--target web`).
+fn bindgen(wasm: &Path) -> (String, Vec<u8>) {
+    let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
+    bindgen
+        .input_path(wasm)
+        .out_name(STEM)
+        .typescript(false)
+        .remove_name_section(true)
+        .remove_producers_section(true);
+    bindgen.web(true).expect("wasm-bindgen: --target web");
+    let mut output = bindgen
+        .generate_output()
+        .unwrap_or_else(|e| panic!("wasm-bindgen failed on {}: {e:?}", wasm.display()));
+    // Snippets (`#[wasm_bindgen(inline_js)]`) would be extra files the site
+    // writer does not know about: keep all JS in the loaders instead.
+    assert!(
+        output.snippets().values().all(Vec::is_empty) && output.local_modules().is_empty(),
+        "the widgets use inline_js or module snippets; put that JS in themes/default/static instead"
+    );
+    let js = output.js().to_string();
+    let bytes = output.wasm_mut().emit_wasm();
+    (js, bytes)
+}
+
+/// `wasm-opt -Oz` from Debian's binaryen when it is installed and works on
+/// this module; the unoptimised module otherwise (still correct, larger).
+fn optimise(wasm: Vec<u8>, out_dir: &Path) -> Vec<u8> {
+    let tool = env::var_os("RUNBOOK_WASM_OPT").unwrap_or_else(|| "wasm-opt".into());
+    if tool.is_empty() {
+        return wasm;
+    }
+    let input = out_dir.join("wasm-opt-in.wasm");
+    let output = out_dir.join("wasm-opt-out.wasm");
+    fs::write(&input, &wasm).expect("write wasm for wasm-opt");
+    let result = Command::new(&tool)
+        .arg("-Oz")
+        // The features rustc enables by default for this target.
+        .args([
+            "--enable-bulk-memory",
+            "--enable-mutable-globals",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-reference-types",
+            "--enable-multivalue",
+        ])
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .output();
+    let optimised = match result {
+        Ok(out) if out.status.success() => fs::read(&output).ok(),
+        Ok(out) => {
+            println!(
+                "cargo:warning=wasm-opt failed, shipping the unoptimised module: {}",
+                String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("")
+            );
+            None
+        }
+        // Not installed: optional (apt-get install binaryen).
+        Err(_) => None,
+    };
+    let _ = fs::remove_file(&input);
+    let _ = fs::remove_file(&output);
+    optimised.unwrap_or(wasm)
+}
+
+/// Leaves the file (and its mtime) alone when the bytes are the same.
+fn write_if_changed(path: &Path, bytes: &[u8]) {
+    if fs::read(path).map(|old| old == bytes).unwrap_or(false) {
+        return;
+    }
+    fs::write(path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
