@@ -90,6 +90,25 @@ pub struct SloConfig {
     pub window_days: u32,
     /// How good and total events are counted.
     pub indicator: IndicatorConfig,
+    /// For latency SLOs: a histogram the API reads a quantile from, shown
+    /// beside the threshold (`p95 0.74 s / 0.5 s`). Display only; the SLI
+    /// still comes from `indicator`.
+    #[serde(default)]
+    pub latency: Option<LatencyConfig>,
+}
+
+/// A latency quantile read from a Prometheus histogram.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LatencyConfig {
+    /// The `_bucket` series selector, without `le`, e.g.
+    /// `http_request_duration_seconds_bucket{job="tekutoko-api"}`.
+    pub histogram: String,
+    /// e.g. 0.95 for p95.
+    #[serde(default = "default_quantile")]
+    pub quantile: f64,
+    /// The latency the SLO promises, in seconds.
+    pub threshold_seconds: f64,
 }
 
 /// A ratio SLI over Prometheus counters: `good / total`, or
@@ -133,6 +152,9 @@ fn default_refresh_seconds() -> u32 {
 }
 fn default_window_days() -> u32 {
     30
+}
+fn default_quantile() -> f64 {
+    0.95
 }
 
 impl Default for SiteConfig {

@@ -4,6 +4,7 @@
 //! `site` assembles pages, `render` turns Markdown into HTML, `nav` orders
 //! pages, `theme` and `view` lay them out, `output` writes and swaps.
 
+pub mod api;
 pub mod build;
 pub mod config;
 pub mod error;

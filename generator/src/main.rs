@@ -44,6 +44,16 @@ enum Command {
         #[arg(default_value = "content")]
         content: PathBuf,
     },
+    /// Serve the read-only API the live panels call (SLOs from Prometheus,
+    /// workloads from Kubernetes, or the demo), cached and coalesced.
+    Api {
+        /// The API configuration (YAML); see deploy/api.example.yaml.
+        #[arg(long)]
+        config: PathBuf,
+        /// Address to listen on [default: the file's `bind:`, else 127.0.0.1:8787].
+        #[arg(long)]
+        bind: Option<std::net::SocketAddr>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -63,6 +73,14 @@ fn main() -> ExitCode {
                 strict,
             };
             build::build(&options).map(|report| summary("Built", &report, Some(&out)))
+        }
+        Command::Api { config, bind } => {
+            // Runs until Ctrl-C or SIGTERM; its errors (bad config, port in use) end here.
+            if let Err(error) = runbook::api::run(&config, bind) {
+                eprintln!("error: {}", anyhow::Error::from(error));
+                return ExitCode::FAILURE;
+            }
+            return ExitCode::SUCCESS;
         }
         Command::Check { content } => {
             build::check(&content).map(|report| summary("Checked", &report, None))

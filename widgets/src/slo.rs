@@ -35,9 +35,10 @@ pub fn sli_from_bad(bad: f64, total: f64) -> Option<f64> {
     (total > 0.0).then(|| (1.0 - bad / total).clamp(0.0, 1.0))
 }
 
-/// The share of events allowed to be bad.
+/// The share of events allowed to be bad. Rounded to 12 decimals so that
+/// 99.9% gives 0.001 rather than 0.0010000000000000009.
 pub fn budget_ratio(objective: f64) -> f64 {
-    1.0 - objective
+    ((1.0 - objective) * 1e12).round() / 1e12
 }
 
 /// The budget expressed as minutes of total outage over the window:
@@ -148,6 +149,7 @@ mod tests {
         assert!(close(budget_minutes(0.95, 30), 2160.0));
         // 0.01 × 7 × 1440 = 100.8
         assert!(close(budget_minutes(0.99, 7), 100.8));
+        assert_eq!(budget_ratio(0.999), 0.001);
     }
 
     #[test]

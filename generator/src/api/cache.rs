@@ -1,0 +1,182 @@
+//! One cache slot per configured id: answers are kept for a TTL, concurrent
+//! requests share one upstream read, and a failed read falls back to the
+//! last good answer, marked stale.
+//!
+//! The rule that bounds upstream load: a slot starts at most one read per
+//! TTL, whether the previous read succeeded or failed, and however many
+//! requests arrive. Reads run on their own task, so a client hanging up
+//! cannot cancel a read the others are waiting for.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use futures_util::future::{BoxFuture, FutureExt, Shared};
+use serde_json::value::RawValue;
+
+use super::backend::UpstreamError;
+
+/// A good answer: the data already serialized, so serving it is a copy.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub data: Box<RawValue>,
+    /// Unix seconds of the evaluation instant.
+    pub generated_unix: i64,
+    /// When the read finished: ages and expiry count from here.
+    pub fetched: Instant,
+}
+
+impl Snapshot {
+    pub fn age(&self, now: Instant) -> Duration {
+        now.saturating_duration_since(self.fetched)
+    }
+}
+
+/// What a request gets from a slot.
+#[derive(Debug, Clone)]
+pub enum Served {
+    Fresh(Arc<Snapshot>),
+    /// The last read failed; this is the previous good answer.
+    Stale(Arc<Snapshot>),
+    /// The last read failed and there was never a good answer.
+    Unavailable,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct CacheSettings {
+    pub ttl: Duration,
+    /// Bound on one upstream read, including every request it makes.
+    pub upstream_timeout: Duration,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        CacheSettings {
+            ttl: Duration::from_secs(15),
+            upstream_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+type Read = Shared<BoxFuture<'static, Option<Arc<Snapshot>>>>;
+
+#[derive(Default)]
+struct State {
+    good: Option<Arc<Snapshot>>,
+    /// When the last read started; no new read before it is a TTL old.
+    last_start: Option<Instant>,
+    in_flight: Option<Read>,
+}
+
+/// Counters for `/readyz` and the benchmark.
+#[derive(Debug, Default)]
+pub struct SlotStats {
+    pub reads: AtomicU64,
+    pub failures: AtomicU64,
+}
+
+pub struct Slot {
+    /// `slos/availability`: names the slot in logs and `/readyz`.
+    pub label: String,
+    state: Mutex<State>,
+    pub stats: SlotStats,
+}
+
+impl Slot {
+    pub fn new(label: impl Into<String>) -> Arc<Slot> {
+        Arc::new(Slot {
+            label: label.into(),
+            state: Mutex::default(),
+            stats: SlotStats::default(),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves plain data behind; keep serving.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The last good answer, if any (for `/readyz`).
+    pub fn last_good(&self) -> Option<Arc<Snapshot>> {
+        self.lock().good.clone()
+    }
+
+    /// Serves from the cache, or joins or starts the one read per TTL.
+    /// `read` is called only when this request starts the read.
+    pub async fn get<F, Fut>(self: &Arc<Self>, settings: CacheSettings, read: F) -> Served
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Snapshot, UpstreamError>> + Send + 'static,
+    {
+        let pending = {
+            let mut state = self.lock();
+            let now = Instant::now();
+            if let Some(good) = &state.good {
+                if good.age(now) < settings.ttl {
+                    return Served::Fresh(good.clone());
+                }
+            }
+            match &state.in_flight {
+                Some(read) => read.clone(),
+                None if state
+                    .last_start
+                    .is_some_and(|start| now.duration_since(start) < settings.ttl) =>
+                {
+                    // A read this TTL already failed: do not hammer the upstream.
+                    return fallback(state.good.clone());
+                }
+                None => {
+                    state.last_start = Some(now);
+                    let pending = self.start(settings, read());
+                    state.in_flight = Some(pending.clone());
+                    pending
+                }
+            }
+        };
+        match pending.await {
+            Some(snapshot) => Served::Fresh(snapshot),
+            None => fallback(self.last_good()),
+        }
+    }
+
+    /// Spawns the read with its timeout; the task records the outcome.
+    fn start<Fut>(self: &Arc<Self>, settings: CacheSettings, read: Fut) -> Read
+    where
+        Fut: Future<Output = Result<Snapshot, UpstreamError>> + Send + 'static,
+    {
+        let slot = Arc::clone(self);
+        let task = tokio::spawn(async move {
+            slot.stats.reads.fetch_add(1, Ordering::Relaxed);
+            let outcome = match tokio::time::timeout(settings.upstream_timeout, read).await {
+                Ok(result) => result,
+                Err(_) => Err(UpstreamError::Timeout {
+                    seconds: settings.upstream_timeout.as_secs_f64(),
+                }),
+            };
+            let mut state = slot.lock();
+            state.in_flight = None;
+            match outcome {
+                Ok(snapshot) => {
+                    let snapshot = Arc::new(snapshot);
+                    state.good = Some(snapshot.clone());
+                    Some(snapshot)
+                }
+                Err(error) => {
+                    slot.stats.failures.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(id = %slot.label, %error, "upstream read failed");
+                    None
+                }
+            }
+        });
+        // A panicked read is a failed read.
+        async move { task.await.ok().flatten() }.boxed().shared()
+    }
+}
+
+fn fallback(good: Option<Arc<Snapshot>>) -> Served {
+    match good {
+        Some(snapshot) => Served::Stale(snapshot),
+        None => Served::Unavailable,
+    }
+}

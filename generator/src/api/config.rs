@@ -1,0 +1,438 @@
+//! The API's configuration file (`runbook api --config FILE`): which
+//! backend, where Prometheus and Kubernetes are, how long answers are
+//! cached, which browser origins may call, and the SLOs and workloads by id
+//! (inline, or from the `live:` section of a `runbook.yaml` it names).
+//!
+//! Unknown keys are errors, and every error names the file and line.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use crate::config::{SiteConfig, SloConfig, WorkloadConfig};
+use crate::error::{BuildError, Location};
+
+use super::cache::CacheSettings;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ApiConfig {
+    /// `demo` (simulated data) or `live` (Prometheus and Kubernetes).
+    pub backend: BackendKind,
+    /// Address to listen on; `--bind` overrides it.
+    #[serde(default)]
+    pub bind: Option<SocketAddr>,
+    /// A `runbook.yaml` whose `live:` section declares the SLOs and
+    /// workloads, relative to this file. The site and the API then read
+    /// one list of ids.
+    #[serde(default)]
+    pub site: Option<PathBuf>,
+    #[serde(default)]
+    pub slos: IndexMap<String, SloConfig>,
+    #[serde(default)]
+    pub workloads: IndexMap<String, WorkloadConfig>,
+    #[serde(default)]
+    pub prometheus: Option<PrometheusConfig>,
+    #[serde(default)]
+    pub kubernetes: Option<KubernetesConfig>,
+    #[serde(default)]
+    pub cache: CacheConfig,
+    #[serde(default)]
+    pub cors: CorsConfig,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum BackendKind {
+    Demo,
+    Live,
+}
+
+/// Any server speaking the Prometheus HTTP API: Prometheus, Google Managed
+/// Prometheus (through its frontend or directly), Thanos, Mimir,
+/// VictoriaMetrics.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PrometheusConfig {
+    /// Base URL; `/api/v1/query` is appended.
+    pub url: String,
+    /// A file holding a bearer token, read at every refresh (tokens rotate).
+    #[serde(default)]
+    pub bearer_token_file: Option<PathBuf>,
+    /// Extra request headers, e.g. `X-Scope-OrgID` for Mimir.
+    #[serde(default)]
+    pub headers: IndexMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct KubernetesConfig {
+    /// Unset: in-cluster service account, else `$KUBECONFIG` / `~/.kube/config`.
+    #[serde(default)]
+    pub kubeconfig: Option<PathBuf>,
+    #[serde(default)]
+    pub context: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CacheConfig {
+    /// How long an answer is served before the upstream is read again;
+    /// also the least time between two reads of one id.
+    #[serde(default = "default_ttl")]
+    pub ttl_seconds: u64,
+    /// Bound on one upstream read.
+    #[serde(default = "default_timeout")]
+    pub upstream_timeout_seconds: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CorsConfig {
+    /// Origins allowed to call from a browser, e.g.
+    /// `https://example.github.io`. Empty: same-origin only.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+}
+
+fn default_ttl() -> u64 {
+    15
+}
+fn default_timeout() -> f64 {
+    5.0
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig {
+            ttl_seconds: default_ttl(),
+            upstream_timeout_seconds: default_timeout(),
+        }
+    }
+}
+
+impl CacheConfig {
+    pub fn settings(&self) -> CacheSettings {
+        CacheSettings {
+            ttl: Duration::from_secs(self.ttl_seconds),
+            upstream_timeout: Duration::from_secs_f64(self.upstream_timeout_seconds),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiConfigError {
+    #[error("{}: {source}\n  fix: pass the API configuration file, e.g. `runbook api --config deploy/api.example.yaml`", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{at}: {message}\n  fix: {hint}")]
+    Invalid {
+        at: Location,
+        message: String,
+        hint: String,
+    },
+    #[error("{0}")]
+    Site(#[from] BuildError),
+}
+
+impl ApiConfig {
+    pub fn load(path: &Path) -> Result<ApiConfig, ApiConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ApiConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        ApiConfig::parse(&text, path)
+    }
+
+    /// Parses, reads the named site file if any, and validates. `path`
+    /// places errors and anchors the relative `site:` path.
+    pub fn parse(text: &str, path: &Path) -> Result<ApiConfig, ApiConfigError> {
+        let mut config: ApiConfig = serde_yaml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((1, 1));
+            ApiConfigError::Invalid {
+                at: Location::new(path, line, column),
+                message: e.to_string(),
+                hint: "fix the YAML; the keys are listed in deploy/api.example.yaml".to_string(),
+            }
+        })?;
+        let check = Checker { text, path };
+        if let Some(site) = &config.site {
+            if !config.slos.is_empty() || !config.workloads.is_empty() {
+                return Err(check.fail(
+                    "site",
+                    "`site:` and inline `slos:`/`workloads:` are both set",
+                    "declare the ids in one place: either name the runbook.yaml or list them here",
+                ));
+            }
+            let site_path = path.parent().unwrap_or(Path::new(".")).join(site);
+            let site_text =
+                std::fs::read_to_string(&site_path).map_err(|e| BuildError::io(&site_path, e))?;
+            let live = SiteConfig::parse(&site_text, &site_path)?.live;
+            config.slos = live.slos;
+            config.workloads = live.workloads;
+        } else {
+            check.definitions(&config)?;
+        }
+        check.settings(&config)?;
+        Ok(config)
+    }
+}
+
+/// Validation with the source text at hand, to point at lines.
+struct Checker<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Checker<'_> {
+    fn fail(&self, key: &str, message: impl Into<String>, hint: &str) -> ApiConfigError {
+        ApiConfigError::Invalid {
+            at: Location::new(self.path, line_of(self.text, key), 1),
+            message: message.into(),
+            hint: hint.to_string(),
+        }
+    }
+
+    /// Inline SLOs and workloads, held to the rules `runbook.yaml` has.
+    fn definitions(&self, config: &ApiConfig) -> Result<(), ApiConfigError> {
+        for (id, slo) in &config.slos {
+            self.id(id)?;
+            if !(slo.objective > 0.0 && slo.objective < 1.0) {
+                return Err(self.fail(
+                    id,
+                    format!("SLO `{id}` has objective {}", slo.objective),
+                    "write the objective as a ratio between 0 and 1, e.g. 0.999 for 99.9%",
+                ));
+            }
+            if slo.indicator.good.is_some() == slo.indicator.bad.is_some() {
+                return Err(self.fail(
+                    id,
+                    format!("SLO `{id}` needs exactly one of `good` and `bad`"),
+                    "count good events (`good:`) or bad ones (`bad:`), next to `total:`",
+                ));
+            }
+            if slo.window_days == 0 {
+                return Err(self.fail(
+                    id,
+                    format!("SLO `{id}` has a window of 0 days"),
+                    "set window_days to the SLO period, e.g. 30",
+                ));
+            }
+            if let Some(latency) = &slo.latency {
+                if !(latency.quantile > 0.0 && latency.quantile < 1.0)
+                    || latency.threshold_seconds <= 0.0
+                {
+                    return Err(self.fail(
+                        id,
+                        format!("SLO `{id}` has a latency quantile outside (0, 1) or a threshold ≤ 0"),
+                        "e.g. `latency: {histogram: 'x_bucket{job=\"api\"}', quantile: 0.95, threshold_seconds: 0.5}`",
+                    ));
+                }
+            }
+        }
+        for id in config.workloads.keys() {
+            self.id(id)?;
+        }
+        Ok(())
+    }
+
+    /// Ids travel in URL paths: keep them to letters, digits, `-` and `_`.
+    fn id(&self, id: &str) -> Result<(), ApiConfigError> {
+        let ok = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if ok {
+            Ok(())
+        } else {
+            Err(self.fail(
+                id,
+                format!("id `{id}` cannot appear in a URL path as is"),
+                "use letters, digits, `-` and `_`, e.g. tekutoko-api",
+            ))
+        }
+    }
+
+    fn settings(&self, config: &ApiConfig) -> Result<(), ApiConfigError> {
+        if !(1..=3600).contains(&config.cache.ttl_seconds) {
+            return Err(self.fail(
+                "ttl_seconds",
+                format!("cache TTL of {} s", config.cache.ttl_seconds),
+                "choose between 1 and 3600 seconds; 15 matches the panels' refresh",
+            ));
+        }
+        let timeout = config.cache.upstream_timeout_seconds;
+        if !(timeout > 0.0 && timeout <= 60.0) {
+            return Err(self.fail(
+                "upstream_timeout_seconds",
+                format!("upstream timeout of {timeout} s"),
+                "choose more than 0 and at most 60 seconds, e.g. 5",
+            ));
+        }
+        if config.backend == BackendKind::Live {
+            if !config.slos.is_empty() && config.prometheus.is_none() {
+                return Err(self.fail(
+                    "backend",
+                    "the live backend needs `prometheus:` to compute the SLOs",
+                    "add `prometheus: {url: http://prometheus:9090}` or use `backend: demo`",
+                ));
+            }
+            if !config.workloads.is_empty() && config.kubernetes.is_none() {
+                return Err(self.fail(
+                    "backend",
+                    "the live backend needs `kubernetes:` to read the workloads",
+                    "add `kubernetes: {}` (in-cluster or ~/.kube/config) or use `backend: demo`",
+                ));
+            }
+        }
+        if let Some(prometheus) = &config.prometheus {
+            self.prometheus(prometheus)?;
+        }
+        for origin in &config.cors.allowed_origins {
+            if normalize_origin(origin).is_none() {
+                return Err(self.fail(
+                    "allowed_origins",
+                    format!("`{origin}` is not an origin"),
+                    "write scheme, host and optional port only, e.g. https://example.github.io; `*` is not allowed",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn prometheus(&self, prometheus: &PrometheusConfig) -> Result<(), ApiConfigError> {
+        let url_ok = reqwest::Url::parse(&prometheus.url).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.host().is_some()
+                && u.query().is_none()
+                && u.fragment().is_none()
+        });
+        if !url_ok {
+            return Err(self.fail(
+                "url",
+                format!("`{}` is not a Prometheus base URL", prometheus.url),
+                "e.g. http://prometheus.monitoring:9090 (no query string)",
+            ));
+        }
+        for (name, value) in &prometheus.headers {
+            let valid = reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_ok()
+                && reqwest::header::HeaderValue::from_str(value).is_ok();
+            if !valid {
+                return Err(self.fail(
+                    name,
+                    format!("header `{name}` is not a valid HTTP header"),
+                    "use a token name and a printable ASCII value",
+                ));
+            }
+            if name.eq_ignore_ascii_case("authorization") && prometheus.bearer_token_file.is_some()
+            {
+                return Err(self.fail(
+                    name,
+                    "both `bearer_token_file` and an Authorization header are set",
+                    "keep one of them",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `https://Example.github.io/` → `https://example.github.io`; `None` for
+/// anything that is not a bare origin.
+pub fn normalize_origin(origin: &str) -> Option<String> {
+    let url = reqwest::Url::parse(origin).ok()?;
+    let bare = matches!(url.scheme(), "http" | "https")
+        && url.host().is_some()
+        && url.path() == "/"
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && url.username().is_empty()
+        && !origin.trim_end_matches('/').ends_with('*');
+    bare.then(|| url.origin().ascii_serialization())
+}
+
+/// 1-based line of the first line whose key is `key`; validation errors
+/// (which serde cannot place) point there.
+fn line_of(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|line| {
+            let t = line.trim_start().trim_start_matches("- ");
+            let t = t.trim_start_matches(['"', '\'']);
+            t.starts_with(key)
+                && t[key.len()..]
+                    .trim_start_matches(['"', '\''])
+                    .starts_with(':')
+        })
+        .map(|i| i + 1)
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<ApiConfig, ApiConfigError> {
+        ApiConfig::parse(text, Path::new("api.yaml"))
+    }
+
+    #[test]
+    fn unknown_key_names_file_and_line() {
+        let err = parse("backend: demo\ncache:\n  ttl: 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("api.yaml:3:"), "{err}");
+        assert!(err.contains("ttl"), "{err}");
+    }
+
+    #[test]
+    fn live_backend_needs_its_upstreams() {
+        let text = "backend: live\nworkloads:\n  api: {namespace: default, deployment: api, selector: app=api}\n";
+        let err = parse(text).unwrap_err().to_string();
+        assert!(err.starts_with("api.yaml:1:"), "{err}");
+        assert!(err.contains("kubernetes"), "{err}");
+    }
+
+    #[test]
+    fn wildcard_and_paths_are_not_origins() {
+        assert_eq!(
+            normalize_origin("https://Example.github.io/").as_deref(),
+            Some("https://example.github.io")
+        );
+        assert_eq!(normalize_origin("*"), None);
+        assert_eq!(normalize_origin("https://example.github.io/runbook"), None);
+        let err = parse("backend: demo\ncors:\n  allowed_origins: ['*']\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("api.yaml:3:"), "{err}");
+    }
+
+    #[test]
+    fn ids_must_fit_in_a_path() {
+        let text = "backend: demo\nworkloads:\n  \"a/b\": {namespace: d, deployment: a, selector: app=a}\n";
+        let err = parse(text).unwrap_err().to_string();
+        assert!(err.contains("a/b"), "{err}");
+        assert!(err.starts_with("api.yaml:3:"), "{err}");
+    }
+
+    #[test]
+    fn site_file_supplies_the_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("runbook.yaml"),
+            "live:\n  slos:\n    availability:\n      title: A\n      objective: 0.999\n      indicator: {bad: x, total: y}\n",
+        )
+        .unwrap();
+        let path = dir.path().join("api.yaml");
+        std::fs::write(&path, "backend: demo\nsite: runbook.yaml\n").unwrap();
+        let config = ApiConfig::load(&path).unwrap();
+        assert_eq!(config.slos.keys().collect::<Vec<_>>(), ["availability"]);
+    }
+}

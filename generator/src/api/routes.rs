@@ -1,0 +1,278 @@
+//! Request handlers: look the id up in the configuration, ask its cache
+//! slot, and write the answer envelope around the cached JSON.
+
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures_util::future::join_all;
+use runbook_widgets::contract::{Health, IdHealth, CONTRACT_VERSION};
+use runbook_widgets::timestamp::format_rfc3339;
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use super::backend::UpstreamError;
+use super::cache::{Served, Snapshot};
+use super::error::ApiError;
+use super::{ApiState, Entry};
+use crate::config::{SloConfig, WorkloadConfig};
+
+/// `Answer<T>` of the contract, borrowing the cached data: serializing it
+/// copies bytes instead of re-encoding the status.
+#[derive(Serialize)]
+struct AnswerOut<'a, T: Serialize + ?Sized> {
+    version: u32,
+    generated_at: String,
+    stale: bool,
+    age_seconds: u64,
+    source: &'static str,
+    demo: bool,
+    data: &'a T,
+}
+
+/// `SloList` of the contract over cached entries.
+#[derive(Serialize)]
+struct SloListOut<'a> {
+    slos: Vec<&'a RawValue>,
+    unavailable: Vec<&'a str>,
+}
+
+pub async fn slo(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
+    let Some(entry) = state.0.slos.get(&id) else {
+        return error(&state, ApiError::UnknownId { kind: "SLO", id });
+    };
+    let served = read_slo(&state, &id, entry).await;
+    let source = state.0.slo_backend.source();
+    match served {
+        Served::Fresh(s) => answer(&state, source, &s, false),
+        Served::Stale(s) => answer(&state, source, &s, true),
+        Served::Unavailable => unavailable(&state),
+    }
+}
+
+pub async fn workload(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
+    let Some(entry) = state.0.workloads.get(&id) else {
+        return error(
+            &state,
+            ApiError::UnknownId {
+                kind: "workload",
+                id,
+            },
+        );
+    };
+    let served = read_workload(&state, &id, entry).await;
+    let source = state.0.workload_backend.source();
+    match served {
+        Served::Fresh(s) => answer(&state, source, &s, false),
+        Served::Stale(s) => answer(&state, source, &s, true),
+        Served::Unavailable => unavailable(&state),
+    }
+}
+
+/// Every SLO, each from its own slot. The envelope is as old and as stale
+/// as its oldest member; ids without any answer are listed apart, and only
+/// when none has one is the whole list unavailable.
+pub async fn slo_list(State(state): State<ApiState>) -> Response {
+    let reads = state
+        .0
+        .slos
+        .iter()
+        .map(|(id, entry)| read_slo(&state, id, entry));
+    let served = join_all(reads).await;
+    let now = Instant::now();
+    let mut list = SloListOut {
+        slos: Vec::new(),
+        unavailable: Vec::new(),
+    };
+    let (mut stale, mut oldest, mut age) = (false, None::<i64>, 0);
+    for (id, served) in state.0.slos.keys().zip(&served) {
+        let snapshot = match served {
+            Served::Fresh(s) => s,
+            Served::Stale(s) => {
+                stale = true;
+                s
+            }
+            Served::Unavailable => {
+                list.unavailable.push(id);
+                continue;
+            }
+        };
+        list.slos.push(&snapshot.data);
+        oldest = Some(oldest.map_or(snapshot.generated_unix, |o| o.min(snapshot.generated_unix)));
+        age = age.max(snapshot.age(now).as_secs());
+    }
+    if list.slos.is_empty() && !list.unavailable.is_empty() {
+        return unavailable(&state);
+    }
+    let body = AnswerOut {
+        version: CONTRACT_VERSION,
+        generated_at: format_rfc3339(oldest.unwrap_or_else(|| state.0.clock.now())),
+        stale,
+        age_seconds: age,
+        source: state.0.slo_backend.source(),
+        demo: state.0.slo_backend.source() == "demo",
+        data: &list,
+    };
+    json(&body, cache_control(&state, stale, age))
+}
+
+pub async fn healthz(State(state): State<ApiState>) -> Response {
+    json(&health(&state, false), HeaderValue::from_static("no-store"))
+}
+
+/// Ready once the backends are built (which is before the server
+/// listens). An upstream outage does not make the API unready: it still
+/// serves stale answers, which beats no answer during an incident.
+pub async fn readyz(State(state): State<ApiState>) -> Response {
+    json(&health(&state, true), HeaderValue::from_static("no-store"))
+}
+
+pub async fn not_found(State(state): State<ApiState>) -> Response {
+    error(&state, ApiError::NotFound)
+}
+
+pub async fn method_not_allowed(State(state): State<ApiState>) -> Response {
+    error(&state, ApiError::MethodNotAllowed)
+}
+
+async fn read_slo(state: &ApiState, id: &str, entry: &Entry<SloConfig>) -> Served {
+    let backend = state.0.slo_backend.clone();
+    let config = entry.config.clone();
+    let clock = state.0.clock.clone();
+    let id = id.to_string();
+    entry
+        .slot
+        .get(state.0.cache, move || async move {
+            let now = clock.now();
+            let status = backend.slo(&id, &config, now).await?;
+            snapshot(&status, now)
+        })
+        .await
+}
+
+async fn read_workload(state: &ApiState, id: &str, entry: &Entry<WorkloadConfig>) -> Served {
+    let backend = state.0.workload_backend.clone();
+    let config = entry.config.clone();
+    let clock = state.0.clock.clone();
+    let id = id.to_string();
+    entry
+        .slot
+        .get(state.0.cache, move || async move {
+            let now = clock.now();
+            let status = backend.workload(&id, &config, now).await?;
+            snapshot(&status, now)
+        })
+        .await
+}
+
+fn snapshot<T: Serialize>(status: &T, now: i64) -> Result<Snapshot, UpstreamError> {
+    let data = serde_json::value::to_raw_value(status)
+        .map_err(|e| UpstreamError::Malformed(format!("cannot encode the answer: {e}")))?;
+    Ok(Snapshot {
+        data,
+        generated_unix: now,
+        fetched: Instant::now(),
+    })
+}
+
+fn answer(state: &ApiState, source: &'static str, snapshot: &Snapshot, stale: bool) -> Response {
+    let age = snapshot.age(Instant::now()).as_secs();
+    let body = AnswerOut {
+        version: CONTRACT_VERSION,
+        generated_at: format_rfc3339(snapshot.generated_unix),
+        stale,
+        age_seconds: age,
+        source,
+        demo: source == "demo",
+        data: &*snapshot.data,
+    };
+    json(&body, cache_control(state, stale, age))
+}
+
+/// Browsers and proxies may keep a fresh answer for the rest of its TTL;
+/// a stale one must be asked for again.
+fn cache_control(state: &ApiState, stale: bool, age: u64) -> HeaderValue {
+    if stale {
+        return HeaderValue::from_static("no-store");
+    }
+    let left = state.0.cache.ttl.as_secs().saturating_sub(age);
+    HeaderValue::from_str(&format!("max-age={left}"))
+        .unwrap_or(HeaderValue::from_static("no-store"))
+}
+
+fn json<T: Serialize>(body: &T, cache_control: HeaderValue) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => {
+            let mut response = Response::new(Body::from(bytes));
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            headers.insert(header::CACHE_CONTROL, cache_control);
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            response
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+fn error(state: &ApiState, error: ApiError) -> Response {
+    error.into_response_at(state.0.clock.now())
+}
+
+fn unavailable(state: &ApiState) -> Response {
+    let retry_after_seconds = state.0.cache.ttl.as_secs().max(1);
+    error(
+        state,
+        ApiError::Unavailable {
+            retry_after_seconds,
+        },
+    )
+}
+
+fn health(state: &ApiState, detailed: bool) -> Health {
+    let now = Instant::now();
+    let ids: Vec<IdHealth> = if detailed {
+        let slots = state
+            .0
+            .slos
+            .values()
+            .map(|e| &e.slot)
+            .chain(state.0.workloads.values().map(|e| &e.slot));
+        slots
+            .map(|slot| IdHealth {
+                id: slot.label.clone(),
+                upstream_reads: slot.stats.reads.load(Ordering::Relaxed),
+                upstream_failures: slot.stats.failures.load(Ordering::Relaxed),
+                age_seconds: slot.last_good().map(|s| s.age(now).as_secs()),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let sources = [
+        state.0.slo_backend.source(),
+        state.0.workload_backend.source(),
+    ];
+    Health {
+        version: CONTRACT_VERSION,
+        generated_at: format_rfc3339(state.0.clock.now()),
+        stale: false,
+        status: "ok".to_string(),
+        source: if sources[0] == sources[1] {
+            sources[0].to_string()
+        } else {
+            sources.join("+")
+        },
+        demo: sources.contains(&"demo"),
+        upstream_reads: ids.iter().map(|i| i.upstream_reads).sum(),
+        ids,
+    }
+}
