@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -54,9 +55,13 @@ pub struct Rendered {
     pub warnings: Vec<Warning>,
 }
 
+/// One page's render. The Markdown sits behind an `Arc` so an incremental
+/// render (`render_reusing`) shares an unchanged page's HTML with the
+/// previous `Rendered` instead of copying it.
+#[derive(Clone)]
 pub struct RenderedPage {
     pub title: String,
-    pub markdown: RenderedMarkdown,
+    pub markdown: Arc<RenderedMarkdown>,
 }
 
 /// `runbook build`: render into a staging folder, then swap it in. On any
@@ -116,6 +121,38 @@ pub fn load_theme(site: &Site) -> Result<Theme, BuildError> {
 
 /// Render every page (in parallel), then check links and alerts.
 pub fn render(site: Site) -> Result<Rendered, BuildError> {
+    let updated = git::last_updated(&site.root);
+    render_reusing(site, None, updated)
+}
+
+/// `render`, taking each page's Markdown render from `previous` when
+/// nothing it depends on changed: its own text, the config, and the pages
+/// and assets its links resolve against. Everything that spans pages (nav,
+/// fragment checks, alerts, warnings) is recomputed, so the result equals a
+/// full render. `updated` comes from the caller because a `git log` walk
+/// per keystroke is too slow for the dev server.
+pub fn render_reusing(
+    site: Site,
+    previous: Option<&Rendered>,
+    updated: HashMap<String, String>,
+) -> Result<Rendered, BuildError> {
+    // A page's render reads the config and the link targets besides its
+    // own text; when either differs, no previous render is reusable.
+    let reusable: HashMap<&str, (&site::Page, &RenderedPage)> = previous
+        .filter(|prev| {
+            prev.site.root == site.root
+                && prev.site.config == site.config
+                && same_link_targets(&prev.site, &site)
+        })
+        .map(|prev| {
+            prev.site
+                .pages
+                .iter()
+                .zip(&prev.pages)
+                .map(|(page, rendered)| (page.rel.as_str(), (page, rendered)))
+                .collect()
+        })
+        .unwrap_or_default();
     let highlighter = Highlighter::new();
     let placeholders = Placeholders::new(site.config.placeholders.keys().cloned());
     let strings = Strings::for_language(&site.config.language);
@@ -139,6 +176,14 @@ pub fn render(site: Site) -> Result<Rendered, BuildError> {
         .pages
         .par_iter()
         .map(|page| {
+            progress.tick();
+            // Same path and same whole text: same front matter, body and
+            // line offsets, so the same render.
+            if let Some((before, rendered)) = reusable.get(page.rel.as_str()) {
+                if before.text == page.text && before.display == page.display {
+                    return Ok((*rendered).clone());
+                }
+            }
             let markdown = render::render(
                 &ctx,
                 &PageSource {
@@ -148,14 +193,16 @@ pub fn render(site: Site) -> Result<Rendered, BuildError> {
                     line_offset: page.line_offset,
                 },
             )?;
-            progress.tick();
             let title = page
                 .front
                 .title
                 .clone()
                 .or_else(|| markdown.first_h1.clone())
                 .unwrap_or_else(|| fallback_title(&page.rel, &site.config));
-            Ok(RenderedPage { title, markdown })
+            Ok(RenderedPage {
+                title,
+                markdown: Arc::new(markdown),
+            })
         })
         .collect::<Result<_, BuildError>>()?;
     progress.finish();
@@ -207,7 +254,6 @@ pub fn render(site: Site) -> Result<Rendered, BuildError> {
         })
         .collect();
     let nav = nav::build(&nav_inputs);
-    let updated = git::last_updated(&site.root);
     Ok(Rendered {
         site,
         pages,
@@ -216,6 +262,15 @@ pub fn render(site: Site) -> Result<Rendered, BuildError> {
         updated,
         warnings,
     })
+}
+
+/// Links resolve against the set of pages and assets: a new, removed or
+/// renamed file can change how any page renders.
+fn same_link_targets(a: &Site, b: &Site) -> bool {
+    a.pages.len() == b.pages.len()
+        && a.assets.len() == b.assets.len()
+        && a.pages.iter().zip(&b.pages).all(|(x, y)| x.rel == y.rel)
+        && a.assets.iter().zip(&b.assets).all(|(x, y)| x.rel == y.rel)
 }
 
 fn fallback_title(rel: &str, config: &SiteConfig) -> String {
@@ -304,6 +359,20 @@ fn is_generated_id(fragment: &str) -> bool {
 
 /// Writes pages, assets and publishing files into `sink`, in parallel.
 pub fn write(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Result<(), BuildError> {
+    write_selected(rendered, theme, sink, &|_| true)
+}
+
+/// `write`, laying out through the theme only the pages `select` names (by
+/// index into `rendered.pages`); every other file is always written. The
+/// dev server passes the pages whose layout inputs changed: when a page
+/// starts showing something of another page, `serve::rebuild::pages_to_write`
+/// must learn it too (its byte-equality test fails otherwise).
+pub fn write_selected(
+    rendered: &Rendered,
+    theme: &Theme,
+    sink: &dyn Sink,
+    select: &(dyn Fn(usize) -> bool + Sync),
+) -> Result<(), BuildError> {
     let site = &rendered.site;
     let config = &site.config;
     let strings = Strings::for_language(&config.language);
@@ -342,7 +411,8 @@ pub fn write(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Result<(), 
     };
 
     let progress = Progress::new(site.pages.len(), "Writing");
-    (0..site.pages.len()).into_par_iter().try_for_each(|i| {
+    let selected: Vec<usize> = (0..site.pages.len()).filter(|&i| select(i)).collect();
+    selected.into_par_iter().try_for_each(|i| {
         let page = &site.pages[i];
         let r = &rendered.pages[i];
         let root = crate::paths::root_prefix(&page.output);

@@ -1,0 +1,291 @@
+//! `runbook serve`: build in memory, serve under the base path, watch the
+//! sources, rebuild what changed, and tell open pages to reload.
+//!
+//! ```text
+//! notify ─▶ watch (debounce, classify) ─▶ rebuild (one thread, rayon inside)
+//!        ─▶ snapshot (Arc swapped whole) ─▶ http + livereload (tokio)
+//! ```
+//!
+//! The rebuild thread and the server meet only at the published snapshot:
+//! no lock is held while building, and a request never waits for a build.
+
+pub mod http;
+pub mod livereload;
+pub mod overlay;
+pub mod rebuild;
+pub mod snapshot;
+pub mod watch;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::api::{self, ApiState};
+use crate::config::{LiveConfig, SiteConfig};
+use crate::error::BuildError;
+use crate::publish;
+
+use livereload::LiveState;
+use overlay::ErrorReport;
+use rebuild::{Builder, Built};
+use snapshot::Publisher;
+
+/// What `runbook serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub content: PathBuf,
+    pub bind: SocketAddr,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+    /// Warnings fail a rebuild (and show in the overlay).
+    pub strict: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("{addr}: port {port} is already in use (another `runbook serve`?)\n  fix: stop the other server, or pick a free port: `--bind {suggestion}`", port = addr.port())]
+    PortInUse {
+        addr: SocketAddr,
+        suggestion: SocketAddr,
+    },
+    #[error("{addr}: cannot listen: {source}\n  fix: bind to an address of this machine, e.g. `--bind 127.0.0.1:3000`")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{}: cannot watch for changes: {source}\n  fix: on Linux, raise fs.inotify.max_user_watches (sysctl), or close other watchers", path.display())]
+    Watch {
+        path: PathBuf,
+        source: notify::Error,
+    },
+    #[error("cannot start the server: {0}")]
+    Runtime(std::io::Error),
+    #[error(transparent)]
+    Build(#[from] BuildError),
+}
+
+/// Serves until Ctrl-C (or SIGTERM); returns once every connection closed.
+pub fn run(options: ServeOptions) -> Result<(), ServeError> {
+    if !options.content.is_dir() {
+        return Err(BuildError::MissingContent {
+            path: options.content.clone(),
+        }
+        .into());
+    }
+    // Bind before building: a port in use is told at once, not after a build.
+    let listener = bind(options.bind)?;
+    let addr = listener.local_addr().unwrap_or(options.bind);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+
+    let mut builder = Builder::new(&options.content, options.strict);
+    let first = builder.build_all();
+    // The base path comes from the config even when the first build fails.
+    let config = match &first {
+        Ok(built) => Some(built.config.clone()),
+        Err(_) => SiteConfig::load(&options.content).ok(),
+    };
+    let base_path = publish::base_path(config.as_ref().and_then(|c| c.base_url.as_deref()));
+    let (publisher, site) = Publisher::new(base_path.clone());
+    let mut mounted: Option<LiveConfig> = None;
+    {
+        let _runtime = runtime.enter();
+        publish(&publisher, first, &mut mounted, "", &options);
+    }
+
+    let roots = watch::Roots::new(
+        &options.content,
+        config.as_ref().and_then(|c| c.theme_dir.as_deref()),
+    );
+    let watcher = watch::Watcher::start(roots).map_err(|source| ServeError::Watch {
+        path: options.content.clone(),
+        source,
+    })?;
+    let url = format!("http://{addr}{base_path}");
+    println!("Serving {} at {url}", options.content.display());
+    println!("Watching for changes; Ctrl-C to stop.");
+
+    let handle = runtime.handle().clone();
+    let loop_options = options.clone();
+    std::thread::Builder::new()
+        .name("runbook-rebuild".into())
+        .spawn(move || {
+            rebuild_loop(watcher, builder, publisher, mounted, &loop_options, handle)
+        })
+        .map_err(ServeError::Runtime)?;
+
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let app = http::router(LiveState { site, shutdown });
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?;
+        if options.open {
+            open_browser(&url);
+        }
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                interrupted().await;
+                // Live-reload sockets never end by themselves: close them.
+                let _ = stop.send(true);
+            })
+            .await
+            .map_err(ServeError::Runtime)
+    })?;
+    // Requests are done; the rebuild thread may be mid-build and is simply
+    // dropped with the process.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    println!("Stopped.");
+    Ok(())
+}
+
+fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, ServeError> {
+    let listener = std::net::TcpListener::bind(addr).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::AddrInUse {
+            let mut suggestion = addr;
+            suggestion.set_port(addr.port().wrapping_add(1).max(1024));
+            ServeError::PortInUse { addr, suggestion }
+        } else {
+            ServeError::Bind { addr, source }
+        }
+    })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    Ok(listener)
+}
+
+/// Waits for batches of changes and rebuilds, until the watcher stops.
+fn rebuild_loop(
+    mut watcher: watch::Watcher,
+    mut builder: Builder,
+    publisher: Publisher,
+    mut mounted: Option<LiveConfig>,
+    options: &ServeOptions,
+    runtime: tokio::runtime::Handle,
+) {
+    let _runtime = runtime.enter();
+    while let Some(batch) = watcher.next_batch() {
+        let what = batch.describe(&watcher.roots().content);
+        let result = if batch.rescan {
+            builder.build_all()
+        } else {
+            builder.rebuild(&batch)
+        };
+        let theme_dir = match &result {
+            Ok(built) => Some(built.config.theme_dir.clone()),
+            Err(_) => None,
+        };
+        publish(&publisher, result, &mut mounted, &what, options);
+        if let Some(theme_dir) = theme_dir {
+            let root = watcher.roots().content.clone();
+            watcher.set_theme(theme_dir.map(|d| {
+                let dir = root.join(d);
+                dir.canonicalize().unwrap_or(dir)
+            }));
+        }
+    }
+}
+
+/// Swaps in a build (or shows its error) and tells the terminal.
+fn publish(
+    publisher: &Publisher,
+    result: Result<Built, BuildError>,
+    mounted: &mut Option<LiveConfig>,
+    what: &str,
+    options: &ServeOptions,
+) {
+    match result {
+        Ok(built) => {
+            // The API follows the `live:` ids; rebuilt only when they change,
+            // so its caches survive page edits.
+            let api = match (mounted.as_ref(), publisher.current().api.clone()) {
+                (Some(live), Some(api)) if *live == built.config.live => Some(api),
+                _ => {
+                    *mounted = Some(built.config.live.clone());
+                    Some(api::router(ApiState::demo(&built.config.live)))
+                }
+            };
+            let changed = publisher.succeed(built.files.clone(), built.base_path.clone(), api);
+            if !options.strict {
+                for warning in &built.warnings {
+                    eprintln!("{warning}");
+                }
+            }
+            let stats = built.stats;
+            let trigger = if what.is_empty() {
+                "built".to_string()
+            } else {
+                format!("{what} →")
+            };
+            println!(
+                "{trigger} {} of {} page{} rendered, {} laid out, {} file{} changed, {} warning{} in {} ms",
+                stats.rendered,
+                stats.pages,
+                plural(stats.pages),
+                stats.laid_out,
+                changed.len(),
+                plural(changed.len()),
+                built.warnings.len(),
+                plural(built.warnings.len()),
+                stats.elapsed.as_millis()
+            );
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("  (the last good build is still served; the browser shows this error)");
+            publisher.fail(ErrorReport::from_error(&error));
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Ctrl-C, or SIGTERM from a process manager.
+async fn interrupted() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+}
+
+/// `--open`: the system's way to open a URL; failing is only a message.
+fn open_browser(url: &str) {
+    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    let opened = std::process::Command::new(program)
+        .args(&args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if opened.is_err() {
+        eprintln!("could not start a browser ({program}); open {url} yourself");
+    }
+}

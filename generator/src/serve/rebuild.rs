@@ -1,0 +1,413 @@
+//! Rebuild: the cheapest correct rebuild after a batch of changes, from the
+//! stage values of the last good build.
+//!
+//! Sources are always re-read (a walk and a read of a thousand small files
+//! costs a few milliseconds, and it makes a missed event harmless). What is
+//! reused is decided by comparing values, not by trusting events:
+//! - a page's Markdown render is reused when its text, the config and the
+//!   set of link targets are unchanged (`build::render_reusing`);
+//! - a page is laid out again when its render, its date or anything of
+//!   other pages it shows (nav, prev/next, breadcrumbs: `pages_to_write`)
+//!   changed; everything else the writer makes (assets, the 404 page,
+//!   pages.html, alerts, the search index) is written every time;
+//! - the theme is reloaded when the theme folder or runbook.yaml changed.
+//!
+//! A failed rebuild changes nothing: the last good values stay.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::body::Bytes;
+
+use crate::build::{self, Rendered};
+use crate::config::SiteConfig;
+use crate::error::{BuildError, Warning};
+use crate::output::Sink;
+use crate::theme::Theme;
+use crate::{git, publish};
+
+use super::snapshot::Files;
+use super::watch::Batch;
+
+/// What a successful rebuild hands to the server.
+pub struct Built {
+    pub files: Arc<Files>,
+    pub base_path: String,
+    pub config: SiteConfig,
+    pub warnings: Vec<Warning>,
+    pub stats: Stats,
+}
+
+/// How much work a rebuild did, for the terminal and the tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub pages: usize,
+    /// Pages whose Markdown was rendered again.
+    pub rendered: usize,
+    /// Pages laid out through the theme again.
+    pub laid_out: usize,
+    pub elapsed: Duration,
+}
+
+/// The last good build's stage values.
+struct Last {
+    rendered: Rendered,
+    theme: Arc<Theme>,
+    files: Arc<Files>,
+}
+
+/// Asset bytes by output path, so an unchanged image is not read again.
+/// Kept while the size and modification time stay and no event named the
+/// file (two same-size writes within one timestamp tick look unchanged).
+type AssetCache = HashMap<String, (SystemTime, u64, Bytes)>;
+
+pub struct Builder {
+    content: PathBuf,
+    /// `content` as file events name it.
+    canonical: PathBuf,
+    strict: bool,
+    last: Option<Last>,
+    assets: Mutex<AssetCache>,
+}
+
+impl Builder {
+    pub fn new(content: &Path, strict: bool) -> Builder {
+        Builder {
+            content: content.to_path_buf(),
+            canonical: content
+                .canonicalize()
+                .unwrap_or_else(|_| content.to_path_buf()),
+            strict,
+            last: None,
+            assets: Mutex::new(AssetCache::new()),
+        }
+    }
+
+    /// The config of the last good build, if any.
+    pub fn config(&self) -> Option<&SiteConfig> {
+        self.last.as_ref().map(|l| &l.rendered.site.config)
+    }
+
+    /// Builds everything: the first build, and after a rescan.
+    pub fn build_all(&mut self) -> Result<Built, BuildError> {
+        self.rebuild(&Batch {
+            config: true,
+            theme: true,
+            git: true,
+            ..Batch::default()
+        })
+    }
+
+    pub fn rebuild(&mut self, batch: &Batch) -> Result<Built, BuildError> {
+        let start = Instant::now();
+        self.forget_assets(batch);
+        let site = build::load(&self.content, &[])?;
+        let last = self.last.as_ref();
+
+        let reload_theme = batch.config || batch.theme || batch.rescan;
+        let theme = match last {
+            Some(last) if !reload_theme => last.theme.clone(),
+            _ => Arc::new(build::load_theme(&site)?),
+        };
+        // Dates move only when git's HEAD does; a `git log` walk per
+        // keystroke would cost more than the rest of the rebuild.
+        let updated = match last {
+            Some(last) if !(batch.git || batch.rescan) => last.rendered.updated.clone(),
+            _ => git::last_updated(&site.root),
+        };
+        // The config decides reuse too: render_reusing compares it.
+        let previous = last.map(|l| &l.rendered);
+        let rendered = build::render_reusing(site, previous, updated)?;
+        if self.strict && !rendered.warnings.is_empty() {
+            return Err(BuildError::Strict {
+                warnings: rendered.warnings,
+            });
+        }
+
+        let select = match last {
+            Some(last) if !reload_theme => pages_to_write(&last.rendered, &last.files, &rendered),
+            _ => vec![true; rendered.pages.len()],
+        };
+        let sink = ServeSink {
+            files: Mutex::new(Files::new()),
+            assets: &self.assets,
+        };
+        build::write_selected(&rendered, &theme, &sink, &|i| select[i])?;
+        let mut files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Some(last) = last {
+            // Pages not laid out again keep the bytes (and the buffers) of
+            // the last build: pages_to_write proved them unchanged.
+            for (page, _) in rendered.site.pages.iter().zip(&select).filter(|(_, s)| !**s) {
+                if let Some(bytes) = last.files.get(&page.output) {
+                    files.insert(page.output.clone(), bytes.clone());
+                }
+            }
+        }
+        self.forget_deleted_assets(&rendered);
+
+        let stats = Stats {
+            pages: rendered.pages.len(),
+            rendered: match previous {
+                Some(prev) => count_rendered(prev, &rendered),
+                None => rendered.pages.len(),
+            },
+            laid_out: select.iter().filter(|s| **s).count(),
+            elapsed: start.elapsed(),
+        };
+        let built = Built {
+            files: Arc::new(files),
+            base_path: publish::base_path(rendered.site.config.base_url.as_deref()),
+            config: rendered.site.config.clone(),
+            warnings: rendered.warnings.clone(),
+            stats,
+        };
+        self.last = Some(Last {
+            rendered,
+            theme,
+            files: built.files.clone(),
+        });
+        Ok(built)
+    }
+
+    /// Drops cached assets an event named, or all of them after a rescan.
+    fn forget_assets(&self, batch: &Batch) {
+        let mut cache = self.assets.lock().unwrap_or_else(|e| e.into_inner());
+        if batch.rescan {
+            cache.clear();
+        }
+        for path in &batch.assets {
+            let rel = path.strip_prefix(&self.canonical).unwrap_or(path);
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            // A folder event names no file: drop everything below it too.
+            cache.retain(|key, _| key != &rel && !key.starts_with(&format!("{rel}/")));
+        }
+    }
+
+    fn forget_deleted_assets(&self, rendered: &Rendered) {
+        let mut cache = self.assets.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() > rendered.site.assets.len() {
+            let live: std::collections::HashSet<&str> =
+                rendered.site.assets.iter().map(|a| a.rel.as_str()).collect();
+            cache.retain(|rel, _| live.contains(rel.as_str()));
+        }
+    }
+}
+
+/// Which pages must be laid out through the theme again, by index into
+/// `next.pages`. What a page shows, besides its own render, front matter
+/// and date: the config, and the nav (titles, order, severities, outputs
+/// of every page: the sidebar, breadcrumbs and prev/next read them).
+/// Keep this in step with what `build::write_selected` puts in a page.
+pub fn pages_to_write(prev: &Rendered, prev_files: &Files, next: &Rendered) -> Vec<bool> {
+    let everything = vec![true; next.pages.len()];
+    if prev.site.config != next.site.config || prev.nav != next.nav {
+        return everything;
+    }
+    if nav_entries(prev) != nav_entries(next) {
+        return everything;
+    }
+    let before: HashMap<&str, usize> = prev
+        .site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.rel.as_str(), i))
+        .collect();
+    next.site
+        .pages
+        .iter()
+        .zip(&next.pages)
+        .map(|(page, rendered)| {
+            let Some(&i) = before.get(page.rel.as_str()) else {
+                return true;
+            };
+            !Arc::ptr_eq(&prev.pages[i].markdown, &rendered.markdown)
+                || prev.site.pages[i].front != page.front
+                || prev.updated.get(&page.rel) != next.updated.get(&page.rel)
+                || !prev_files.contains_key(&page.output)
+        })
+        .collect()
+}
+
+/// What `view::NavEntry` holds of each page: rel, output, title, severity.
+type NavKey<'a> = (&'a str, &'a str, &'a str, Option<&'a str>);
+
+fn nav_entries(rendered: &Rendered) -> Vec<NavKey<'_>> {
+    rendered
+        .site
+        .pages
+        .iter()
+        .zip(&rendered.pages)
+        .map(|(page, r)| {
+            (
+                page.rel.as_str(),
+                page.output.as_str(),
+                r.title.as_str(),
+                page.front.severity.as_deref(),
+            )
+        })
+        .collect()
+}
+
+/// Pages of `next` whose Markdown was rendered rather than reused.
+fn count_rendered(prev: &Rendered, next: &Rendered) -> usize {
+    let reused: std::collections::HashSet<*const _> =
+        prev.pages.iter().map(|p| Arc::as_ptr(&p.markdown)).collect();
+    next.pages
+        .iter()
+        .filter(|p| !reused.contains(&Arc::as_ptr(&p.markdown)))
+        .count()
+}
+
+/// Collects a build in memory as shareable buffers.
+struct ServeSink<'a> {
+    files: Mutex<Files>,
+    assets: &'a Mutex<AssetCache>,
+}
+
+impl Sink for ServeSink<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), BuildError> {
+        let bytes = Bytes::copy_from_slice(bytes);
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(path.to_string(), bytes);
+        Ok(())
+    }
+
+    /// Reads an asset only when its size or modification time moved.
+    fn copy(&self, path: &str, from: &Path) -> Result<(), BuildError> {
+        let meta = std::fs::metadata(from).map_err(|e| BuildError::io(from, e))?;
+        let stamp = (
+            meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+            meta.len(),
+        );
+        let cached = {
+            let cache = self.assets.lock().unwrap_or_else(|e| e.into_inner());
+            cache
+                .get(path)
+                .filter(|(modified, len, _)| (*modified, *len) == stamp)
+                .map(|(_, _, bytes)| bytes.clone())
+        };
+        let bytes = match cached {
+            Some(bytes) => bytes,
+            None => {
+                let bytes = Bytes::from(std::fs::read(from).map_err(|e| BuildError::io(from, e))?);
+                let mut cache = self.assets.lock().unwrap_or_else(|e| e.into_inner());
+                cache.insert(path.to_string(), (stamp.0, stamp.1, bytes.clone()));
+                bytes
+            }
+        };
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(path.to_string(), bytes);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = tmp.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        tmp
+    }
+
+    fn clean_build(content: &Path) -> Files {
+        let mut builder = Builder::new(content, false);
+        (*builder.build_all().unwrap().files).clone()
+    }
+
+    fn content_batch() -> Batch {
+        Batch {
+            pages: [PathBuf::from("x")].into(),
+            ..Batch::default()
+        }
+    }
+
+    const INDEX: &str = "# Home\n\n- [A](a.md)\n- [B](b.md)\n";
+
+    #[test]
+    fn a_body_edit_renders_and_lays_out_one_page() {
+        let tmp = site(&[
+            ("README.md", INDEX),
+            ("a.md", "# A\n\ntext\n"),
+            ("b.md", "# B\n\nsee [A](a.md#a)\n"),
+        ]);
+        let mut builder = Builder::new(tmp.path(), false);
+        builder.build_all().unwrap();
+        std::fs::write(tmp.path().join("a.md"), "# A\n\nnew text\n").unwrap();
+        let built = builder.rebuild(&content_batch()).unwrap();
+        assert_eq!((built.stats.rendered, built.stats.laid_out), (1, 1));
+        assert_eq!(*built.files, clean_build(tmp.path()));
+    }
+
+    #[test]
+    fn a_title_edit_lays_out_every_page_that_shows_it() {
+        let tmp = site(&[
+            ("README.md", INDEX),
+            ("a.md", "# A\n"),
+            ("b.md", "# B\n"),
+        ]);
+        let mut builder = Builder::new(tmp.path(), false);
+        builder.build_all().unwrap();
+        std::fs::write(tmp.path().join("a.md"), "# A renamed\n").unwrap();
+        let built = builder.rebuild(&content_batch()).unwrap();
+        assert_eq!((built.stats.rendered, built.stats.laid_out), (1, 3));
+        let b = String::from_utf8_lossy(&built.files["b.html"]).to_string();
+        assert!(b.contains("A renamed"), "{b}");
+        assert_eq!(*built.files, clean_build(tmp.path()));
+    }
+
+    #[test]
+    fn new_and_deleted_pages_match_a_clean_build() {
+        let tmp = site(&[
+            ("README.md", INDEX),
+            ("a.md", "# A\n"),
+            ("b.md", "# B\n[C](c.md)\n"),
+        ]);
+        let mut builder = Builder::new(tmp.path(), false);
+        let first = builder.build_all().unwrap();
+        assert_eq!(first.warnings.len(), 1, "{:?}", first.warnings);
+        std::fs::write(tmp.path().join("c.md"), "# C\n").unwrap();
+        let built = builder.rebuild(&content_batch()).unwrap();
+        assert!(built.warnings.is_empty(), "{:?}", built.warnings);
+        assert_eq!(*built.files, clean_build(tmp.path()));
+        std::fs::remove_file(tmp.path().join("a.md")).unwrap();
+        let built = builder.rebuild(&content_batch()).unwrap();
+        assert!(!built.files.contains_key("a.html"));
+        assert_eq!(*built.files, clean_build(tmp.path()));
+    }
+
+    #[test]
+    fn a_failed_rebuild_keeps_the_last_good_values() {
+        let tmp = site(&[("README.md", INDEX), ("a.md", "# A\n"), ("b.md", "# B\n")]);
+        let mut builder = Builder::new(tmp.path(), true);
+        let good = builder.build_all().unwrap();
+        std::fs::write(tmp.path().join("a.md"), "# A\n[x](missing.md)\n").unwrap();
+        assert!(matches!(
+            builder.rebuild(&content_batch()),
+            Err(BuildError::Strict { .. })
+        ));
+        std::fs::write(tmp.path().join("a.md"), "# A\n").unwrap();
+        let fixed = builder.rebuild(&content_batch()).unwrap();
+        assert_eq!(fixed.files, good.files);
+        // Back to the text of the last good build: its render is reused.
+        assert_eq!(fixed.stats.rendered, 0);
+    }
+
+    #[test]
+    fn a_changed_asset_is_read_again() {
+        let tmp = site(&[("README.md", "# Home\n![x](x.svg)\n"), ("x.svg", "<svg/>")]);
+        let mut builder = Builder::new(tmp.path(), false);
+        builder.build_all().unwrap();
+        std::fs::write(tmp.path().join("x.svg"), "<svg>2</svg>").unwrap();
+        let built = builder.rebuild(&content_batch()).unwrap();
+        assert_eq!(built.files["x.svg"], Bytes::from("<svg>2</svg>"));
+    }
+}

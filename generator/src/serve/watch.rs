@@ -1,0 +1,369 @@
+//! Watch: file events from notify, debounced into batches and classified by
+//! what they touch (a page, an asset, the config, the theme, git's HEAD).
+//!
+//! The batch only decides *how much* to rebuild; what changed is found by
+//! comparing stage values (see `rebuild`), so a missed or reordered event
+//! costs time, never correctness.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify::event::{AccessKind, AccessMode, EventKind};
+use notify::{Event, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+use crate::config::CONFIG_FILE;
+use crate::source;
+
+/// An editor's save is a handful of events within a millisecond or two:
+/// wait this long after the last one.
+const QUIET: Duration = Duration::from_millis(10);
+/// Once a burst is under way (a `git checkout`, a search-and-replace),
+/// wait longer between events, so it ends in one rebuild rather than many.
+const BURST_QUIET: Duration = Duration::from_millis(60);
+const BURST_PATHS: usize = 3;
+/// Never hold back a rebuild longer than this, even if events keep coming.
+const MAX_WAIT: Duration = Duration::from_millis(1500);
+
+/// What a changed path is to the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Page,
+    /// Any other file or folder of the content: images, new folders.
+    Asset,
+    Config,
+    Theme,
+    /// git moved HEAD (commit, checkout, reset): "last updated" dates change.
+    Git,
+    /// Hidden files, editor swap files, paths outside what we watch.
+    Ignored,
+}
+
+/// The folders and files whose changes matter, canonicalised as the events
+/// report them.
+#[derive(Debug, Clone)]
+pub struct Roots {
+    pub content: PathBuf,
+    pub theme: Option<PathBuf>,
+    /// git's reflog of HEAD, appended to on every commit and checkout.
+    pub git_log: Option<PathBuf>,
+}
+
+impl Roots {
+    pub fn new(content: &Path, theme: Option<&Path>) -> Roots {
+        let content = canonical(content);
+        Roots {
+            theme: theme.map(|t| canonical(&content.join(t))),
+            git_log: git_head_log(&content),
+            content,
+        }
+    }
+}
+
+/// Everything that changed during one quiet period.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Batch {
+    pub pages: BTreeSet<PathBuf>,
+    pub assets: BTreeSet<PathBuf>,
+    pub config: bool,
+    pub theme: bool,
+    pub git: bool,
+    /// The OS dropped events: nothing can be assumed.
+    pub rescan: bool,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+            && self.assets.is_empty()
+            && !self.config
+            && !self.theme
+            && !self.git
+            && !self.rescan
+    }
+
+    fn paths(&self) -> usize {
+        self.pages.len() + self.assets.len()
+    }
+
+    fn add(&mut self, kind: Kind, path: &Path) {
+        match kind {
+            Kind::Page => {
+                self.pages.insert(path.to_path_buf());
+            }
+            Kind::Asset => {
+                self.assets.insert(path.to_path_buf());
+            }
+            Kind::Config => self.config = true,
+            Kind::Theme => self.theme = true,
+            Kind::Git => self.git = true,
+            Kind::Ignored => {}
+        }
+    }
+
+    /// One line for the terminal: what set this rebuild off.
+    pub fn describe(&self, content: &Path) -> String {
+        let mut parts = Vec::new();
+        if self.config {
+            parts.push(CONFIG_FILE.to_string());
+        }
+        if self.theme {
+            parts.push("theme".to_string());
+        }
+        match self.paths() {
+            0 => {}
+            1 => {
+                let path = self.pages.iter().chain(&self.assets).next();
+                if let Some(path) = path {
+                    let rel = path.strip_prefix(content).unwrap_or(path);
+                    parts.push(rel.display().to_string());
+                }
+            }
+            n => parts.push(format!("{n} files")),
+        }
+        if self.git {
+            parts.push("git HEAD".to_string());
+        }
+        if self.rescan {
+            parts.push("rescan".to_string());
+        }
+        parts.join(", ")
+    }
+}
+
+/// Decides what `path` is. Mirrors what `source::load` skips: hidden
+/// files and folders, and the theme folder inside the content.
+pub fn classify(roots: &Roots, path: &Path) -> Kind {
+    if roots.git_log.as_deref() == Some(path) {
+        return Kind::Git;
+    }
+    if let Some(theme) = &roots.theme {
+        if let Ok(rel) = path.strip_prefix(theme) {
+            return if is_hidden(rel) {
+                Kind::Ignored
+            } else {
+                Kind::Theme
+            };
+        }
+    }
+    let Ok(rel) = path.strip_prefix(&roots.content) else {
+        return Kind::Ignored;
+    };
+    if rel.as_os_str().is_empty() || is_hidden(rel) {
+        return Kind::Ignored;
+    }
+    if rel == Path::new(CONFIG_FILE) {
+        return Kind::Config;
+    }
+    if source::is_markdown(rel) {
+        Kind::Page
+    } else {
+        Kind::Asset
+    }
+}
+
+fn is_hidden(rel: &Path) -> bool {
+    rel.components().any(|c| match c {
+        Component::Normal(name) => name.to_string_lossy().starts_with('.'),
+        _ => false,
+    })
+}
+
+/// Events that cannot change a file: opening or reading it.
+fn is_read_only(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => false,
+        EventKind::Access(_) => true,
+        _ => false,
+    }
+}
+
+/// Watches the content folder (and the theme and git's HEAD log when they
+/// lie outside it); hands out batches of classified changes.
+pub struct Watcher {
+    watcher: RecommendedWatcher,
+    events: Receiver<notify::Result<Event>>,
+    roots: Roots,
+}
+
+impl Watcher {
+    pub fn start(roots: Roots) -> notify::Result<Watcher> {
+        let (sender, events) = channel();
+        let mut watcher = notify::recommended_watcher(move |event| {
+            // The receiver is gone only when the server is shutting down.
+            let _ = sender.send(event);
+        })?;
+        watcher.watch(&roots.content, RecursiveMode::Recursive)?;
+        if let Some(log) = &roots.git_log {
+            // A missing or unwatchable reflog only costs fresh dates.
+            let _ = watcher.watch(log, RecursiveMode::NonRecursive);
+        }
+        let mut this = Watcher {
+            watcher,
+            events,
+            roots: roots.clone(),
+        };
+        this.roots.theme = None;
+        this.set_theme(roots.theme);
+        Ok(this)
+    }
+
+    pub fn roots(&self) -> &Roots {
+        &self.roots
+    }
+
+    /// Follows `theme_dir` when runbook.yaml changes it. A theme folder
+    /// inside the content is already watched.
+    pub fn set_theme(&mut self, theme: Option<PathBuf>) {
+        if self.roots.theme == theme {
+            return;
+        }
+        if let Some(old) = self.roots.theme.take() {
+            if !old.starts_with(&self.roots.content) {
+                let _ = self.watcher.unwatch(&old);
+            }
+        }
+        if let Some(new) = &theme {
+            if !new.starts_with(&self.roots.content) && new.is_dir() {
+                if let Err(e) = self.watcher.watch(new, RecursiveMode::Recursive) {
+                    tracing::warn!("cannot watch the theme folder {}: {e}", new.display());
+                }
+            }
+        }
+        self.roots.theme = theme;
+    }
+
+    /// Blocks until something relevant changed and the events have gone
+    /// quiet; `None` once the watcher has stopped.
+    pub fn next_batch(&self) -> Option<Batch> {
+        loop {
+            let mut batch = Batch::default();
+            self.absorb(&mut batch, self.events.recv().ok()?);
+            let start = Instant::now();
+            loop {
+                let quiet = if batch.paths() >= BURST_PATHS {
+                    BURST_QUIET
+                } else {
+                    QUIET
+                };
+                let left = MAX_WAIT.saturating_sub(start.elapsed());
+                if left.is_zero() {
+                    break;
+                }
+                match self.events.recv_timeout(quiet.min(left)) {
+                    Ok(event) => self.absorb(&mut batch, event),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                }
+            }
+            if !batch.is_empty() {
+                return Some(batch);
+            }
+        }
+    }
+
+    fn absorb(&self, batch: &mut Batch, event: notify::Result<Event>) {
+        let event = match event {
+            Ok(event) => event,
+            Err(e) => {
+                // An overflowed queue or a vanished watch: start over from disk.
+                tracing::debug!("watch error: {e}");
+                batch.rescan = true;
+                return;
+            }
+        };
+        if event.need_rescan() {
+            batch.rescan = true;
+        }
+        if is_read_only(&event.kind) {
+            return;
+        }
+        for path in &event.paths {
+            batch.add(classify(&self.roots, path), path);
+        }
+    }
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `.git/logs/HEAD` of the repository holding `content`, if any.
+fn git_head_log(content: &Path) -> Option<PathBuf> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(content)
+        .args(["rev-parse", "--absolute-git-dir"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let dir = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    let log = Path::new(&dir).join("logs").join("HEAD");
+    log.is_file().then(|| canonical(&log))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roots() -> Roots {
+        Roots {
+            content: PathBuf::from("/site/content"),
+            theme: Some(PathBuf::from("/site/content/theme")),
+            git_log: Some(PathBuf::from("/site/.git/logs/HEAD")),
+        }
+    }
+
+    #[test]
+    fn paths_are_classified_like_the_loader_sees_them() {
+        let roots = roots();
+        let kind = |p: &str| classify(&roots, Path::new(p));
+        assert_eq!(kind("/site/content/a.md"), Kind::Page);
+        assert_eq!(kind("/site/content/db/日本語.markdown"), Kind::Page);
+        assert_eq!(kind("/site/content/img/flow.svg"), Kind::Asset);
+        assert_eq!(kind("/site/content/new-folder"), Kind::Asset);
+        assert_eq!(kind("/site/content/runbook.yaml"), Kind::Config);
+        assert_eq!(kind("/site/content/db/runbook.yaml"), Kind::Asset);
+        assert_eq!(kind("/site/content/theme/templates/page.html"), Kind::Theme);
+        assert_eq!(kind("/site/.git/logs/HEAD"), Kind::Git);
+        // Editors' swap files and git's own folder.
+        assert_eq!(kind("/site/content/.a.md.swp"), Kind::Ignored);
+        assert_eq!(kind("/site/content/.git/index"), Kind::Ignored);
+        assert_eq!(kind("/site/content/db/.#a.md"), Kind::Ignored);
+        assert_eq!(kind("/site/content/theme/.x.swp"), Kind::Ignored);
+        assert_eq!(kind("/elsewhere/a.md"), Kind::Ignored);
+        assert_eq!(kind("/site/content"), Kind::Ignored);
+    }
+
+    #[test]
+    fn batches_describe_what_changed() {
+        let roots = roots();
+        let mut batch = Batch::default();
+        assert!(batch.is_empty());
+        let path = Path::new("/site/content/db/a.md");
+        batch.add(classify(&roots, path), path);
+        assert_eq!(batch.describe(&roots.content), "db/a.md");
+        let path = Path::new("/site/content/runbook.yaml");
+        batch.add(classify(&roots, path), path);
+        assert_eq!(batch.describe(&roots.content), "runbook.yaml, db/a.md");
+    }
+
+    #[test]
+    fn an_atomic_save_arrives_as_one_batch() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("a.md"), "# A\n").unwrap();
+        let watcher = Watcher::start(Roots::new(tmp.path(), None)).unwrap();
+        // What editors do: write a temporary file, rename it over the page.
+        let temp = tmp.path().join(".a.md.tmp");
+        std::fs::write(&temp, "# A2\n").unwrap();
+        std::fs::rename(&temp, tmp.path().join("a.md")).unwrap();
+        let batch = watcher.next_batch().unwrap();
+        let page = tmp.path().canonicalize().unwrap().join("a.md");
+        assert_eq!(batch.pages.into_iter().collect::<Vec<_>>(), vec![page]);
+        assert!(batch.assets.is_empty());
+    }
+}
