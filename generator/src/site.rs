@@ -90,17 +90,17 @@ pub fn assemble(sources: Sources) -> Result<Site, BuildError> {
 /// Output paths compared without case: `Foo.md` and `foo.md` would
 /// overwrite each other on macOS, Windows and in many zip tools.
 fn check_collisions(pages: &[Page], assets: &[Asset]) -> Result<(), BuildError> {
-    let mut seen: HashMap<String, &str> = HashMap::new();
+    let mut seen: HashMap<String, (&str, &str)> = HashMap::new();
     let outputs = pages
         .iter()
         .map(|p| (p.output.as_str(), p.rel.as_str()))
         .chain(assets.iter().map(|a| (a.rel.as_str(), a.rel.as_str())));
     for (output, source) in outputs {
-        if let Some(first) = seen.insert(output.to_lowercase(), source) {
+        if let Some((first, first_output)) = seen.insert(output.to_lowercase(), (source, output)) {
             return Err(BuildError::OutputCollision {
                 first: PathBuf::from(first),
                 second: PathBuf::from(source),
-                output: output.to_string(),
+                output: first_output.to_string(),
             });
         }
     }

@@ -69,6 +69,9 @@ impl Theme {
 
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default escaper also escapes `/`, which turns every URL
+        // into `..&#x2F;assets`; ours escapes only what HTML needs.
+        tera.set_escape_fn(crate::render::escape);
         let origins: BTreeMap<String, PathBuf> = templates
             .iter()
             .map(|(name, (origin, _))| (name.clone(), origin.clone()))

@@ -1,1 +1,11 @@
-//! End-to-end tests: the runbook binary on fixture sites.
+//! End-to-end tests: the `runbook` binary on fixture sites, good and bad,
+//! and the built site in a real browser.
+
+#[path = "../support/browser.rs"]
+mod browser;
+mod site;
+
+mod bad_input;
+mod build;
+mod content;
+mod in_browser;

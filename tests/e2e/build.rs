@@ -1,0 +1,293 @@
+//! `runbook build` and `runbook check` on a good site.
+
+use crate::site::{text_of, TestSite};
+
+#[test]
+fn builds_every_page_and_the_publishing_files() {
+    let site = TestSite::fixture("basic");
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(
+        run.stdout.contains("Built 4 pages, 0 warnings"),
+        "{}",
+        run.stdout
+    );
+    for file in [
+        "index.html",
+        "ALERT.html",
+        "db/index.html",
+        "db/MAINTENANCE.html",
+        "img/flow.svg",
+        "404.html",
+        ".nojekyll",
+        "sitemap.xml",
+        "alerts.json",
+        "alerts/FixtureHighErrorRate.html",
+        "pages.html",
+        "assets/style.css",
+        "assets/highlight.css",
+        "assets/runbook.js",
+    ] {
+        assert!(site.out.join(file).exists(), "missing {file}");
+    }
+}
+
+#[test]
+fn links_between_pages_are_relative_and_keep_fragments() {
+    let site = TestSite::fixture("basic");
+    site.build(&[]).assert_ok();
+    let index = site.output("index.html");
+    assert!(index.contains("href=\"ALERT.html\""), "{index}");
+    assert!(index.contains("href=\"db/index.html\""), "{index}");
+    assert!(
+        index.contains(
+            "href=\"db/MAINTENANCE.html#%E3%83%AA%E3%82%AB%E3%83%90%E3%83%AA%E6%89%8B%E9%A0%86\""
+        ),
+        "{index}"
+    );
+    let maintenance = site.output("db/MAINTENANCE.html");
+    assert!(
+        maintenance.contains("<h2 id=\"リカバリ手順\">"),
+        "{maintenance}"
+    );
+    assert!(
+        maintenance.contains("href=\"../assets/style.css"),
+        "assets are relative: {maintenance}"
+    );
+    assert!(
+        maintenance.contains("href=\"../index.html\""),
+        "{maintenance}"
+    );
+    // No URL in any page starts at the server root: the site works under
+    // any base path.
+    for (path, bytes) in site.snapshot() {
+        if path.ends_with(".html") && path != "404.html" {
+            let html = String::from_utf8(bytes).unwrap();
+            assert!(
+                !html.contains("href=\"/") && !html.contains("src=\"/"),
+                "{path} has a root-relative URL"
+            );
+        }
+    }
+}
+
+#[test]
+fn page_shows_metadata_placeholders_and_navigation() {
+    let site = TestSite::fixture("basic");
+    site.build(&[]).assert_ok();
+    let alert = site.output("ALERT.html");
+    assert!(
+        alert.contains("class=\"badge sev-error\">ERROR<"),
+        "{alert}"
+    );
+    assert!(alert.contains("FixtureHighErrorRate"), "{alert}");
+    assert!(alert.contains("@backend-lead"), "{alert}");
+    assert!(
+        alert.contains("data-placeholder=\"POD_NAME\""),
+        "form for the page's placeholders: {alert}"
+    );
+    assert!(alert.contains("data-placeholder=\"PROJECT_ID\""), "{alert}");
+    assert!(
+        alert.contains("class=\"callout callout-warning\""),
+        "{alert}"
+    );
+    assert!(alert.contains("data-panel=\"slo\""), "{alert}");
+    assert!(
+        alert.contains("<span class=\"prompt\" aria-hidden=\"true\">$ </span>"),
+        "{alert}"
+    );
+    assert!(
+        alert.contains("<span class=\"output\">error: connection refused</span>"),
+        "{alert}"
+    );
+    assert!(
+        alert.contains("rel=\"prev\" href=\"index.html\""),
+        "{alert}"
+    );
+    assert!(
+        alert.contains("rel=\"next\" href=\"db/index.html\""),
+        "index link order: {alert}"
+    );
+    // Sidebar order follows the index page's links.
+    let sidebar = &alert[alert.find("id=\"sidebar\"").unwrap()..alert.find("id=\"main\"").unwrap()];
+    let order: Vec<usize> = ["フィクスチャ目次", "高エラー率対応", "データベース"]
+        .iter()
+        .map(|t| sidebar.find(t).unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{sidebar}");
+    // The command text reads as written without JS.
+    assert!(text_of(&alert).contains("gcloud sql instances describe INSTANCE --project=PROJECT_ID"));
+}
+
+#[test]
+fn alert_addresses_redirect_to_their_page() {
+    let site = TestSite::fixture("basic");
+    site.build(&[]).assert_ok();
+    let redirect = site.output("alerts/FixtureHighErrorRate.html");
+    assert!(redirect.contains("url=../ALERT.html"), "{redirect}");
+    let alerts: serde_json::Value = serde_json::from_str(&site.output("alerts.json")).unwrap();
+    assert_eq!(alerts["FixtureHighErrorRate"]["url"], "ALERT.html");
+    assert_eq!(alerts["FixtureHighErrorRate"]["severity"], "ERROR");
+}
+
+#[test]
+fn not_found_page_and_sitemap_use_the_base_path() {
+    let site = TestSite::fixture("basic");
+    site.build(&[]).assert_ok();
+    let not_found = site.output("404.html");
+    assert!(
+        not_found.contains("href=\"/TokoToko/assets/style.css"),
+        "{not_found}"
+    );
+    let sitemap = site.output("sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://example.github.io/TokoToko/db/MAINTENANCE.html</loc>"),
+        "{sitemap}"
+    );
+    // --base-url overrides the config.
+    site.build(&["--base-url", "https://docs.example.com/"])
+        .assert_ok();
+    assert!(site.output("404.html").contains("href=\"/assets/style.css"));
+    assert!(site
+        .output("sitemap.xml")
+        .contains("<loc>https://docs.example.com/</loc>"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let site = TestSite::fixture("basic");
+    site.build(&[]).assert_ok();
+    let first = site.snapshot();
+    site.build(&[]).assert_ok();
+    assert_eq!(first, site.snapshot());
+    // A second copy in another folder gives the same bytes too.
+    let other = TestSite::fixture("basic");
+    other.build(&[]).assert_ok();
+    assert_eq!(first, other.snapshot());
+}
+
+#[test]
+fn check_validates_without_writing() {
+    let site = TestSite::fixture("basic");
+    let run = site.check();
+    run.assert_ok();
+    assert!(run.stdout.contains("Checked 4 pages"), "{}", run.stdout);
+    assert!(!site.out.exists());
+}
+
+#[test]
+fn broken_links_warn_in_build_and_fail_check_and_strict() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "ALERT.md",
+        "# A\n\n[gone](./GONE.md)\n\n[frag](db/MAINTENANCE.md#no-such-heading)\n",
+    );
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(run.stdout.contains("2 warnings"), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("ALERT.md:3:1: warning: broken link `./GONE.md`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("ALERT.md:5:1: warning: broken fragment"),
+        "{}",
+        run.stderr
+    );
+    site.check().assert_failed_with("GONE.md");
+    let before = site.snapshot();
+    site.build(&["--strict"])
+        .assert_failed_with("warnings as errors");
+    assert_eq!(
+        before,
+        site.snapshot(),
+        "a failed --strict build leaves the site as it was"
+    );
+}
+
+#[test]
+fn unknown_front_matter_key_is_a_warning_with_its_line() {
+    let site = TestSite::fixture("basic");
+    site.write("ALERT.md", "---\ntitle: A\ndraft: true\n---\n# A\n");
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("ALERT.md:3:1: warning: unknown front matter key `draft`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn theme_dir_overrides_one_file_by_path() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "runbook.yaml",
+        format!(
+            "{}theme_dir: theme\n",
+            std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap()
+        ),
+    );
+    site.write("theme/static/style.css", "body { color: rebeccapurple }");
+    site.write(
+        "theme/templates/404.html",
+        "{% extends \"base.html\" %}{% block body %}<p class=\"custom-404\">{{ t.not_found }}</p>{% endblock body %}",
+    );
+    site.build(&[]).assert_ok();
+    assert_eq!(
+        site.output("assets/style.css"),
+        "body { color: rebeccapurple }"
+    );
+    assert!(site.output("404.html").contains("class=\"custom-404\""));
+    // Files not overridden still come from the embedded theme.
+    assert!(site.output("assets/runbook.js").contains("placeholder"));
+    // The theme folder is not content.
+    assert!(!site.out.join("theme").exists());
+}
+
+#[test]
+fn migrated_collections_build_on_the_first_try() {
+    let site = TestSite::empty();
+    site.write(
+        "README.md",
+        "[[_TOC_]]\n\n## Intro {#intro}\n\n{{< notice warning >}}\nHugo shortcode\n{{< /notice >}}\n\n1. Step\n   ```sh\n   kubectl get pods\n   ```\n\n```\nuntagged\n```\n\n[old link](./removed.md)\n\n```bash\nunclosed\n",
+    );
+    site.write("docs/page.md", "no front matter, no heading\n");
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(
+        run.stdout.contains("Built 2 pages, 1 warning"),
+        "{}",
+        run.stdout
+    );
+    let index = site.output("index.html");
+    assert!(index.contains("class=\"toc-inline\""), "{index}");
+    assert!(index.contains("id=\"intro\""), "{index}");
+    assert!(
+        text_of(&index).contains("{{< notice warning >}}"),
+        "{index}"
+    );
+    assert!(text_of(&index).contains("unclosed"), "{index}");
+    assert!(
+        site.output("docs/page.html").contains("<h1>page</h1>"),
+        "title from the file name"
+    );
+}
+
+#[test]
+fn help_on_every_command() {
+    let site = TestSite::empty();
+    for command in [
+        vec!["--help"],
+        vec!["build", "--help"],
+        vec!["check", "--help"],
+    ] {
+        let run = site.run(&command);
+        run.assert_ok();
+        assert!(run.stdout.contains("Usage"), "{}", run.stdout);
+    }
+}

@@ -1,0 +1,262 @@
+//! The bundled TekuToko runbook (content/): it builds cleanly with
+//! --strict, every page has the shape a reader relies on, every alert leads
+//! to one page, and every bash block is valid shell once filled in.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use runbook::config::SiteConfig;
+use runbook::placeholder::Placeholders;
+
+use crate::site::{workspace_dir, TestSite};
+
+const INCIDENT_PAGES: [&str; 6] = [
+    "ERROR_RATE.md",
+    "HIGH_LATENCY.md",
+    "POD_RESTARTS.md",
+    "HIGH_CPU.md",
+    "HIGH_MEMORY.md",
+    "DB_CONNECTION_ERROR.md",
+];
+const INCIDENT_SHAPE: [&str; 7] = [
+    "アラート",
+    "影響",
+    "初動",
+    "調査",
+    "緩和",
+    "エスカレーション",
+    "関連ページ",
+];
+const PROCEDURE_PAGES: [&str; 3] = ["ROLLBACK.md", "DB_MAINTENANCE.md", "SECURITY_PATCH.md"];
+const PROCEDURE_SHAPE: [&str; 5] = ["前提条件", "手順", "検証", "切り戻し", "関連ページ"];
+
+fn content_dir() -> PathBuf {
+    workspace_dir().join("content")
+}
+
+fn pages() -> BTreeMap<String, String> {
+    std::fs::read_dir(content_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Level-2 headings of a page, in order.
+fn level2_headings(markdown: &str) -> Vec<String> {
+    let mut headings = Vec::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new_ext(markdown, pulldown_cmark::Options::all()) {
+        match event {
+            Event::Start(Tag::Heading {
+                level: pulldown_cmark::HeadingLevel::H2,
+                ..
+            }) => current = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = &mut current {
+                    h.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(pulldown_cmark::HeadingLevel::H2)) => {
+                headings.extend(current.take())
+            }
+            _ => {}
+        }
+    }
+    headings
+}
+
+#[test]
+fn builds_with_strict_and_no_warnings() {
+    let site = TestSite::copy_of(&content_dir());
+    let run = site.build(&["--strict"]);
+    run.assert_ok();
+    assert!(
+        run.stdout.contains("Built 11 pages, 0 warnings"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    site.check().assert_ok();
+}
+
+#[test]
+fn the_index_links_every_page() {
+    let pages = pages();
+    let index = &pages["README.md"];
+    for page in INCIDENT_PAGES
+        .iter()
+        .chain(&PROCEDURE_PAGES)
+        .chain(&["POSTMORTEM_TEMPLATE.md"])
+    {
+        assert!(pages.contains_key(*page), "{page} is missing");
+        assert!(
+            index.contains(&format!("./{page}")),
+            "README.md does not link {page}"
+        );
+    }
+    assert!(index.contains("DB_MAINTENANCE.md#リカバリ手順"));
+}
+
+#[test]
+fn incident_and_procedure_pages_have_their_shape() {
+    let pages = pages();
+    let in_order = |page: &str, shape: &[&str]| {
+        let headings = level2_headings(&pages[page]);
+        let positions: Vec<usize> = shape
+            .iter()
+            .map(|h| {
+                headings
+                    .iter()
+                    .position(|x| x == h)
+                    .unwrap_or_else(|| panic!("{page} lacks `## {h}`: {headings:?}"))
+            })
+            .collect();
+        assert!(
+            positions.windows(2).all(|w| w[0] < w[1]),
+            "{page}: headings out of order: {headings:?}"
+        );
+    };
+    for page in INCIDENT_PAGES {
+        in_order(page, &INCIDENT_SHAPE);
+        assert!(
+            pages[page].contains("```widget"),
+            "{page} has no live panel"
+        );
+    }
+    for page in PROCEDURE_PAGES {
+        in_order(page, &PROCEDURE_SHAPE);
+    }
+    assert!(level2_headings(&pages["DB_MAINTENANCE.md"]).contains(&"リカバリ手順".to_string()));
+    let postmortem = level2_headings(&pages["POSTMORTEM_TEMPLATE.md"]).join(" ");
+    for section in [
+        "タイムライン",
+        "影響",
+        "根本原因",
+        "うまくいったこと",
+        "アクションアイテム",
+    ] {
+        assert!(
+            postmortem.contains(section),
+            "postmortem template lacks {section}: {postmortem}"
+        );
+    }
+}
+
+#[test]
+fn every_page_has_front_matter_and_no_todo() {
+    for (name, text) in pages() {
+        assert!(text.starts_with("---\n"), "{name} has no front matter");
+        let front = &text[4..text[4..].find("\n---").unwrap() + 4];
+        for key in ["title:", "owner:", "tags:"] {
+            assert!(front.contains(key), "{name} front matter lacks {key}");
+        }
+        if INCIDENT_PAGES.contains(&name.as_str()) {
+            assert!(
+                front.contains("alerts:") && front.contains("severity:"),
+                "{name} lacks alerts/severity"
+            );
+        }
+        assert!(
+            !text.contains("TODO") && !text.contains("FIXME"),
+            "{name} has a TODO"
+        );
+    }
+}
+
+#[test]
+fn every_alert_maps_to_exactly_one_page() {
+    let site = TestSite::copy_of(&content_dir());
+    site.build(&["--strict"]).assert_ok();
+    let alerts: BTreeMap<String, serde_json::Value> =
+        serde_json::from_str(&site.output("alerts.json")).unwrap();
+    let mut declared = 0;
+    for (name, text) in pages() {
+        let front = &text[4..text[4..].find("\n---").unwrap() + 4];
+        let line = front
+            .lines()
+            .find(|l| l.starts_with("alerts:"))
+            .unwrap_or("alerts: []");
+        let names: Vec<&str> = line["alerts:".len()..]
+            .trim()
+            .trim_matches(['[', ']'])
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        for alert in names {
+            declared += 1;
+            assert_eq!(
+                alerts[alert]["url"],
+                name.replace(".md", ".html")
+                    .replace("README.html", "index.html"),
+                "{alert}"
+            );
+        }
+    }
+    assert_eq!(
+        declared,
+        alerts.len(),
+        "an alert name is declared on two pages"
+    );
+    assert!(alerts.len() >= 6, "{alerts:?}");
+}
+
+#[test]
+fn every_bash_block_is_valid_shell_once_filled_in() {
+    let config = SiteConfig::load(&content_dir()).unwrap();
+    let placeholders = Placeholders::new(config.placeholders.keys().cloned());
+    let mut checked = 0;
+    for (name, text) in pages() {
+        let mut block: Option<String> = None;
+        for event in Parser::new_ext(&text, pulldown_cmark::Options::all()) {
+            match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                    if matches!(
+                        info.split_whitespace().next(),
+                        Some("bash" | "sh" | "shell")
+                    ) =>
+                {
+                    block = Some(String::new());
+                }
+                Event::Text(t) => {
+                    if let Some(b) = &mut block {
+                        b.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let Some(code) = block.take() else { continue };
+                    let mut filled = String::new();
+                    let mut last = 0;
+                    for found in placeholders.find(&code) {
+                        filled.push_str(&code[last..found.range.start]);
+                        filled.push_str("filled-value");
+                        last = found.range.end;
+                    }
+                    filled.push_str(&code[last..]);
+                    let output = std::process::Command::new("bash")
+                        .args(["-n", "-c", &filled])
+                        .output()
+                        .unwrap();
+                    assert!(
+                        output.status.success(),
+                        "{name}: bash -n fails:\n{}\n{}",
+                        String::from_utf8_lossy(&output.stderr),
+                        code
+                    );
+                    checked += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(checked >= 50, "only {checked} bash blocks found");
+}

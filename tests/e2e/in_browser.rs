@@ -1,0 +1,135 @@
+//! The built site in a real browser (headless Chromium): fragments in
+//! Japanese land on their heading, placeholders fill every command, copy
+//! copies exactly the command.
+
+use std::time::Duration;
+
+use fantoccini::key::Key;
+use fantoccini::Locator;
+
+use crate::browser::{serve_folder, Browser};
+use crate::site::TestSite;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reader_follows_fills_and_copies() {
+    let site = TestSite::fixture("basic");
+    site.build(&[]).assert_ok();
+    let base = serve_folder(&site.out);
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    // A link written for GitHub, `db/MAINTENANCE.md#リカバリ手順`, lands on
+    // that heading.
+    c.goto(&format!("{base}/index.html")).await.unwrap();
+    c.find(Locator::LinkText("リカバリ"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for(
+            "return decodeURIComponent(location.hash) === '#リカバリ手順'",
+            WAIT,
+        )
+        .await;
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with("/db/MAINTENANCE.html"));
+    let landed = browser
+        .eval("const h = document.querySelector(':target'); const r = h.getBoundingClientRect(); return [h.id, r.top >= 0 && r.top < innerHeight / 2];")
+        .await;
+    assert_eq!(landed, serde_json::json!(["リカバリ手順", true]));
+
+    // Fill the placeholders once: every command on the page shows them.
+    c.goto(&format!("{base}/ALERT.html")).await.unwrap();
+    let pod = c
+        .find(Locator::Css("input[data-placeholder='POD_NAME']"))
+        .await
+        .unwrap();
+    pod.send_keys("tekutoko-api-7d9f-x2k8p").await.unwrap();
+    let project = c
+        .find(Locator::Css("input[data-placeholder='PROJECT_ID']"))
+        .await
+        .unwrap();
+    project.send_keys("tekutoko-prod").await.unwrap();
+    browser
+        .wait_for("return [...document.querySelectorAll('.ph[data-ph=PROJECT_ID]')].every(s => s.textContent === 'tekutoko-prod')", WAIT)
+        .await;
+    let filled = browser
+        .eval("return document.querySelectorAll('.ph.filled').length")
+        .await;
+    assert_eq!(
+        filled,
+        serde_json::json!(3),
+        "two PROJECT_ID and one <POD_NAME>"
+    );
+
+    // Values follow the reader to the next page and survive a reload.
+    c.refresh().await.unwrap();
+    browser
+        .wait_for(
+            "return document.querySelectorAll('.ph.filled').length === 3",
+            WAIT,
+        )
+        .await;
+
+    // Copy on the console block: the command, filled, without the prompt
+    // or the output line. Pasted into a text box as a reader would.
+    c.find(Locator::Css(".code[data-lang='console'] .copy"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for("return document.querySelector(\".code[data-lang='console'] .copy\").classList.contains('copied')", WAIT).await;
+    browser
+        .eval("const t = document.createElement('textarea'); t.id = 'paste'; document.body.prepend(t); t.focus(); return true;")
+        .await;
+    let paste = c.find(Locator::Id("paste")).await.unwrap();
+    // Ctrl held while `v` is typed; WebDriver releases it afterwards.
+    paste
+        .send_keys(&format!("{}v", Key::Control))
+        .await
+        .unwrap();
+    browser
+        .wait_for("return document.getElementById('paste').value !== ''", WAIT)
+        .await;
+    let pasted = browser
+        .eval("return document.getElementById('paste').value")
+        .await;
+    assert_eq!(
+        pasted,
+        serde_json::json!(
+            "kubectl logs tekutoko-api-7d9f-x2k8p -n default --project=tekutoko-prod"
+        )
+    );
+
+    // Clearing brings back the commands as written.
+    c.find(Locator::Css("[data-placeholder-clear]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for(
+            "return document.querySelectorAll('.ph.filled').length === 0",
+            WAIT,
+        )
+        .await;
+    let text = browser
+        .eval("return document.querySelector(\".code[data-lang='bash'] code\").textContent")
+        .await;
+    assert_eq!(
+        text,
+        serde_json::json!("gcloud sql instances describe INSTANCE --project=PROJECT_ID\n")
+    );
+
+    browser.close().await;
+}
