@@ -37,6 +37,23 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Preview a content folder: build in memory, serve it under the
+    /// configured base path with the API, and reload the browser on save.
+    Serve {
+        /// Folder holding the Markdown files and runbook.yaml.
+        #[arg(default_value = "content")]
+        content: PathBuf,
+        /// Address to listen on; loopback keeps the preview private.
+        #[arg(long, default_value = "127.0.0.1:3000")]
+        bind: std::net::SocketAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Treat warnings (broken links, unknown front matter keys) as
+        /// errors, shown in the browser over the last good page.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Validate a content folder without writing anything: broken links and
     /// fragments, bad front matter, unknown widgets. Fails on any warning.
     Check {
@@ -73,6 +90,25 @@ fn main() -> ExitCode {
                 strict,
             };
             build::build(&options).map(|report| summary("Built", &report, Some(&out)))
+        }
+        Command::Serve {
+            content,
+            bind,
+            open,
+            strict,
+        } => {
+            let options = runbook::serve::ServeOptions {
+                content,
+                bind,
+                open,
+                strict,
+            };
+            // Runs until Ctrl-C; its errors (port in use) end here.
+            if let Err(error) = runbook::serve::run(options) {
+                eprintln!("error: {}", anyhow::Error::from(error));
+                return ExitCode::FAILURE;
+            }
+            return ExitCode::SUCCESS;
         }
         Command::Api { config, bind } => {
             // Runs until Ctrl-C or SIGTERM; its errors (bad config, port in use) end here.

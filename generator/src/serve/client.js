@@ -5,7 +5,8 @@
   "use strict";
   var script = document.currentScript;
   if (!script || window.__runbookServe) return;
-  window.__runbookServe = true;
+  // State for the curious (and the browser tests): is the socket open?
+  var state = window.__runbookServe = { connected: false };
 
   // Set by the server: this page's output path ("db/index.html"), the
   // build it came from, and the path the site is served under.
@@ -84,7 +85,7 @@
       "&session=" + encodeURIComponent(session);
     var socket;
     try { socket = new WebSocket(url); } catch (e) { return retry(attempt); }
-    socket.onopen = function () { attempt = 0; };
+    socket.onopen = function () { attempt = 0; state.connected = true; };
     socket.onmessage = function (event) {
       var message = JSON.parse(event.data);
       if (message.kind === "built") {
@@ -96,7 +97,7 @@
       }
     };
     // The server restarted or stopped: try again, more slowly each time.
-    socket.onclose = function () { retry(attempt + 1); };
+    socket.onclose = function () { state.connected = false; retry(attempt + 1); };
   }
 
   function retry(attempt) {

@@ -42,7 +42,11 @@ async fn site(State(state): State<LiveState>, request: Request) -> Response {
         return api(&snapshot, rest, request).await;
     }
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response();
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
     }
     let Some(path) = percent_decode(&raw) else {
         return not_found(&snapshot, "");
@@ -86,7 +90,10 @@ fn api_path<'a>(path: &'a str, base: &str) -> Option<&'a str> {
 /// Hands the request to the API's router, mounted where `rest` starts.
 async fn api(snapshot: &Snapshot, rest: &str, request: Request) -> Response {
     let Some(router) = snapshot.api.clone() else {
-        return (StatusCode::SERVICE_UNAVAILABLE, "the API starts with the first good build")
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the API starts with the first good build",
+        )
             .into_response();
     };
     let (mut parts, body) = request.into_parts();
@@ -237,7 +244,11 @@ mod tests {
         let body = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .unwrap();
-        (status, location, String::from_utf8_lossy(&body).into_owned())
+        (
+            status,
+            location,
+            String::from_utf8_lossy(&body).into_owned(),
+        )
     }
 
     #[tokio::test]
@@ -253,15 +264,24 @@ mod tests {
             ],
         );
         let (status, location, _) = get(&app, "/").await;
-        assert_eq!((status, location.as_str()), (StatusCode::TEMPORARY_REDIRECT, "/Toko/"));
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::TEMPORARY_REDIRECT, "/Toko/")
+        );
         let (status, _, body) = get(&app, "/Toko/").await;
         assert_eq!(status, StatusCode::OK);
-        assert!(body.starts_with("<body>home<script src=\"/__runbook/client.js\""), "{body}");
+        assert!(
+            body.starts_with("<body>home<script src=\"/__runbook/client.js\""),
+            "{body}"
+        );
         assert!(body.contains("data-file=\"index.html\""));
         let (_, _, body) = get(&app, "/Toko/db/").await;
         assert!(body.contains("data-file=\"db/index.html\""));
         let (status, location, _) = get(&app, "/Toko/db").await;
-        assert_eq!((status, location.as_str()), (StatusCode::PERMANENT_REDIRECT, "/Toko/db/"));
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::PERMANENT_REDIRECT, "/Toko/db/")
+        );
         let (_, _, body) = get(&app, "/Toko/%E6%97%A5%E6%9C%AC%E8%AA%9E.html").await;
         assert!(body.starts_with("<body>ja"));
         let (status, _, body) = get(&app, "/Toko/assets/style.css").await;

@@ -79,7 +79,10 @@ async fn talk(mut socket: WebSocket, state: LiveState, query: LiveQuery) {
         None
     };
     if seen.is_none() && first.generation > 0 {
-        if send(&mut socket, &built(first.generation, None)).await.is_err() {
+        if send(&mut socket, &built(first.generation, None))
+            .await
+            .is_err()
+        {
             return;
         }
         seen = Some(first.generation);
@@ -112,11 +115,7 @@ async fn talk(mut socket: WebSocket, state: LiveState, query: LiveQuery) {
 /// What a page that has seen generation `seen` and overlay `shown` must
 /// be told about `snapshot`. Errors are told apart by their `Arc`'s
 /// address (as a number: the future must stay `Send`).
-fn news(
-    snapshot: &Snapshot,
-    seen: &mut Option<u64>,
-    shown: &mut Option<usize>,
-) -> Vec<Event> {
+fn news(snapshot: &Snapshot, seen: &mut Option<u64>, shown: &mut Option<usize>) -> Vec<Event> {
     let mut events = Vec::new();
     match *seen {
         Some(since) if snapshot.generation > since => {

@@ -112,9 +112,7 @@ pub fn run(options: ServeOptions) -> Result<(), ServeError> {
     let loop_options = options.clone();
     std::thread::Builder::new()
         .name("runbook-rebuild".into())
-        .spawn(move || {
-            rebuild_loop(watcher, builder, publisher, mounted, &loop_options, handle)
-        })
+        .spawn(move || rebuild_loop(watcher, builder, publisher, mounted, &loop_options, handle))
         .map_err(ServeError::Runtime)?;
 
     let (stop, shutdown) = tokio::sync::watch::channel(false);

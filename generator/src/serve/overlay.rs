@@ -85,7 +85,12 @@ fn located(at: &Location, message: &str, error: &BuildError) -> ErrorItem {
 }
 
 fn first_line(error: &BuildError) -> String {
-    error.to_string().lines().next().unwrap_or_default().to_string()
+    error
+        .to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn hint_of(text: &str) -> String {

@@ -139,7 +139,13 @@ impl Builder {
         if let Some(last) = last {
             // Pages not laid out again keep the bytes (and the buffers) of
             // the last build: pages_to_write proved them unchanged.
-            for (page, _) in rendered.site.pages.iter().zip(&select).filter(|(_, s)| !**s) {
+            for (page, _) in rendered
+                .site
+                .pages
+                .iter()
+                .zip(&select)
+                .filter(|(_, s)| !**s)
+            {
                 if let Some(bytes) = last.files.get(&page.output) {
                     files.insert(page.output.clone(), bytes.clone());
                 }
@@ -188,8 +194,12 @@ impl Builder {
     fn forget_deleted_assets(&self, rendered: &Rendered) {
         let mut cache = self.assets.lock().unwrap_or_else(|e| e.into_inner());
         if cache.len() > rendered.site.assets.len() {
-            let live: std::collections::HashSet<&str> =
-                rendered.site.assets.iter().map(|a| a.rel.as_str()).collect();
+            let live: std::collections::HashSet<&str> = rendered
+                .site
+                .assets
+                .iter()
+                .map(|a| a.rel.as_str())
+                .collect();
             cache.retain(|rel, _| live.contains(rel.as_str()));
         }
     }
@@ -253,8 +263,11 @@ fn nav_entries(rendered: &Rendered) -> Vec<NavKey<'_>> {
 
 /// Pages of `next` whose Markdown was rendered rather than reused.
 fn count_rendered(prev: &Rendered, next: &Rendered) -> usize {
-    let reused: std::collections::HashSet<*const _> =
-        prev.pages.iter().map(|p| Arc::as_ptr(&p.markdown)).collect();
+    let reused: std::collections::HashSet<*const _> = prev
+        .pages
+        .iter()
+        .map(|p| Arc::as_ptr(&p.markdown))
+        .collect();
     next.pages
         .iter()
         .filter(|p| !reused.contains(&Arc::as_ptr(&p.markdown)))
@@ -349,11 +362,7 @@ mod tests {
 
     #[test]
     fn a_title_edit_lays_out_every_page_that_shows_it() {
-        let tmp = site(&[
-            ("README.md", INDEX),
-            ("a.md", "# A\n"),
-            ("b.md", "# B\n"),
-        ]);
+        let tmp = site(&[("README.md", INDEX), ("a.md", "# A\n"), ("b.md", "# B\n")]);
         let mut builder = Builder::new(tmp.path(), false);
         builder.build_all().unwrap();
         std::fs::write(tmp.path().join("a.md"), "# A renamed\n").unwrap();

@@ -187,7 +187,10 @@ mod tests {
 
         let now = receiver.borrow().clone();
         assert_eq!(now.generation, 3);
-        let since = |g| now.changes_since(g).map(|s| s.into_iter().collect::<Vec<_>>());
+        let since = |g| {
+            now.changes_since(g)
+                .map(|s| s.into_iter().collect::<Vec<_>>())
+        };
         assert_eq!(since(3), Some(vec![]));
         assert_eq!(since(2), Some(vec!["b.html".into()]));
         assert_eq!(

@@ -1,0 +1,44 @@
+//! The command line around the server: a port in use, and Ctrl-C.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::harness::{Server, BIN};
+
+#[test]
+fn a_port_in_use_names_the_port_and_the_fix() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let output = Command::new(BIN)
+        .arg("serve")
+        .arg(crate::harness::fixture())
+        .args(["--bind", &format!("127.0.0.1:{port}")])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("port {port} is already in use")), "{stderr}");
+    assert!(stderr.contains("--bind 127.0.0.1:"), "{stderr}");
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_with_a_page_connected() {
+    let mut server = Server::start(&[]);
+    let _live = server.live("index.html");
+    let status = Command::new("kill")
+        .args(["-INT", &server.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(exit) = server.child().try_wait().unwrap() {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit}: {}", server.output());
+    std::thread::sleep(Duration::from_millis(50));
+    assert!(server.output().contains("Stopped."), "{}", server.output());
+}

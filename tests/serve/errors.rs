@@ -1,0 +1,140 @@
+//! Broken files: the socket names FILE:LINE, the last good page stays
+//! served, and fixing the file clears the error. A burst of changes ends
+//! equal to a clean build.
+
+use std::process::Command;
+
+use crate::harness::{files_below, Server, BASE, BIN};
+
+const RESTART: &str = "---\ntitle: Restart the API\nseverity: WARNING\n---\n\n# Restart the API\n\nFixed and restarted.\n";
+
+#[test]
+fn broken_front_matter_shows_where_and_keeps_the_last_good_page() {
+    let server = Server::start(&[]);
+    let good = server.page("guide/restart.html");
+    let mut live = server.live("guide/restart.html");
+
+    server.write(
+        "guide/restart.md",
+        "---\ntitle: Restart the API\nseverity: [unclosed\n---\n\n# Restart the API\n\nBroken.\n",
+    );
+    let event = live.expect("failed");
+    let error = &event["report"]["errors"][0];
+    let location = error["location"].as_str().unwrap();
+    assert!(
+        location.contains("guide/restart.md:4:"),
+        "{location}: {event}"
+    );
+    assert!(error["message"].as_str().unwrap().contains("front matter"), "{event}");
+    assert!(!error["hint"].as_str().unwrap().is_empty());
+    // The last good page is still what the server sends.
+    assert_eq!(server.page("guide/restart.html"), good);
+    // A page opened now learns of the error as it connects.
+    let mut late = server.live("index.html");
+    late.expect("failed");
+
+    server.write("guide/restart.md", RESTART);
+    let event = live.expect("built");
+    assert!(event["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p == "guide/restart.html"));
+    assert!(server.page("guide/restart.html").contains("Fixed and restarted."));
+}
+
+#[test]
+fn under_strict_a_broken_link_is_an_error_until_fixed() {
+    let server = Server::start(&["--strict"]);
+    let mut live = server.live("high-cpu.html");
+    server.write(
+        "high-cpu.md",
+        "---\ntitle: High CPU\nseverity: CRITICAL\nalerts: [HighCPU]\n---\n\n# High CPU\n\nSee [nowhere](missing.md).\n",
+    );
+    let event = live.expect("failed");
+    let location = event["report"]["errors"][0]["location"].as_str().unwrap();
+    assert!(location.contains("high-cpu.md:9:"), "{event}");
+    assert!(!server.page("high-cpu.html").contains("nowhere"));
+
+    server.write(
+        "high-cpu.md",
+        "---\ntitle: High CPU\nseverity: CRITICAL\nalerts: [HighCPU]\n---\n\n# High CPU\n\nSee [the guide](guide/README.md).\n",
+    );
+    live.expect("built");
+    assert!(server.page("high-cpu.html").contains("the guide"));
+}
+
+/// What a `git checkout` between two branches does to a folder: about a
+/// hundred files changed, added, removed and renamed within milliseconds.
+#[test]
+fn a_burst_of_100_changes_ends_equal_to_a_clean_build() {
+    let tmp = crate::harness::copy_fixture();
+    let content = tmp.path().join("content");
+    let bulk = content.join("bulk");
+    std::fs::create_dir_all(&bulk).unwrap();
+    for n in 0..60 {
+        std::fs::write(
+            bulk.join(format!("page-{n:02}.md")),
+            format!("# Page {n}\n\nBefore. [Next](page-{:02}.md)\n", (n + 1) % 60),
+        )
+        .unwrap();
+    }
+    let server = Server::start_in(tmp, &[]);
+    server.wait_for_page("bulk/page-59.html", |t| t.contains("Before."));
+
+    let mut touched = 0;
+    for n in 0..40 {
+        // Changed bodies, and some changed titles.
+        let title = if n % 4 == 0 { format!("Page {n} renamed") } else { format!("Page {n}") };
+        std::fs::write(bulk.join(format!("page-{n:02}.md")), format!("# {title}\n\nAfter.\n")).unwrap();
+        touched += 1;
+    }
+    for n in 40..50 {
+        std::fs::remove_file(bulk.join(format!("page-{n:02}.md"))).unwrap();
+        touched += 1;
+    }
+    for n in 50..60 {
+        std::fs::rename(
+            bulk.join(format!("page-{n:02}.md")),
+            bulk.join(format!("moved-{n:02}.md")),
+        )
+        .unwrap();
+        touched += 2;
+    }
+    let fresh = content.join("fresh/deeper");
+    std::fs::create_dir_all(&fresh).unwrap();
+    for n in 0..29 {
+        std::fs::write(fresh.join(format!("new-{n:02}.md")), format!("# New {n}\n\n[Back](../../README.md)\n")).unwrap();
+        touched += 1;
+    }
+    std::fs::write(content.join("img/flow.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n").unwrap();
+    touched += 1;
+    assert!(touched >= 100);
+
+    // Wait until the last file shows, then compare everything.
+    server.wait_for_page("fresh/deeper/new-28.html", |t| t.contains("New 28"));
+    server.wait_for_page("bulk/page-00.html", |t| t.contains("Page 0 renamed"));
+    let out = server.tmp.path().join("clean");
+    let status = Command::new(BIN)
+        .arg("build")
+        .arg(&content)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let expected = files_below(&out);
+    assert!(expected.len() > 80, "{}", expected.len());
+    let mut differ = Vec::new();
+    for (path, bytes) in &expected {
+        let response = server.get(&format!("{BASE}{}", crate::harness::encode_path(path)));
+        let served = crate::harness::strip_client(&response.body);
+        if response.status != 200 || &served != bytes {
+            differ.push(path.clone());
+        }
+    }
+    assert!(differ.is_empty(), "served differs from a clean build: {differ:?}\n{}", server.output());
+    for gone in ["bulk/page-45.html", "bulk/page-55.html"] {
+        assert_eq!(server.get(&format!("{BASE}{gone}")).status, 404, "{gone}");
+    }
+}

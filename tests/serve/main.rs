@@ -1,0 +1,12 @@
+//! `runbook serve` end to end: the binary on a temp copy of a fixture site,
+//! edited the way writers, editors and git do, watched over HTTP, over the
+//! live-reload socket, and in a real headless Chromium.
+
+#[path = "../support/browser.rs"]
+mod browser;
+mod harness;
+
+mod cli;
+mod edits;
+mod errors;
+mod in_browser;
