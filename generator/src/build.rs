@@ -492,6 +492,11 @@ pub fn write_selected(
         sink.write(&format!("assets/{name}"), bytes)?;
     }
     sink.write("assets/highlight.css", highlight_css.as_bytes())?;
+    // The search index (generator/src/search), fetched in shards by search.js.
+    crate::search::index(rendered)
+        .files
+        .par_iter()
+        .try_for_each(|(path, bytes)| sink.write(path, bytes))?;
     write_publishing_files(rendered, theme, sink, &site_view, &strings, &entries)?;
     sink.write(
         MARKER_FILE,

@@ -19,6 +19,7 @@ pub mod placeholder;
 pub mod progress;
 pub mod publish;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;

@@ -9,5 +9,6 @@ pub mod wasm;
 
 pub mod contract;
 pub mod pods;
+pub mod search;
 pub mod slo;
 pub mod timestamp;

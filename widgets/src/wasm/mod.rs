@@ -5,6 +5,8 @@
 //! One module for the whole site: panels and search share this crate's
 //! wasm file and its JS glue (`assets/runbook_widgets.js`).
 
+pub mod search;
+
 use wasm_bindgen::prelude::*;
 
 /// The crate version the module was built from; the loaders compare it

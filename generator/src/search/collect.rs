@@ -1,0 +1,77 @@
+//! Per page: what it contributes to the index (term frequencies, boosted
+//! by field) and the record a result shows. Pages are independent, so this
+//! runs in parallel.
+
+use std::collections::HashMap;
+
+use runbook_widgets::search::format::{PageRecord, FORMAT, HEADING_BOOST, TITLE_BOOST};
+use runbook_widgets::search::tokenize;
+
+use crate::build::RenderedPage;
+use crate::site::Page;
+
+/// One page, tokenised.
+pub struct PageTerms {
+    /// Term → field-boosted frequency.
+    pub terms: HashMap<String, u32>,
+    /// Tokens on the page (unboosted): BM25's document length.
+    pub len: u32,
+    /// The record without its stamp (known once every page is read).
+    pub record: PageRecord,
+}
+
+pub fn collect(page: &Page, rendered: &RenderedPage) -> PageTerms {
+    let markdown = &rendered.markdown;
+    let mut terms: HashMap<String, u32> = HashMap::new();
+    let mut len = 0u32;
+    let mut add = |text: &str, boost: u32| {
+        for token in tokenize(text) {
+            len += 1;
+            match terms.get_mut(token.text.as_str()) {
+                Some(n) => *n += boost,
+                None => {
+                    terms.insert(token.text, boost);
+                }
+            }
+        }
+    };
+    add(&rendered.title, TITLE_BOOST);
+    // What the page is about, as its writer labelled it: as strong as a
+    // heading (alert names are what an on-call engineer pastes).
+    let front = &page.front;
+    for label in front
+        .alerts
+        .iter()
+        .chain(&front.tags)
+        .chain(front.description.iter())
+    {
+        add(label, HEADING_BOOST);
+    }
+    for heading in &markdown.headings {
+        add(&heading.text, HEADING_BOOST);
+    }
+    let mut sections = Vec::with_capacity(markdown.sections.len());
+    for section in &markdown.sections {
+        add(&section.text, 1);
+        let (anchor, heading) = section
+            .heading
+            .and_then(|i| markdown.headings.get(i))
+            .map(|h| (h.id.clone(), h.text.clone()))
+            .unwrap_or_default();
+        if heading.is_empty() && section.text.trim().is_empty() {
+            continue;
+        }
+        sections.push((anchor, heading, section.text.clone()));
+    }
+    PageTerms {
+        terms,
+        len,
+        record: PageRecord {
+            format: FORMAT,
+            stamp: String::new(),
+            url: page.output.clone(),
+            title: rendered.title.clone(),
+            sections,
+        },
+    }
+}

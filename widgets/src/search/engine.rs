@@ -1,0 +1,209 @@
+//! The query engine: holds the manifest and the index files fetched so far,
+//! says which files a query still needs, ranks, and builds results.
+//!
+//! It never fetches anything itself. The browser glue (and the native
+//! tests and benchmark) run the same loop:
+//!
+//! ```text
+//! loop { ids = missing_chunks(q); if ids.is_empty() { break } fetch + add_chunk }
+//! hits = rank(q, limit); fetch + add_page for missing_pages(hits); results(q, hits)
+//! ```
+//!
+//! so the ranking code is the same natively and in wasm, and only the
+//! transport differs.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::excerpt::{best_section, snippet};
+use super::format::{self, Chunk, FormatError, Manifest, PageRecord};
+use super::lookup::{chunk_of, expand, home_chunks, typo_chunks, Expansion};
+use super::query::Query;
+use super::rank::{rank, Hit};
+
+/// One result, as `window.runbook.search` returns it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResult {
+    /// From the site root, with the section's anchor: `ROLLBACK.html#手順`.
+    pub url: String,
+    pub title: String,
+    /// The matching section's heading; empty for text above the first.
+    pub heading: String,
+    /// HTML: escaped text with the matched words in `<mark>`.
+    pub excerpt: String,
+}
+
+pub struct Engine {
+    manifest: Manifest,
+    chunks: HashMap<usize, Chunk>,
+    pages: HashMap<u32, PageRecord>,
+}
+
+impl Engine {
+    pub fn new(manifest_json: &str) -> Result<Engine, FormatError> {
+        let manifest = format::parse(&format::manifest_path(), manifest_json, None)?;
+        Ok(Engine {
+            manifest,
+            chunks: HashMap::new(),
+            pages: HashMap::new(),
+        })
+    }
+
+    pub fn stamp(&self) -> &str {
+        &self.manifest.stamp
+    }
+
+    /// Chunks the query needs that are not loaded yet. Call again after
+    /// adding them: a word missing from its chunk then asks for the
+    /// neighbours that may hold its typo corrections.
+    pub fn missing_chunks(&self, query: &str) -> Vec<usize> {
+        let query = Query::parse(query);
+        let firsts = &self.manifest.chunks;
+        let mut wanted = BTreeSet::new();
+        for term in query.terms() {
+            let home = home_chunks(firsts, term);
+            let loaded: Option<Vec<&Chunk>> = home.iter().map(|c| self.chunks.get(c)).collect();
+            match loaded {
+                None => wanted.extend(home),
+                Some(chunks) => {
+                    // Neither the word nor a completion of it: maybe a typo.
+                    if expand(&chunks, term).is_empty() {
+                        wanted.extend(typo_chunks(firsts, term));
+                    }
+                }
+            }
+        }
+        wanted
+            .into_iter()
+            .filter(|c| !self.chunks.contains_key(c))
+            .collect()
+    }
+
+    pub fn add_chunk(&mut self, id: usize, json: &str) -> Result<(), FormatError> {
+        let chunk = format::parse(&format::chunk_path(id), json, Some(&self.manifest.stamp))?;
+        self.chunks.insert(id, chunk);
+        Ok(())
+    }
+
+    /// Each query term's expansions over the loaded chunks, with its group.
+    fn expansions(&self, query: &Query) -> (Vec<Vec<Expansion<'_>>>, Vec<usize>) {
+        let firsts = &self.manifest.chunks;
+        let mut terms = Vec::new();
+        let mut groups = Vec::new();
+        for (g, group) in query.groups.iter().enumerate() {
+            for term in &group.terms {
+                let mut ids = home_chunks(firsts, term);
+                ids.extend(typo_chunks(firsts, term));
+                let chunks: Vec<&Chunk> = ids.iter().filter_map(|c| self.chunks.get(c)).collect();
+                terms.push(expand(&chunks, term));
+                groups.push(g);
+            }
+        }
+        (terms, groups)
+    }
+
+    /// The best `limit` pages for the query, over the chunks loaded.
+    pub fn rank(&self, query: &str, limit: usize) -> Vec<Hit> {
+        let query = Query::parse(query);
+        if query.is_empty() || self.manifest.chunks.is_empty() {
+            return Vec::new();
+        }
+        let (terms, groups) = self.expansions(&query);
+        rank(self.manifest.pages, &terms, &groups, limit)
+    }
+
+    pub fn missing_pages(&self, pages: &[u32]) -> Vec<u32> {
+        pages
+            .iter()
+            .copied()
+            .filter(|p| !self.pages.contains_key(p) && *p < self.manifest.pages)
+            .collect()
+    }
+
+    pub fn add_page(&mut self, id: u32, json: &str) -> Result<(), FormatError> {
+        let page = format::parse(&format::page_path(id), json, Some(&self.manifest.stamp))?;
+        self.pages.insert(id, page);
+        Ok(())
+    }
+
+    /// Results for `pages` (in that order) whose records are loaded.
+    pub fn results(&self, query: &str, pages: &[u32]) -> Vec<SearchResult> {
+        let query = Query::parse(query);
+        let (terms, groups) = self.expansions(&query);
+        // Per group, per term: the index terms that satisfy it.
+        let mut per_group: Vec<Vec<BTreeSet<String>>> = vec![Vec::new(); query.groups.len()];
+        let mut mark = query.mark.clone();
+        for (expansions, &g) in terms.iter().zip(&groups) {
+            let set: BTreeSet<String> = expansions.iter().map(|e| e.term.to_string()).collect();
+            mark.extend(set.iter().cloned());
+            per_group[g].push(set);
+        }
+        pages
+            .iter()
+            .filter_map(|id| self.pages.get(id))
+            .map(|record| {
+                let best = best_section(
+                    record
+                        .sections
+                        .iter()
+                        .map(|(_, heading, text)| (heading.as_str(), text.as_str())),
+                    &per_group,
+                    &mark,
+                );
+                let (anchor, heading, text) = record
+                    .sections
+                    .get(best.section)
+                    .map(|(a, h, t)| (a.as_str(), h.as_str(), t.as_str()))
+                    .unwrap_or(("", "", ""));
+                SearchResult {
+                    url: if anchor.is_empty() {
+                        record.url.clone()
+                    } else {
+                        format!("{}#{anchor}", record.url)
+                    },
+                    title: record.title.clone(),
+                    heading: heading.to_string(),
+                    excerpt: snippet(text, &best.hits),
+                }
+            })
+            .collect()
+    }
+
+    /// The whole loop with a synchronous `fetch(path)` of files relative
+    /// to the site root: for native callers (tests, benchmark).
+    pub fn search<E>(
+        &mut self,
+        query: &str,
+        limit: usize,
+        mut fetch: impl FnMut(&str) -> Result<String, E>,
+    ) -> Result<Vec<SearchResult>, SearchError<E>> {
+        for _ in 0..3 {
+            let missing = self.missing_chunks(query);
+            if missing.is_empty() {
+                break;
+            }
+            for id in missing {
+                let json = fetch(&format::chunk_path(id)).map_err(SearchError::Fetch)?;
+                self.add_chunk(id, &json).map_err(SearchError::Format)?;
+            }
+        }
+        let pages: Vec<u32> = self.rank(query, limit).iter().map(|h| h.page).collect();
+        for id in self.missing_pages(&pages) {
+            let json = fetch(&format::page_path(id)).map_err(SearchError::Fetch)?;
+            self.add_page(id, &json).map_err(SearchError::Format)?;
+        }
+        Ok(self.results(query, &pages))
+    }
+
+    /// Which chunk would hold `term`: for tests and diagnostics.
+    pub fn chunk_of(&self, term: &str) -> usize {
+        chunk_of(&self.manifest.chunks, term)
+    }
+}
+
+#[derive(Debug)]
+pub enum SearchError<E> {
+    Fetch(E),
+    Format(FormatError),
+}

@@ -1,0 +1,257 @@
+//! The search index on disk: one definition of its files, read by the query
+//! engine and written by the generator's indexer.
+//!
+//! ```text
+//! search/manifest.json   {format, stamp, pages, chunks: [first term of each chunk]}
+//! search/t/<n>.json      {format, stamp, terms: [[term, [Δpage, weight, Δpage, weight, …]], …]}
+//! search/p/<n>.json      {format, stamp, url, title, sections: [[anchor, heading, text], …]}
+//! ```
+//!
+//! Terms are sorted (by code point) and cut into chunks of roughly equal
+//! size; the manifest lists each chunk's first term, so a term, a prefix
+//! or a typo's neighbourhood maps to one or a few chunks without a server.
+//! A query downloads the manifest, the chunks of its terms and the page
+//! records of the results it shows: on a 10,000-page site that is a
+//! handful of small files.
+//!
+//! Every file carries `format` (this module's [`FORMAT`]) and `stamp` (a
+//! hash of the indexed content): a browser holding a cached chunk of an
+//! older build, or a search script of another version, refuses it instead
+//! of showing wrong results.
+
+use serde::{Deserialize, Serialize};
+
+/// Bumped whenever the files or the meaning of their numbers change.
+pub const FORMAT: u32 = 1;
+
+/// Folder of the index in the site, relative to the site root.
+pub const DIR: &str = "search";
+
+pub fn manifest_path() -> String {
+    format!("{DIR}/manifest.json")
+}
+
+pub fn chunk_path(chunk: usize) -> String {
+    format!("{DIR}/t/{chunk}.json")
+}
+
+pub fn page_path(page: u32) -> String {
+    format!("{DIR}/p/{page}.json")
+}
+
+/// BM25 parameters the indexer bakes into the weights.
+pub const K1: f32 = 1.2;
+pub const B: f32 = 0.75;
+/// A posting's weight is BM25's term-frequency factor (0 … K1+1) times
+/// this, rounded: small integers keep the chunks small.
+pub const WEIGHT_SCALE: f32 = 100.0;
+/// Field boosts: a term in the page title counts this many times, in a
+/// heading that many; body text counts once.
+pub const TITLE_BOOST: u32 = 8;
+pub const HEADING_BOOST: u32 = 3;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    pub stamp: String,
+    /// Number of pages: page ids are `0..pages`.
+    pub pages: u32,
+    /// The first term of each chunk, ascending; chunk `n` holds the terms
+    /// from `chunks[n]` up to (not including) `chunks[n + 1]`.
+    pub chunks: Vec<String>,
+}
+
+/// One chunk of the term dictionary with its postings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chunk {
+    pub format: u32,
+    pub stamp: String,
+    /// `(term, postings)`, sorted by term. Postings are flat pairs
+    /// `[page - previous page, weight]` with pages ascending.
+    pub terms: Vec<(String, Vec<u32>)>,
+}
+
+/// What a result shows of a page: fetched only for pages on screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageRecord {
+    pub format: u32,
+    pub stamp: String,
+    /// Output path from the site root, e.g. `db/index.html`.
+    pub url: String,
+    pub title: String,
+    /// `(heading id, heading text, text)`; the first section may have an
+    /// empty id and heading (text before the first heading).
+    pub sections: Vec<(String, String, String)>,
+}
+
+/// A posting list decoded: `(page, weight)` pairs.
+pub fn decode_postings(flat: &[u32]) -> impl Iterator<Item = (u32, u32)> + '_ {
+    let mut page = 0u32;
+    flat.chunks_exact(2).map(move |pair| {
+        page += pair[0];
+        (page, pair[1])
+    })
+}
+
+/// The inverse of [`decode_postings`]; `postings` ascending by page.
+pub fn encode_postings(postings: &[(u32, u32)]) -> Vec<u32> {
+    let mut flat = Vec::with_capacity(postings.len() * 2);
+    let mut previous = 0;
+    for &(page, weight) in postings {
+        flat.push(page - previous);
+        flat.push(weight);
+        previous = page;
+    }
+    flat
+}
+
+/// BM25's term-frequency factor for a (field-boosted) frequency `tf` in a
+/// page of `len` tokens where pages average `avg_len`, scaled to an integer.
+pub fn weight(tf: u32, len: u32, avg_len: f32) -> u32 {
+    let tf = tf as f32;
+    let norm = K1 * (1.0 - B + B * len as f32 / avg_len.max(1.0));
+    let factor = tf * (K1 + 1.0) / (tf + norm);
+    ((factor * WEIGHT_SCALE).round() as u32).max(1)
+}
+
+/// Why an index file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormatError {
+    /// Not JSON of the expected shape.
+    Malformed { file: String, message: String },
+    /// Written by another version of runbook.
+    Version { file: String, found: u32 },
+    /// From another build than the manifest: a stale cache or a
+    /// half-finished deploy.
+    Stale { file: String },
+}
+
+impl std::fmt::Display for FormatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FormatError::Malformed { file, message } => {
+                write!(f, "{file}: not a search index file: {message}")
+            }
+            FormatError::Version { file, found } => write!(
+                f,
+                "{file}: search index format {found}, but this search code reads format {FORMAT}; rebuild the site with the same runbook that wrote its assets"
+            ),
+            FormatError::Stale { file } => write!(
+                f,
+                "{file}: from another build than search/manifest.json (a stale cache or a partial deploy); reload the page"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+/// Parses an index file and checks its format (and stamp, when given).
+pub fn parse<T: serde::de::DeserializeOwned + Stamped>(
+    file: &str,
+    json: &str,
+    stamp: Option<&str>,
+) -> Result<T, FormatError> {
+    // Read the version first: a file of another format may not even have
+    // this format's shape, and "rebuild" is the useful message then.
+    #[derive(Deserialize)]
+    struct Header {
+        format: u32,
+    }
+    let header: Header = serde_json::from_str(json).map_err(|e| FormatError::Malformed {
+        file: file.to_string(),
+        message: e.to_string(),
+    })?;
+    if header.format != FORMAT {
+        return Err(FormatError::Version {
+            file: file.to_string(),
+            found: header.format,
+        });
+    }
+    let value: T = serde_json::from_str(json).map_err(|e| FormatError::Malformed {
+        file: file.to_string(),
+        message: e.to_string(),
+    })?;
+    if stamp.is_some_and(|s| s != value.stamp()) {
+        return Err(FormatError::Stale {
+            file: file.to_string(),
+        });
+    }
+    Ok(value)
+}
+
+/// Files that carry the build stamp.
+pub trait Stamped {
+    fn stamp(&self) -> &str;
+}
+
+impl Stamped for Manifest {
+    fn stamp(&self) -> &str {
+        &self.stamp
+    }
+}
+impl Stamped for Chunk {
+    fn stamp(&self) -> &str {
+        &self.stamp
+    }
+}
+impl Stamped for PageRecord {
+    fn stamp(&self) -> &str {
+        &self.stamp
+    }
+}
+
+/// FNV-1a, 64 bits: a stable hash (std's is not stable across releases)
+/// for the stamp.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(pub u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        // A separator, so ("ab","c") and ("a","bc") differ.
+        self.0 ^= 0xff;
+        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postings_round_trip() {
+        let postings = vec![(0, 5), (3, 220), (3000, 1)];
+        let flat = encode_postings(&postings);
+        assert_eq!(flat, [0, 5, 3, 220, 2997, 1]);
+        assert_eq!(decode_postings(&flat).collect::<Vec<_>>(), postings);
+    }
+
+    #[test]
+    fn other_formats_and_builds_are_refused() {
+        let json = r#"{"format":999,"stamp":"a","pages":1,"chunks":[]}"#;
+        let err = parse::<Manifest>("m", json, None).unwrap_err();
+        assert!(matches!(err, FormatError::Version { found: 999, .. }));
+        assert!(err.to_string().contains("rebuild"));
+        let json = format!(r#"{{"format":{FORMAT},"stamp":"old","terms":[]}}"#);
+        let err = parse::<Chunk>("c", &json, Some("new")).unwrap_err();
+        assert!(matches!(err, FormatError::Stale { .. }));
+        assert!(parse::<Chunk>("c", &json, Some("old")).is_ok());
+    }
+
+    #[test]
+    fn weights_grow_with_frequency_and_shrink_with_length() {
+        assert!(weight(3, 100, 100.0) > weight(1, 100, 100.0));
+        assert!(weight(1, 50, 100.0) > weight(1, 400, 100.0));
+        assert!(weight(1000, 1, 100.0) <= ((K1 + 1.0) * WEIGHT_SCALE) as u32);
+    }
+}

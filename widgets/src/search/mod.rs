@@ -1,0 +1,23 @@
+//! Search: the one implementation of normalising, tokenising and querying,
+//! used by the indexer in `runbook build` (natively) and by the search box
+//! (compiled to WebAssembly). Plain Rust with no dependency beyond serde
+//! and unicode-normalization, so both sides are the same code.
+//!
+//! `normalize` → `tokenize` → (indexer: generator/src/search) → `format`
+//! files → `engine` (`query`, `lookup`, `rank`, `excerpt`).
+
+pub mod engine;
+pub mod excerpt;
+pub mod format;
+pub mod lookup;
+pub mod normalize;
+pub mod query;
+pub mod rank;
+pub mod tokenize;
+
+#[cfg(test)]
+mod properties;
+
+pub use engine::{Engine, SearchError, SearchResult};
+pub use normalize::normalize;
+pub use tokenize::{tokenize, Kind, Token};

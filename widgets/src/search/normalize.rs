@@ -1,0 +1,156 @@
+//! Text normalisation shared by the indexer and the query: NFKC, case
+//! folding and long-vowel folding, keeping where each character came from.
+//!
+//! Every character of the output remembers the byte range of the original
+//! text it came from, so the snippet code can mark the reader's words in
+//! the text as written (ＣＰＵ stays full-width in the excerpt, yet matches
+//! `cpu`).
+//!
+//! NFKC is applied per *cluster* (a character plus the marks that may
+//! compose with it: combining marks, the half-width voiced sound marks
+//! ﾞ ﾟ, Hangul vowel/final jamo), not to the whole string at once. That is
+//! what keeps the original ranges exact, and for the text runbooks hold
+//! (ASCII, Japanese, accented Latin) it equals whole-string NFKC; the
+//! property tests check both.
+
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+/// One normalised character and the byte range `start..end` of the
+/// original text it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NormChar {
+    pub ch: char,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The prolonged sound mark: メモリー and メモリ are the same word.
+const LONG_VOWEL: char = 'ー';
+
+/// Normalises `text` for search: the characters of its NFKC form, lower
+/// cased, with a word-final katakana long-vowel mark dropped.
+pub fn normalize_chars(text: &str) -> Vec<NormChar> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, first)) = chars.next() {
+        // Fast path: ASCII never composes with what follows it except
+        // through combining marks, which are not ASCII.
+        let mut end = start + first.len_utf8();
+        while let Some(&(i, next)) = chars.peek() {
+            if !composes_with_previous(next) {
+                break;
+            }
+            end = i + next.len_utf8();
+            chars.next();
+        }
+        let cluster = &text[start..end];
+        if cluster.len() == first.len_utf8()
+            && (first.is_ascii() || is_nfkc_quick(std::iter::once(first)) == IsNormalized::Yes)
+        {
+            push_folded(&mut out, first, start, end);
+        } else {
+            // Lower-casing can put combining marks out of canonical order
+            // (İ → i + U+0307 before a ﾟ): compose once more after it.
+            let folded: String = cluster.nfkc().flat_map(char::to_lowercase).collect();
+            for ch in folded.nfkc() {
+                out.push(NormChar { ch, start, end });
+            }
+        }
+    }
+    fold_long_vowels(&mut out);
+    out
+}
+
+/// The normalised text alone.
+pub fn normalize(text: &str) -> String {
+    normalize_chars(text).into_iter().map(|c| c.ch).collect()
+}
+
+/// Case folding: full lower-casing (a few characters lower-case to two).
+fn push_folded(out: &mut Vec<NormChar>, ch: char, start: usize, end: usize) {
+    if ch.is_ascii() {
+        out.push(NormChar {
+            ch: ch.to_ascii_lowercase(),
+            start,
+            end,
+        });
+    } else {
+        out.extend(ch.to_lowercase().map(|ch| NormChar { ch, start, end }));
+    }
+}
+
+/// Characters NFKC may fold into the character before them.
+fn composes_with_previous(ch: char) -> bool {
+    !ch.is_ascii()
+        && (canonical_combining_class(ch) != 0
+            || matches!(ch, '\u{FF9E}' | '\u{FF9F}' | '\u{3099}' | '\u{309A}')
+            || ('\u{1160}'..='\u{11FF}').contains(&ch))
+}
+
+/// Katakana letters (not the long-vowel mark, not the middle dot ・).
+pub(crate) fn is_katakana_letter(ch: char) -> bool {
+    matches!(ch, '\u{30A1}'..='\u{30FA}' | '\u{31F0}'..='\u{31FF}')
+}
+
+/// Drops a long-vowel mark that ends a katakana word: メモリー → メモリ,
+/// サーバー → サーバ, but ロールバック keeps its inner ー. This is the
+/// JIS Z 8301 variation that writers mix freely; marks inside a word are
+/// left alone because there they distinguish words (ビル / ビール).
+fn fold_long_vowels(chars: &mut Vec<NormChar>) {
+    if !chars.iter().any(|c| c.ch == LONG_VOWEL) {
+        return;
+    }
+    let mut keep = vec![true; chars.len()];
+    let mut after_katakana = false;
+    for i in 0..chars.len() {
+        let ch = chars[i].ch;
+        if ch == LONG_VOWEL && after_katakana {
+            let next = chars.get(i + 1).map(|c| c.ch);
+            let word_goes_on = next.is_some_and(is_katakana_letter);
+            if !word_goes_on {
+                keep[i] = false;
+            }
+            // A run ーー stays "after katakana".
+            continue;
+        }
+        after_katakana = is_katakana_letter(ch);
+    }
+    let mut flags = keep.into_iter();
+    chars.retain(|_| flags.next().unwrap_or(true));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_and_half_width_fold() {
+        assert_eq!(normalize("ＣＰＵ"), "cpu");
+        assert_eq!(normalize("ﾛｰﾙﾊﾞｯｸ"), "ロールバック");
+        assert_eq!(normalize("ﾃﾞｰﾀﾍﾞｰｽ"), "データベース");
+        assert_eq!(normalize("OOMKilled"), "oomkilled");
+        assert_eq!(normalize("①"), "1");
+    }
+
+    #[test]
+    fn word_final_long_vowel_is_dropped() {
+        assert_eq!(normalize("メモリー"), "メモリ");
+        assert_eq!(normalize("メモリ"), "メモリ");
+        assert_eq!(normalize("サーバー再起動"), "サーバ再起動");
+        assert_eq!(normalize("ロールバック"), "ロールバック");
+        assert_eq!(normalize("エラーバジェット"), "エラーバジェット");
+        // Not after katakana: left alone.
+        assert_eq!(normalize("すごーい"), "すごーい");
+    }
+
+    #[test]
+    fn ranges_point_into_the_original() {
+        let text = "高ＣＰＵﾊﾞ";
+        let chars = normalize_chars(text);
+        let c = chars.iter().find(|c| c.ch == 'c').unwrap();
+        assert_eq!(&text[c.start..c.end], "Ｃ");
+        let ba = chars.iter().find(|c| c.ch == 'バ').unwrap();
+        assert_eq!(&text[ba.start..ba.end], "ﾊﾞ");
+    }
+}

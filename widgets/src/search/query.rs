@@ -1,0 +1,149 @@
+//! A query as the engine sees it: groups of terms (one group per word or
+//! unspaced run the reader typed), and how each term may match.
+
+use std::collections::BTreeSet;
+
+use super::tokenize::{tokenize, Kind};
+
+/// Latin words this long or longer also match with one typo.
+pub const TYPO_MIN_CHARS: usize = 5;
+/// Latin words this long or longer also match as a prefix (while typing).
+pub const PREFIX_MIN_CHARS: usize = 2;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// Normalised text, as in the index.
+    pub text: String,
+    /// Index terms that start with `text` match too.
+    pub prefix: bool,
+    /// Index terms one edit away match too.
+    pub typo: bool,
+}
+
+/// The terms of one typed word or unspaced run; the page must match all
+/// of them for the group to count as matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Query {
+    pub groups: Vec<Group>,
+    /// Every normalised token of the query, for marking snippets.
+    pub mark: BTreeSet<String>,
+}
+
+impl Query {
+    pub fn parse(text: &str) -> Query {
+        let tokens = tokenize(text);
+        let mut query = Query::default();
+        let mut seen = BTreeSet::new();
+        let mut start = 0;
+        while start < tokens.len() {
+            let group = tokens[start].group;
+            let end = tokens[start..]
+                .iter()
+                .position(|t| t.group != group)
+                .map_or(tokens.len(), |n| start + n);
+            let run = &tokens[start..end];
+            start = end;
+            query.mark.extend(run.iter().map(|t| t.text.clone()));
+            let terms: Vec<Term> = group_terms(run.iter().map(|t| (t.text.as_str(), t.kind)))
+                .into_iter()
+                .filter(|t| seen.insert(t.text.clone()))
+                .collect();
+            if !terms.is_empty() {
+                query.groups.push(Group { terms });
+            }
+        }
+        query
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    pub fn terms(&self) -> impl Iterator<Item = &Term> {
+        self.groups.iter().flat_map(|g| g.terms.iter())
+    }
+}
+
+/// The terms one token group contributes.
+///
+/// An unspaced run of n ≥ 2 characters is looked up by the bigrams that
+/// *cover* it without overlap (positions 0, 2, 4, … and the last one):
+/// half the downloads of all n-1 bigrams, and a page holding every
+/// covering bigram almost always holds the run. A single character is a
+/// prefix over the bigrams that start with it (and the trailing unigram).
+fn group_terms<'a>(run: impl Iterator<Item = (&'a str, Kind)>) -> Vec<Term> {
+    let run: Vec<(&str, Kind)> = run.collect();
+    let bigrams: Vec<&str> = run
+        .iter()
+        .filter(|(_, k)| *k == Kind::Bigram)
+        .map(|(t, _)| *t)
+        .collect();
+    if !bigrams.is_empty() {
+        let last = bigrams.len() - 1;
+        return (0..bigrams.len())
+            .filter(|i| i % 2 == 0 || *i == last)
+            .map(|i| Term {
+                text: bigrams[i].to_string(),
+                prefix: false,
+                typo: false,
+            })
+            .collect();
+    }
+    run.iter()
+        .map(|&(text, kind)| {
+            let chars = text.chars().count();
+            match kind {
+                Kind::Unigram => Term {
+                    text: text.to_string(),
+                    prefix: true,
+                    typo: false,
+                },
+                _ => Term {
+                    text: text.to_string(),
+                    prefix: chars >= PREFIX_MIN_CHARS,
+                    typo: chars >= TYPO_MIN_CHARS && text.chars().any(char::is_alphabetic),
+                },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<Vec<String>> {
+        Query::parse(text)
+            .groups
+            .iter()
+            .map(|g| g.terms.iter().map(|t| t.text.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn runs_are_looked_up_by_covering_bigrams() {
+        assert_eq!(terms("ロールバック"), [["ロー", "ルバ", "ック"]]);
+        assert_eq!(terms("接続"), [["接続"]]);
+        assert_eq!(terms("再起動"), [["再起", "起動"]]);
+        assert_eq!(terms("DB接続"), [vec!["db"], vec!["接続"]]);
+    }
+
+    #[test]
+    fn words_match_by_prefix_and_typo() {
+        let q = Query::parse("rollbak p95 k");
+        let t: Vec<&Term> = q.terms().collect();
+        assert!(t[0].prefix && t[0].typo);
+        assert!(t[1].prefix && !t[1].typo);
+        assert!(!t[2].prefix && !t[2].typo);
+    }
+
+    #[test]
+    fn repeated_terms_count_once() {
+        assert_eq!(terms("pod pod"), [["pod"]]);
+    }
+}

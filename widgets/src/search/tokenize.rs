@@ -1,0 +1,226 @@
+//! The tokenizer: normalised text to index terms, the same on both sides.
+//!
+//! Two kinds of text, two rules:
+//!
+//! * **Spaced scripts** (Latin, digits, Hangul, …): words are runs of
+//!   letters and digits. Identifiers joined by `_` or `-` give their parts
+//!   *and* the whole (`pg_stat_activity` → `pg`, `stat`, `activity`,
+//!   `pg_stat_activity`), so `activity` finds it and the whole identifier
+//!   ranks the exact spelling first.
+//! * **Unspaced scripts** (Japanese kanji/kana, Thai, …): overlapping
+//!   character bigrams, plus the run's last character alone. We chose
+//!   bigrams over a dictionary segmenter because runbooks are full of
+//!   compounds a dictionary splits the wrong way or not at all (接続 inside
+//!   DB接続エラー, 再起動 inside Pod再起動頻発, product and alert names in
+//!   katakana): bigrams find any substring of two or more characters with
+//!   no dictionary to ship to the browser (the wasm stays small) and no
+//!   disagreement between indexer and query. The trailing unigram makes a
+//!   one-character query (率, 株) find every occurrence by prefix.
+//!
+//! A token carries the byte range of the original text it covers, for
+//! marking matches in snippets, and a `group`: the word or run it belongs
+//! to, which the query uses for "all terms" ranking.
+
+use super::normalize::{normalize_chars, NormChar};
+
+/// What a token is; the query treats each kind differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A run of letters and digits of a spaced script.
+    Word,
+    /// Words joined by `_` or `-`: the identifier as written.
+    Compound,
+    /// Two characters of an unspaced run.
+    Bigram,
+    /// One character: a one-character run, or the last of a longer run.
+    Unigram,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub kind: Kind,
+    /// Tokens of one word (with its compound) or one unspaced run share it.
+    pub group: usize,
+    /// Byte range in the original text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Words longer than this are hashes, keys or base64: never searched for,
+/// and they would only bloat the index.
+const MAX_WORD_CHARS: usize = 48;
+
+/// Tokenizes `text` (original, not yet normalised).
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let chars = normalize_chars(text);
+    let mut tokens = Vec::new();
+    let mut group = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let ch = chars[i].ch;
+        if is_unspaced(ch) {
+            let end = run_end(&chars, i, is_unspaced);
+            push_run(&mut tokens, &chars[i..end], group);
+            group += 1;
+            i = end;
+        } else if is_word_char(ch) {
+            i = push_word(&mut tokens, &chars, i, group);
+            group += 1;
+        } else {
+            i += 1;
+        }
+    }
+    tokens
+}
+
+/// Characters of scripts written without spaces between words.
+pub fn is_unspaced(ch: char) -> bool {
+    matches!(ch,
+        '\u{3005}' | '\u{3006}' | '\u{3007}'       // 々 〆 〇
+        | '\u{3041}'..='\u{309F}'                   // hiragana
+        | '\u{30A1}'..='\u{30FA}' | '\u{30FC}'..='\u{30FF}' // katakana, ー
+        | '\u{31F0}'..='\u{31FF}'
+        | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3FFFF}'                 // CJK extensions
+        | '\u{0E00}'..='\u{0EFF}'                   // Thai, Lao
+        | '\u{1000}'..='\u{109F}'                   // Myanmar
+        | '\u{1780}'..='\u{17FF}'                   // Khmer
+    )
+}
+
+fn is_word_char(ch: char) -> bool {
+    if ch.is_ascii() {
+        return ch.is_ascii_alphanumeric();
+    }
+    (ch.is_alphanumeric() || unicode_normalization::char::canonical_combining_class(ch) != 0)
+        && !is_unspaced(ch)
+}
+
+fn run_end(chars: &[NormChar], from: usize, keep: fn(char) -> bool) -> usize {
+    chars[from..]
+        .iter()
+        .position(|c| !keep(c.ch))
+        .map_or(chars.len(), |n| from + n)
+}
+
+fn span_text(chars: &[NormChar]) -> String {
+    chars.iter().map(|c| c.ch).collect()
+}
+
+/// Bigrams of an unspaced run, then its last character.
+fn push_run(tokens: &mut Vec<Token>, run: &[NormChar], group: usize) {
+    for pair in run.windows(2) {
+        tokens.push(Token {
+            text: span_text(pair),
+            kind: Kind::Bigram,
+            group,
+            start: pair[0].start,
+            end: pair[1].end,
+        });
+    }
+    if let Some(last) = run.last() {
+        tokens.push(Token {
+            text: last.ch.to_string(),
+            kind: Kind::Unigram,
+            group,
+            start: last.start,
+            end: last.end,
+        });
+    }
+}
+
+/// A word, or words joined by `_`/`-`, starting at `from`; returns where
+/// scanning goes on.
+fn push_word(tokens: &mut Vec<Token>, chars: &[NormChar], from: usize, group: usize) -> usize {
+    let mut parts: Vec<(usize, usize)> = Vec::new();
+    let mut i = from;
+    loop {
+        let end = run_end(chars, i, is_word_char);
+        parts.push((i, end));
+        let joined = chars.get(end).is_some_and(|c| matches!(c.ch, '_' | '-'))
+            && chars.get(end + 1).is_some_and(|c| is_word_char(c.ch));
+        if !joined {
+            i = end;
+            break;
+        }
+        i = end + 1;
+    }
+    let word = |a: usize, b: usize, kind: Kind| Token {
+        text: span_text(&chars[a..b]),
+        kind,
+        group,
+        start: chars[a].start,
+        end: chars[b - 1].end,
+    };
+    for &(a, b) in &parts {
+        if b - a <= MAX_WORD_CHARS {
+            tokens.push(word(a, b, Kind::Word));
+        }
+    }
+    let (first, last) = (parts[0].0, parts[parts.len() - 1].1);
+    if parts.len() > 1 && last - first <= MAX_WORD_CHARS {
+        tokens.push(word(first, last, Kind::Compound));
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<String> {
+        tokenize(text).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn compounds_give_bigrams_and_a_tail() {
+        assert_eq!(
+            texts("DB接続エラー"),
+            ["db", "接続", "続エ", "エラ", "ラ"].map(String::from)
+        );
+        assert!(texts("Pod再起動頻発").contains(&"再起".to_string()));
+        assert_eq!(texts("高"), ["高"]);
+    }
+
+    #[test]
+    fn identifiers_give_parts_and_the_whole() {
+        assert_eq!(
+            texts("SELECT * FROM pg_stat_activity;"),
+            [
+                "select",
+                "from",
+                "pg",
+                "stat",
+                "activity",
+                "pg_stat_activity"
+            ]
+            .map(String::from)
+        );
+        assert_eq!(
+            texts("kubectl rollout undo deployment/tekutoko-api"),
+            [
+                "kubectl",
+                "rollout",
+                "undo",
+                "deployment",
+                "tekutoko",
+                "api",
+                "tekutoko-api"
+            ]
+            .map(String::from)
+        );
+        // A trailing or doubled joiner is punctuation.
+        assert_eq!(texts("a- b__c"), ["a", "b", "c"].map(String::from));
+    }
+
+    #[test]
+    fn groups_and_ranges() {
+        let text = "高ＣＰＵ使用率";
+        let tokens = tokenize(text);
+        let cpu = tokens.iter().find(|t| t.text == "cpu").unwrap();
+        assert_eq!(&text[cpu.start..cpu.end], "ＣＰＵ");
+        let groups: Vec<usize> = tokens.iter().map(|t| t.group).collect();
+        assert_eq!(groups, [0, 1, 2, 2, 2]);
+    }
+}
