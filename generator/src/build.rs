@@ -122,19 +122,21 @@ pub fn load_theme(site: &Site) -> Result<Theme, BuildError> {
 /// Render every page (in parallel), then check links and alerts.
 pub fn render(site: Site) -> Result<Rendered, BuildError> {
     let updated = git::last_updated(&site.root);
-    render_reusing(site, None, updated)
+    render_reusing(site, None, updated, &Highlighter::new())
 }
 
 /// `render`, taking each page's Markdown render from `previous` when
 /// nothing it depends on changed: its own text, the config, and the pages
 /// and assets its links resolve against. Everything that spans pages (nav,
 /// fragment checks, alerts, warnings) is recomputed, so the result equals a
-/// full render. `updated` comes from the caller because a `git log` walk
-/// per keystroke is too slow for the dev server.
+/// full render. `updated` and `highlighter` come from the caller: a
+/// `git log` walk or loading the syntax definitions per keystroke would
+/// cost the dev server more than the rest of the rebuild.
 pub fn render_reusing(
     site: Site,
     previous: Option<&Rendered>,
     updated: HashMap<String, String>,
+    highlighter: &Highlighter,
 ) -> Result<Rendered, BuildError> {
     // A page's render reads the config and the link targets besides its
     // own text; when either differs, no previous render is reusable.
@@ -153,7 +155,6 @@ pub fn render_reusing(
                 .collect()
         })
         .unwrap_or_default();
-    let highlighter = Highlighter::new();
     let placeholders = Placeholders::new(site.config.placeholders.keys().cloned());
     let strings = Strings::for_language(&site.config.language);
     let links = LinkTargets {
@@ -165,7 +166,7 @@ pub fn render_reusing(
         assets: site.assets.iter().map(|a| a.rel.clone()).collect(),
     };
     let ctx = RenderContext {
-        highlighter: &highlighter,
+        highlighter,
         placeholders: &placeholders,
         live: &site.config.live,
         strings: &strings,
@@ -359,19 +360,37 @@ fn is_generated_id(fragment: &str) -> bool {
 
 /// Writes pages, assets and publishing files into `sink`, in parallel.
 pub fn write(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Result<(), BuildError> {
-    write_selected(rendered, theme, sink, &|_| true)
+    write_selected(
+        rendered,
+        theme,
+        sink,
+        &Selection {
+            pages: &|_| true,
+            search: true,
+        },
+    )
 }
 
-/// `write`, laying out through the theme only the pages `select` names (by
-/// index into `rendered.pages`); every other file is always written. The
-/// dev server passes the pages whose layout inputs changed: when a page
-/// starts showing something of another page, `serve::rebuild::pages_to_write`
-/// must learn it too (its byte-equality test fails otherwise).
+/// What `write_selected` writes besides the files it always writes.
+pub struct Selection<'a> {
+    /// Pages to lay out through the theme, by index into `rendered.pages`.
+    /// The dev server passes those whose layout inputs changed: when a page
+    /// starts showing something of another page,
+    /// `serve::rebuild::pages_to_write` must learn it too (its
+    /// byte-equality test fails otherwise).
+    pub pages: &'a (dyn Fn(usize) -> bool + Sync),
+    /// Whether to write the search index; the dev server writes it
+    /// (`write_search`) after the pages are served.
+    pub search: bool,
+}
+
+/// `write`, for the pages and stages `select` names; every other file is
+/// always written.
 pub fn write_selected(
     rendered: &Rendered,
     theme: &Theme,
     sink: &dyn Sink,
-    select: &(dyn Fn(usize) -> bool + Sync),
+    select: &Selection,
 ) -> Result<(), BuildError> {
     let site = &rendered.site;
     let config = &site.config;
@@ -411,7 +430,9 @@ pub fn write_selected(
     };
 
     let progress = Progress::new(site.pages.len(), "Writing");
-    let selected: Vec<usize> = (0..site.pages.len()).filter(|&i| select(i)).collect();
+    let selected: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| (select.pages)(i))
+        .collect();
     selected.into_par_iter().try_for_each(|i| {
         let page = &site.pages[i];
         let r = &rendered.pages[i];
@@ -492,16 +513,22 @@ pub fn write_selected(
         sink.write(&format!("assets/{name}"), bytes)?;
     }
     sink.write("assets/highlight.css", highlight_css.as_bytes())?;
-    // The search index (generator/src/search), fetched in shards by search.js.
-    crate::search::index(rendered)
-        .files
-        .par_iter()
-        .try_for_each(|(path, bytes)| sink.write(path, bytes))?;
+    if select.search {
+        write_search(rendered, sink)?;
+    }
     write_publishing_files(rendered, theme, sink, &site_view, &strings, &entries)?;
     sink.write(
         MARKER_FILE,
         concat!("runbook ", env!("CARGO_PKG_VERSION"), "\n").as_bytes(),
     )
+}
+
+/// The search index (generator/src/search), fetched in shards by search.js.
+pub fn write_search(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
+    crate::search::index(rendered)
+        .files
+        .par_iter()
+        .try_for_each(|(path, bytes)| sink.write(path, bytes))
 }
 
 fn write_publishing_files(

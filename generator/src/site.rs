@@ -12,7 +12,7 @@ use crate::config::SiteConfig;
 use crate::error::{BuildError, Warning};
 use crate::front_matter::{self, FrontMatter};
 use crate::paths;
-use crate::source::{Asset, Sources};
+use crate::source::{Asset, SourcePage, Sources};
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -53,22 +53,7 @@ pub fn assemble(sources: Sources) -> Result<Site, BuildError> {
     let parsed: Vec<(Page, Vec<Warning>)> = sources
         .pages
         .into_par_iter()
-        .map(|source| {
-            let parsed = front_matter::parse(&source.display, &source.text)?;
-            let body_start = source.text.len() - parsed.body.len();
-            let (front, line_offset, warnings) =
-                (parsed.front, parsed.body_line_offset, parsed.warnings);
-            let page = Page {
-                output: paths::output_path(&source.rel),
-                front,
-                body_start,
-                line_offset,
-                rel: source.rel,
-                display: source.display,
-                text: source.text,
-            };
-            Ok((page, warnings))
-        })
+        .map(assemble_page)
         .collect::<Result<_, BuildError>>()?;
 
     let mut pages = Vec::with_capacity(parsed.len());
@@ -87,9 +72,27 @@ pub fn assemble(sources: Sources) -> Result<Site, BuildError> {
     })
 }
 
+/// One source page with its front matter parsed, and that front matter's
+/// warnings. The dev server re-assembles only the pages that changed.
+pub fn assemble_page(source: SourcePage) -> Result<(Page, Vec<Warning>), BuildError> {
+    let parsed = front_matter::parse(&source.display, &source.text)?;
+    let body_start = source.text.len() - parsed.body.len();
+    let (front, line_offset, warnings) = (parsed.front, parsed.body_line_offset, parsed.warnings);
+    let page = Page {
+        output: paths::output_path(&source.rel),
+        front,
+        body_start,
+        line_offset,
+        rel: source.rel,
+        display: source.display,
+        text: source.text,
+    };
+    Ok((page, warnings))
+}
+
 /// Output paths compared without case: `Foo.md` and `foo.md` would
 /// overwrite each other on macOS, Windows and in many zip tools.
-fn check_collisions(pages: &[Page], assets: &[Asset]) -> Result<(), BuildError> {
+pub fn check_collisions(pages: &[Page], assets: &[Asset]) -> Result<(), BuildError> {
     let mut seen: HashMap<String, (&str, &str)> = HashMap::new();
     let outputs = pages
         .iter()

@@ -116,7 +116,9 @@ pub fn load(root: &Path, exclude: &[PathBuf]) -> Result<Sources, BuildError> {
     })
 }
 
-fn read_page(rel: String, abs: &Path) -> Result<SourcePage, BuildError> {
+/// Reads and decodes one Markdown file (also used by the dev server to
+/// re-read just the pages that changed).
+pub fn read_page(rel: String, abs: &Path) -> Result<SourcePage, BuildError> {
     let bytes = std::fs::read(abs).map_err(|e| BuildError::io(abs, e))?;
     let text = decode(abs, bytes)?;
     Ok(SourcePage {

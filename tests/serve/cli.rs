@@ -17,7 +17,10 @@ fn a_port_in_use_names_the_port_and_the_fix() {
         .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains(&format!("port {port} is already in use")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("port {port} is already in use")),
+        "{stderr}"
+    );
     assert!(stderr.contains("--bind 127.0.0.1:"), "{stderr}");
 }
 

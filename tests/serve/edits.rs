@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{changed, Server, BASE};
+use crate::harness::{Server, BASE};
 
 #[test]
 fn an_edit_reloads_that_page_only_and_serves_the_new_text() {
@@ -16,9 +16,7 @@ fn an_edit_reloads_that_page_only_and_serves_the_new_text() {
         "guide/README.md",
         "# Guide\n\nHow to use this runbook, edited. See [restarting](restart.md#restart-the-api).\n\n![flow](../img/flow.svg)\n",
     );
-    let event = live.expect("built");
-    let paths = changed(&event).expect("a list of changed paths");
-    assert!(paths.contains(&"guide/index.html".to_string()), "{paths:?}");
+    let paths = live.expect_change("guide/index.html");
     // The title did not change: no other page's bytes did either.
     let other_pages: Vec<&String> = paths
         .iter()
@@ -42,16 +40,22 @@ fn a_title_edit_reaches_every_page_that_shows_it() {
         "guide/restart.md",
         "---\ntitle: Restart the API safely\nseverity: WARNING\n---\n\n# Restart the API\n",
     );
-    let event = live.expect("built");
-    let paths = changed(&event).unwrap();
+    let paths = live.expect_change("guide/restart.html");
     // The guide's pages show it in their open sidebar section, and the
     // list of all pages names it.
-    for page in ["guide/index.html", "guide/long.html", "guide/restart.html", "pages.html"] {
+    for page in [
+        "guide/index.html",
+        "guide/long.html",
+        "guide/restart.html",
+        "pages.html",
+    ] {
         assert!(paths.contains(&page.to_string()), "{page} not in {paths:?}");
     }
     // Pages whose sidebar keeps the guide section closed are unchanged.
     assert!(!paths.contains(&"high-cpu.html".to_string()), "{paths:?}");
-    assert!(server.page("guide/long.html").contains("Restart the API safely"));
+    assert!(server
+        .page("guide/long.html")
+        .contains("Restart the API safely"));
 }
 
 #[test]
@@ -62,11 +66,15 @@ fn the_site_is_served_under_its_base_path_with_the_api() {
     assert_eq!(root.header("location"), Some(BASE));
     let index = server.get(BASE);
     assert_eq!(index.status, 200);
-    assert!(index.text().contains("<script src=\"/__runbook/client.js\""));
+    assert!(index
+        .text()
+        .contains("<script src=\"/__runbook/client.js\""));
     let folder = server.get("/Fixture/guide");
     assert_eq!(folder.status, 308);
     assert_eq!(folder.header("location"), Some("/Fixture/guide/"));
-    assert!(server.page("日本語.html").contains("ファイル名が日本語のページ"));
+    assert!(server
+        .page("日本語.html")
+        .contains("ファイル名が日本語のページ"));
     let image = server.get("/Fixture/img/flow.svg");
     assert_eq!(image.header("content-type"), Some("image/svg+xml"));
     // The panels' default api_url is `{root}api`: the API answers there.
@@ -97,11 +105,19 @@ fn atomic_saves_new_folders_renames_and_deletes_are_followed() {
 
     // A new folder with a page in it.
     std::fs::create_dir_all(content.join("db/backup")).unwrap();
-    std::fs::write(content.join("db/backup/README.md"), "# Backups\n\nNightly.\n").unwrap();
+    std::fs::write(
+        content.join("db/backup/README.md"),
+        "# Backups\n\nNightly.\n",
+    )
+    .unwrap();
     server.wait_for_page("db/backup/index.html", |t| t.contains("Nightly."));
 
     // A rename: the old address is gone, the new one serves the page.
-    std::fs::rename(content.join("guide/long.md"), content.join("guide/longer.md")).unwrap();
+    std::fs::rename(
+        content.join("guide/long.md"),
+        content.join("guide/longer.md"),
+    )
+    .unwrap();
     server.wait_for_page("guide/longer.html", |t| t.contains("Paragraph 60"));
     assert_eq!(server.get("/Fixture/guide/long.html").status, 404);
 
@@ -109,7 +125,10 @@ fn atomic_saves_new_folders_renames_and_deletes_are_followed() {
     std::fs::remove_dir_all(content.join("db")).unwrap();
     let deadline = std::time::Instant::now() + crate::harness::PATIENCE;
     while server.get("/Fixture/db/backup/index.html").status != 404 {
-        assert!(std::time::Instant::now() < deadline, "deleted page still served");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "deleted page still served"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     // Each of those swapped in a whole build, and the socket said so.

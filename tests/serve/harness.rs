@@ -83,7 +83,10 @@ impl Server {
             if let Ok(Some(status)) = child.try_wait() {
                 panic!("runbook serve exited with {status}:\n{text}");
             }
-            assert!(Instant::now() < deadline, "runbook serve did not start:\n{text}");
+            assert!(
+                Instant::now() < deadline,
+                "runbook serve did not start:\n{text}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         };
         Server {
@@ -292,7 +295,8 @@ pub struct Live {
 impl Live {
     pub fn connect(port: u16, generation: &str, session: &str) -> Live {
         let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        let url = format!("ws://127.0.0.1:{port}/__runbook/live?since={generation}&session={session}");
+        let url =
+            format!("ws://127.0.0.1:{port}/__runbook/live?since={generation}&session={session}");
         let (socket, _) = tungstenite::client(url.as_str(), stream).expect("websocket handshake");
         Live { socket }
     }
@@ -334,6 +338,24 @@ impl Live {
     }
 }
 
+impl Live {
+    /// Waits (bounded) for `built` events until one names `file`; returns
+    /// every path they named. The search index swaps in as its own event
+    /// after its build, so one edit may take two.
+    pub fn expect_change(&mut self, file: &str) -> Vec<String> {
+        let mut all = Vec::new();
+        loop {
+            let event = self.expect("built");
+            let paths = changed(&event).expect("a list of changed paths");
+            let found = paths.iter().any(|p| p == file);
+            all.extend(paths);
+            if found {
+                return all;
+            }
+        }
+    }
+}
+
 /// Output paths a `built` event names (`None`: "reload everything").
 pub fn changed(message: &Value) -> Option<Vec<String>> {
     message["changed"].as_array().map(|paths| {
@@ -354,7 +376,12 @@ pub fn files_below(root: &Path) -> Vec<(String, Vec<u8>)> {
             if entry.file_type().unwrap().is_dir() {
                 stack.push(entry.path());
             } else {
-                let rel = entry.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = entry
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 files.push((rel, std::fs::read(entry.path()).unwrap()));
             }
         }

@@ -23,8 +23,15 @@ async fn an_open_page_reloads_after_an_edit_and_keeps_its_place() {
     browser
         .eval("window.scrollTo(0, 1500); window.__notReloaded = true; return window.scrollY")
         .await;
-    let scrolled = browser.eval("return window.scrollY").await.as_f64().unwrap();
-    assert!(scrolled > 1000.0, "the page is too short to scroll: {scrolled}");
+    let scrolled = browser
+        .eval("return window.scrollY")
+        .await
+        .as_f64()
+        .unwrap();
+    assert!(
+        scrolled > 1000.0,
+        "the page is too short to scroll: {scrolled}"
+    );
 
     // Another page's edit leaves this one alone.
     server.write(
@@ -41,7 +48,10 @@ async fn an_open_page_reloads_after_an_edit_and_keeps_its_place() {
 
     // Its own edit reloads it, where the reader was.
     let long = std::fs::read_to_string(server.content().join("guide/long.md")).unwrap();
-    server.write("guide/long.md", &long.replace("A page long enough", "An edited page long enough"));
+    server.write(
+        "guide/long.md",
+        &long.replace("A page long enough", "An edited page long enough"),
+    );
     browser
         .wait_for(
             "return window.__notReloaded === undefined && document.body.textContent.includes('An edited page long enough')",
@@ -49,8 +59,15 @@ async fn an_open_page_reloads_after_an_edit_and_keeps_its_place() {
         )
         .await;
     browser.wait_for(CONNECTED, PATIENCE).await;
-    let after = browser.eval("return window.scrollY").await.as_f64().unwrap();
-    assert!((after - scrolled).abs() < 40.0, "scrolled {scrolled}, after reload {after}");
+    let after = browser
+        .eval("return window.scrollY")
+        .await
+        .as_f64()
+        .unwrap();
+    assert!(
+        (after - scrolled).abs() < 40.0,
+        "scrolled {scrolled}, after reload {after}"
+    );
     browser.close().await;
 }
 

@@ -2,25 +2,31 @@
 //! sources, rebuild what changed, and tell open pages to reload.
 //!
 //! ```text
-//! notify ─▶ watch (debounce, classify) ─▶ rebuild (one thread, rayon inside)
+//! notify ─▶ watch (debounce, classify) ─▶ patch + rebuild (one thread, rayon)
 //!        ─▶ snapshot (Arc swapped whole) ─▶ http + livereload (tokio)
+//!                        ▲
+//!        search index ───┘ (its own thread, swapped in after its build)
 //! ```
 //!
-//! The rebuild thread and the server meet only at the published snapshot:
-//! no lock is held while building, and a request never waits for a build.
+//! The threads meet only at the published snapshot: no lock is held while
+//! building, and a request never waits for a build.
 
 pub mod http;
 pub mod livereload;
 pub mod overlay;
+pub mod patch;
 pub mod rebuild;
 pub mod snapshot;
 pub mod watch;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::api::{self, ApiState};
+use crate::build::Rendered;
 use crate::config::{LiveConfig, SiteConfig};
 use crate::error::BuildError;
 use crate::publish;
@@ -90,10 +96,19 @@ pub fn run(options: ServeOptions) -> Result<(), ServeError> {
     };
     let base_path = publish::base_path(config.as_ref().and_then(|c| c.base_url.as_deref()));
     let (publisher, site) = Publisher::new(base_path.clone());
+    let publisher = Arc::new(publisher);
+    let (search_jobs, search_queue) = channel();
+    {
+        let publisher = publisher.clone();
+        std::thread::Builder::new()
+            .name("runbook-search".into())
+            .spawn(move || search_loop(search_queue, &publisher))
+            .map_err(ServeError::Runtime)?;
+    }
     let mut mounted: Option<LiveConfig> = None;
     {
         let _runtime = runtime.enter();
-        publish(&publisher, first, &mut mounted, "", &options);
+        publish(&publisher, first, &mut mounted, "", &options, &search_jobs);
     }
 
     let roots = watch::Roots::new(
@@ -112,7 +127,15 @@ pub fn run(options: ServeOptions) -> Result<(), ServeError> {
     let loop_options = options.clone();
     std::thread::Builder::new()
         .name("runbook-rebuild".into())
-        .spawn(move || rebuild_loop(watcher, builder, publisher, mounted, &loop_options, handle))
+        .spawn(move || {
+            let mut state = LoopState {
+                watcher,
+                builder,
+                mounted,
+                search_jobs,
+            };
+            rebuild_loop(&mut state, &publisher, &loop_options, handle)
+        })
         .map_err(ServeError::Runtime)?;
 
     let (stop, shutdown) = tokio::sync::watch::channel(false);
@@ -154,16 +177,29 @@ fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, ServeError> {
     Ok(listener)
 }
 
+/// What the rebuild thread owns.
+struct LoopState {
+    watcher: watch::Watcher,
+    builder: Builder,
+    /// The `live:` config the mounted API was made from.
+    mounted: Option<LiveConfig>,
+    search_jobs: Sender<(u64, Arc<Rendered>)>,
+}
+
 /// Waits for batches of changes and rebuilds, until the watcher stops.
 fn rebuild_loop(
-    mut watcher: watch::Watcher,
-    mut builder: Builder,
-    publisher: Publisher,
-    mut mounted: Option<LiveConfig>,
+    state: &mut LoopState,
+    publisher: &Publisher,
     options: &ServeOptions,
     runtime: tokio::runtime::Handle,
 ) {
     let _runtime = runtime.enter();
+    let LoopState {
+        watcher,
+        builder,
+        mounted,
+        search_jobs,
+    } = state;
     while let Some(batch) = watcher.next_batch() {
         let what = batch.describe(&watcher.roots().content);
         let result = if batch.rescan {
@@ -175,13 +211,36 @@ fn rebuild_loop(
             Ok(built) => Some(built.config.theme_dir.clone()),
             Err(_) => None,
         };
-        publish(&publisher, result, &mut mounted, &what, options);
+        publish(publisher, result, mounted, &what, options, search_jobs);
         if let Some(theme_dir) = theme_dir {
             let root = watcher.roots().content.clone();
             watcher.set_theme(theme_dir.map(|d| {
                 let dir = root.join(d);
                 dir.canonicalize().unwrap_or(dir)
             }));
+        }
+    }
+}
+
+/// Computes the search index of the newest build and swaps it in; an
+/// older build's job is skipped when a newer one is already queued.
+fn search_loop(jobs: Receiver<(u64, Arc<Rendered>)>, publisher: &Publisher) {
+    while let Ok(mut job) = jobs.recv() {
+        while let Ok(newer) = jobs.try_recv() {
+            job = newer;
+        }
+        let (build, rendered) = job;
+        if publisher.current().build != build {
+            continue;
+        }
+        let start = Instant::now();
+        match rebuild::search_files(&rendered) {
+            Ok(files) => {
+                if publisher.add_search(build, Arc::new(files)).is_some() {
+                    tracing::debug!("search index in {:?}", start.elapsed());
+                }
+            }
+            Err(error) => eprintln!("error: search index: {error}"),
         }
     }
 }
@@ -193,6 +252,7 @@ fn publish(
     mounted: &mut Option<LiveConfig>,
     what: &str,
     options: &ServeOptions,
+    search_jobs: &Sender<(u64, Arc<Rendered>)>,
 ) {
     match result {
         Ok(built) => {
@@ -205,7 +265,10 @@ fn publish(
                     Some(api::router(ApiState::demo(&built.config.live)))
                 }
             };
-            let changed = publisher.succeed(built.files.clone(), built.base_path.clone(), api);
+            let (build, changed) =
+                publisher.succeed(built.files.clone(), built.base_path.clone(), api);
+            // Pages first; the index that spans them follows.
+            let _ = search_jobs.send((build, built.rendered.clone()));
             if !options.strict {
                 for warning in &built.warnings {
                     eprintln!("{warning}");

@@ -1,15 +1,18 @@
 //! Rebuild: the cheapest correct rebuild after a batch of changes, from the
 //! stage values of the last good build.
 //!
-//! Sources are always re-read (a walk and a read of a thousand small files
-//! costs a few milliseconds, and it makes a missed event harmless). What is
-//! reused is decided by comparing values, not by trusting events:
+//! Sources: only the files the batch names are read again (`patch`); a
+//! folder event, a rescan or a config change reloads everything. What is
+//! reused downstream is decided by comparing values, not by trusting events:
 //! - a page's Markdown render is reused when its text, the config and the
 //!   set of link targets are unchanged (`build::render_reusing`);
 //! - a page is laid out again when its render, its date or anything of
 //!   other pages it shows (nav, prev/next, breadcrumbs: `pages_to_write`)
 //!   changed; everything else the writer makes (assets, the 404 page,
-//!   pages.html, alerts, the search index) is written every time;
+//!   pages.html, alerts) is written every time;
+//! - the search index, which spans every page, is computed after the pages
+//!   are served (`search_files`, on its own thread), so an edit shows
+//!   without waiting for it;
 //! - the theme is reloaded when the theme folder or runbook.yaml changed.
 //!
 //! A failed rebuild changes nothing: the last good values stay.
@@ -21,9 +24,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Bytes;
 
-use crate::build::{self, Rendered};
+use crate::build::{self, Rendered, Selection};
 use crate::config::SiteConfig;
 use crate::error::{BuildError, Warning};
+use crate::highlight::Highlighter;
 use crate::output::Sink;
 use crate::theme::Theme;
 use crate::{git, publish};
@@ -33,7 +37,10 @@ use super::watch::Batch;
 
 /// What a successful rebuild hands to the server.
 pub struct Built {
+    /// Everything but the search index.
     pub files: Arc<Files>,
+    /// For the search index, computed next.
+    pub rendered: Arc<Rendered>,
     pub base_path: String,
     pub config: SiteConfig,
     pub warnings: Vec<Warning>,
@@ -53,7 +60,7 @@ pub struct Stats {
 
 /// The last good build's stage values.
 struct Last {
-    rendered: Rendered,
+    rendered: Arc<Rendered>,
     theme: Arc<Theme>,
     files: Arc<Files>,
 }
@@ -70,6 +77,9 @@ pub struct Builder {
     strict: bool,
     last: Option<Last>,
     assets: Mutex<AssetCache>,
+    /// Loading syntax definitions takes longer than rendering a page:
+    /// once per session.
+    highlighter: Highlighter,
 }
 
 impl Builder {
@@ -82,6 +92,7 @@ impl Builder {
             strict,
             last: None,
             assets: Mutex::new(AssetCache::new()),
+            highlighter: Highlighter::new(),
         }
     }
 
@@ -103,8 +114,16 @@ impl Builder {
     pub fn rebuild(&mut self, batch: &Batch) -> Result<Built, BuildError> {
         let start = Instant::now();
         self.forget_assets(batch);
-        let site = build::load(&self.content, &[])?;
         let last = self.last.as_ref();
+        let patched = match last {
+            Some(last) => super::patch::apply(&last.rendered.site, &self.canonical, batch)?,
+            None => None,
+        };
+        let site = match patched {
+            Some(site) => site,
+            None => build::load(&self.content, &[])?,
+        };
+        tracing::debug!("load: {:?}", start.elapsed());
 
         let reload_theme = batch.config || batch.theme || batch.rescan;
         let theme = match last {
@@ -118,8 +137,9 @@ impl Builder {
             _ => git::last_updated(&site.root),
         };
         // The config decides reuse too: render_reusing compares it.
-        let previous = last.map(|l| &l.rendered);
-        let rendered = build::render_reusing(site, previous, updated)?;
+        let previous = last.map(|l| &*l.rendered);
+        let rendered = build::render_reusing(site, previous, updated, &self.highlighter)?;
+        tracing::debug!("render: {:?}", start.elapsed());
         if self.strict && !rendered.warnings.is_empty() {
             return Err(BuildError::Strict {
                 warnings: rendered.warnings,
@@ -134,7 +154,12 @@ impl Builder {
             files: Mutex::new(Files::new()),
             assets: &self.assets,
         };
-        build::write_selected(&rendered, &theme, &sink, &|i| select[i])?;
+        let selection = Selection {
+            pages: &|i| select[i],
+            search: false,
+        };
+        build::write_selected(&rendered, &theme, &sink, &selection)?;
+        tracing::debug!("write: {:?}", start.elapsed());
         let mut files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
         if let Some(last) = last {
             // Pages not laid out again keep the bytes (and the buffers) of
@@ -162,8 +187,10 @@ impl Builder {
             laid_out: select.iter().filter(|s| **s).count(),
             elapsed: start.elapsed(),
         };
+        let rendered = Arc::new(rendered);
         let built = Built {
             files: Arc::new(files),
+            rendered: rendered.clone(),
             base_path: publish::base_path(rendered.site.config.base_url.as_deref()),
             config: rendered.site.config.clone(),
             warnings: rendered.warnings.clone(),
@@ -203,6 +230,17 @@ impl Builder {
             cache.retain(|rel, _| live.contains(rel.as_str()));
         }
     }
+}
+
+/// The search index of a build, as files.
+pub fn search_files(rendered: &Rendered) -> Result<Files, BuildError> {
+    let assets = Mutex::new(AssetCache::new());
+    let sink = ServeSink {
+        files: Mutex::new(Files::new()),
+        assets: &assets,
+    };
+    build::write_search(rendered, &sink)?;
+    Ok(sink.files.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// Which pages must be laid out through the theme again, by index into
@@ -331,16 +369,39 @@ mod tests {
         tmp
     }
 
+    /// What `runbook check` would write: every file, search index included.
     fn clean_build(content: &Path) -> Files {
-        let mut builder = Builder::new(content, false);
-        (*builder.build_all().unwrap().files).clone()
+        let site = build::load(content, &[]).unwrap();
+        let theme = build::load_theme(&site).unwrap();
+        let rendered = build::render(site).unwrap();
+        let memory = crate::output::MemorySink::default();
+        build::write(&rendered, &theme, &memory).unwrap();
+        memory
+            .into_files()
+            .into_iter()
+            .map(|(p, b)| (p, Bytes::from(b)))
+            .collect()
     }
 
-    fn content_batch() -> Batch {
-        Batch {
-            pages: [PathBuf::from("x")].into(),
-            ..Batch::default()
+    fn with_search(built: &Built) -> Files {
+        let mut files = (*built.files).clone();
+        files.extend(search_files(&built.rendered).unwrap());
+        files
+    }
+
+    /// What the watcher reports after `rels` changed below `root`.
+    fn changed(root: &Path, rels: &[&str]) -> Batch {
+        let canonical = root.canonicalize().unwrap();
+        let mut batch = Batch::default();
+        for rel in rels {
+            let path = canonical.join(rel);
+            if crate::source::is_markdown(&path) {
+                batch.pages.insert(path);
+            } else {
+                batch.assets.insert(path);
+            }
         }
+        batch
     }
 
     const INDEX: &str = "# Home\n\n- [A](a.md)\n- [B](b.md)\n";
@@ -355,9 +416,9 @@ mod tests {
         let mut builder = Builder::new(tmp.path(), false);
         builder.build_all().unwrap();
         std::fs::write(tmp.path().join("a.md"), "# A\n\nnew text\n").unwrap();
-        let built = builder.rebuild(&content_batch()).unwrap();
+        let built = builder.rebuild(&changed(tmp.path(), &["a.md"])).unwrap();
         assert_eq!((built.stats.rendered, built.stats.laid_out), (1, 1));
-        assert_eq!(*built.files, clean_build(tmp.path()));
+        assert_eq!(with_search(&built), clean_build(tmp.path()));
     }
 
     #[test]
@@ -366,11 +427,11 @@ mod tests {
         let mut builder = Builder::new(tmp.path(), false);
         builder.build_all().unwrap();
         std::fs::write(tmp.path().join("a.md"), "# A renamed\n").unwrap();
-        let built = builder.rebuild(&content_batch()).unwrap();
+        let built = builder.rebuild(&changed(tmp.path(), &["a.md"])).unwrap();
         assert_eq!((built.stats.rendered, built.stats.laid_out), (1, 3));
         let b = String::from_utf8_lossy(&built.files["b.html"]).to_string();
         assert!(b.contains("A renamed"), "{b}");
-        assert_eq!(*built.files, clean_build(tmp.path()));
+        assert_eq!(with_search(&built), clean_build(tmp.path()));
     }
 
     #[test]
@@ -384,13 +445,13 @@ mod tests {
         let first = builder.build_all().unwrap();
         assert_eq!(first.warnings.len(), 1, "{:?}", first.warnings);
         std::fs::write(tmp.path().join("c.md"), "# C\n").unwrap();
-        let built = builder.rebuild(&content_batch()).unwrap();
+        let built = builder.rebuild(&changed(tmp.path(), &["c.md"])).unwrap();
         assert!(built.warnings.is_empty(), "{:?}", built.warnings);
-        assert_eq!(*built.files, clean_build(tmp.path()));
+        assert_eq!(with_search(&built), clean_build(tmp.path()));
         std::fs::remove_file(tmp.path().join("a.md")).unwrap();
-        let built = builder.rebuild(&content_batch()).unwrap();
+        let built = builder.rebuild(&changed(tmp.path(), &["a.md"])).unwrap();
         assert!(!built.files.contains_key("a.html"));
-        assert_eq!(*built.files, clean_build(tmp.path()));
+        assert_eq!(with_search(&built), clean_build(tmp.path()));
     }
 
     #[test]
@@ -400,11 +461,11 @@ mod tests {
         let good = builder.build_all().unwrap();
         std::fs::write(tmp.path().join("a.md"), "# A\n[x](missing.md)\n").unwrap();
         assert!(matches!(
-            builder.rebuild(&content_batch()),
+            builder.rebuild(&changed(tmp.path(), &["a.md"])),
             Err(BuildError::Strict { .. })
         ));
         std::fs::write(tmp.path().join("a.md"), "# A\n").unwrap();
-        let fixed = builder.rebuild(&content_batch()).unwrap();
+        let fixed = builder.rebuild(&changed(tmp.path(), &["a.md"])).unwrap();
         assert_eq!(fixed.files, good.files);
         // Back to the text of the last good build: its render is reused.
         assert_eq!(fixed.stats.rendered, 0);
@@ -416,7 +477,7 @@ mod tests {
         let mut builder = Builder::new(tmp.path(), false);
         builder.build_all().unwrap();
         std::fs::write(tmp.path().join("x.svg"), "<svg>2</svg>").unwrap();
-        let built = builder.rebuild(&content_batch()).unwrap();
+        let built = builder.rebuild(&changed(tmp.path(), &["x.svg"])).unwrap();
         assert_eq!(built.files["x.svg"], Bytes::from("<svg>2</svg>"));
     }
 }

