@@ -225,6 +225,13 @@ fn rebuild_loop(
 /// Computes the search index of the newest build and swaps it in; an
 /// older build's job is skipped when a newer one is already queued.
 fn search_loop(jobs: Receiver<(u64, Arc<Rendered>)>, publisher: &Publisher) {
+    // Its own single-thread pool: an index of a thousand pages takes a few
+    // hundred milliseconds, and on the shared pool the next edit's rebuild
+    // would queue behind it.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "runbook-search-worker".into())
+        .build();
     while let Ok(mut job) = jobs.recv() {
         while let Ok(newer) = jobs.try_recv() {
             job = newer;
@@ -234,7 +241,11 @@ fn search_loop(jobs: Receiver<(u64, Arc<Rendered>)>, publisher: &Publisher) {
             continue;
         }
         let start = Instant::now();
-        match rebuild::search_files(&rendered) {
+        let files = match &pool {
+            Ok(pool) => pool.install(|| rebuild::search_files(&rendered)),
+            Err(_) => rebuild::search_files(&rendered),
+        };
+        match files {
             Ok(files) => {
                 if publisher.add_search(build, Arc::new(files)).is_some() {
                     tracing::debug!("search index in {:?}", start.elapsed());
