@@ -33,7 +33,8 @@ pub fn build() {
     }
     println!("cargo:rerun-if-env-changed=RUNBOOK_WASM_OPT");
 
-    let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let manifest_dir =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let workspace = manifest_dir
         .parent()
         .expect("generator/ sits in the workspace")
@@ -182,7 +183,10 @@ fn bindgen(wasm: &Path) -> (String, Vec<u8>) {
         .out_name(STEM)
         .typescript(false)
         .remove_name_section(true)
-        .remove_producers_section(true);
+        .remove_producers_section(true)
+        // The library's default (unlike the CLI's) leaves `init()` without a
+        // URL to fetch; the theme's scripts call `init()` with none.
+        .omit_default_module_path(false);
     bindgen.web(true).expect("wasm-bindgen: --target web");
     let mut output = bindgen
         .generate_output()
@@ -228,7 +232,10 @@ fn optimise(wasm: Vec<u8>, out_dir: &Path) -> Vec<u8> {
         Ok(out) => {
             println!(
                 "cargo:warning=wasm-opt failed, shipping the unoptimised module: {}",
-                String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("")
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
             );
             None
         }

@@ -183,13 +183,10 @@ pub fn breadcrumbs(
         }
     }
     let mut nodes = &root.children;
-    loop {
-        let Some(node) = nodes
-            .iter()
-            .find(|n| !n.folder.is_empty() && here.rel.starts_with(&n.folder))
-        else {
-            break;
-        };
+    while let Some(node) = nodes
+        .iter()
+        .find(|n| !n.folder.is_empty() && here.rel.starts_with(&n.folder))
+    {
         if let Some(i) = node.page {
             if i != current {
                 crumbs.push(LinkView {

@@ -1,2 +1,10 @@
 //! The read-only API end to end: a real Prometheus over backfilled data,
-//! Kubernetes API JSON through kube-rs, the safety rules, golden answers.
+//! Kubernetes API JSON through kube-rs, the safety rules, golden answers
+//! for the demo backend, and the `runbook api` command itself.
+
+mod cli;
+mod golden;
+mod kubernetes;
+mod prometheus;
+mod safety;
+mod support;

@@ -8,6 +8,7 @@
 pub mod wasm;
 
 pub mod contract;
+pub mod panel;
 pub mod pods;
 pub mod search;
 pub mod slo;

@@ -437,7 +437,7 @@ impl Rendered {
     }
 }
 
-fn callout<'s>(strings: &'s Strings, kind: BlockQuoteKind) -> (&'static str, &'s str) {
+fn callout(strings: &Strings, kind: BlockQuoteKind) -> (&'static str, &str) {
     match kind {
         BlockQuoteKind::Note => ("note", strings.note.as_str()),
         BlockQuoteKind::Tip => ("tip", strings.tip.as_str()),

@@ -114,6 +114,12 @@ fn known<'a>(ids: impl Iterator<Item = &'a String>) -> String {
     }
 }
 
+// The slot markup is the contract with the panels' wasm
+// (widgets/src/wasm/panels.rs): `data-panel` and `data-ids` say what to
+// fetch, `.panel-live` is the box it fills (it adds the status line, the
+// `aria-live` announcer and the body itself; the stylesheet reserves its
+// height from `--panel-rows` so nothing below moves when data arrives),
+// and `.panel-fallback` stays for readers without JS or API.
 fn slo_slot(ctx: &RenderContext, ids: &[String], title: Option<&str>) -> String {
     let s = ctx.strings;
     let title = title
@@ -143,12 +149,13 @@ fn slo_slot(ctx: &RenderContext, ids: &[String], title: Option<&str>) -> String 
         queries.trim_end(),
     );
     format!(
-        "<section class=\"panel\" data-panel=\"slo\" data-ids=\"{ids}\" aria-label=\"{label}\">\
+        "<section class=\"panel\" data-panel=\"slo\" data-ids=\"{ids}\" aria-label=\"{label}\" style=\"--panel-rows:{panel_rows}\">\
 <p class=\"panel-title\">{label}</p>\
-<div class=\"panel-live\" aria-live=\"polite\"></div>\
+<div class=\"panel-live\"></div>\
 <div class=\"panel-fallback\"><div class=\"table-wrap\"><table><thead><tr><th>SLO</th><th>{objective}</th><th>{window}</th></tr></thead><tbody>{rows}</tbody></table></div>\
 <p>{by_hand} (PromQL):</p>{command}</div></section>\n",
         ids = escape(&ids.join(",")),
+        panel_rows = ids.len(),
         label = escape(&title),
         objective = escape(&s.objective),
         window = escape(&s.window),
@@ -177,7 +184,7 @@ fn pods_slot(ctx: &RenderContext, id: &str, title: Option<&str>) -> String {
     format!(
         "<section class=\"panel\" data-panel=\"pods\" data-ids=\"{id}\" aria-label=\"{label}\">\
 <p class=\"panel-title\">{label}</p>\
-<div class=\"panel-live\" aria-live=\"polite\"></div>\
+<div class=\"panel-live\"></div>\
 <div class=\"panel-fallback\"><p>{by_hand}:</p>{command}</div></section>\n",
         id = escape(id),
         label = escape(&title),

@@ -47,6 +47,13 @@ pub fn collect(page: &Page, rendered: &RenderedPage) -> PageTerms {
     {
         add(label, HEADING_BOOST);
     }
+    // The file name is how pages are linked on GitHub and in chat
+    // (ROLLBACK.md, DB_CONNECTION_ERROR.md): searchable like a heading.
+    let stem = page.rel.rsplit('/').next().unwrap_or(&page.rel);
+    add(
+        stem.rsplit_once('.').map_or(stem, |(name, _)| name),
+        HEADING_BOOST,
+    );
     for heading in &markdown.headings {
         add(&heading.text, HEADING_BOOST);
     }

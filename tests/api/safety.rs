@@ -1,0 +1,271 @@
+//! The safety rules, one test each: read-only methods, configured ids only,
+//! CORS for configured origins only, one upstream read per id per TTL under
+//! a crowd, stale answers with their age, 503 without one, timeouts, and no
+//! client input or upstream detail crossing the API.
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use runbook::api::clock::Clock;
+use runbook_widgets::contract::{decode, ErrorAnswer, SloStatus};
+
+use crate::support::{app, get_path, send, stub_config, Mode, Stub, SECRET};
+
+#[tokio::test]
+async fn other_methods_get_405_json() {
+    let stub = Stub::default();
+    let addr = stub.start().await;
+    let app = app(&stub_config(addr, 15, 2.0, ""), Clock::system()).await;
+    for method in [Method::POST, Method::PUT, Method::DELETE, Method::PATCH] {
+        for path in ["/api/v1/slos", "/api/v1/slos/availability", "/api/healthz"] {
+            let reply = send(
+                &app,
+                Request::builder()
+                    .method(method.clone())
+                    .uri(path)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
+            assert_eq!(reply.header("allow"), Some("GET, HEAD"));
+            let body: ErrorAnswer = serde_json::from_slice(&reply.body).unwrap();
+            assert_eq!(body.error.code, "method_not_allowed");
+        }
+    }
+    // HEAD is GET without a body.
+    let reply = send(
+        &app,
+        Request::head("/api/v1/slos/availability")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.is_empty());
+    assert_eq!(
+        stub.instant_calls.load(Ordering::SeqCst),
+        1,
+        "no read for refused methods"
+    );
+}
+
+#[tokio::test]
+async fn only_configured_ids_are_reachable() {
+    let stub = Stub::default();
+    let addr = stub.start().await;
+    let app = app(&stub_config(addr, 15, 2.0, ""), Clock::system()).await;
+    for path in [
+        "/api/v1/slos/nope",
+        "/api/v1/slos/availability%2F..",
+        "/api/v1/slos/up%7Bjob%3D%22x%22%7D",
+        "/api/v1/workloads/availability",
+        "/api/v1/slos/availability/extra",
+        "/api/v2/slos",
+        "/slos",
+        "/",
+    ] {
+        let reply = get_path(&app, path).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        let body: ErrorAnswer = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(body.error.code, "not_found", "{path}");
+        assert!(!body.generated_at.is_empty());
+    }
+    assert_eq!(
+        stub.instant_calls.load(Ordering::SeqCst),
+        0,
+        "unknown ids never reach the upstream"
+    );
+}
+
+#[tokio::test]
+async fn client_input_never_reaches_promql() {
+    let stub = Stub::default();
+    let addr = stub.start().await;
+    let text = stub_config(addr, 15, 2.0, "");
+    let app = app(&text, Clock::system()).await;
+    let request = Request::get("/api/v1/slos/availability?query=up&time=0&namespace=kube-system")
+        .header("x-scope-orgid", "other-tenant")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, request).await.status, StatusCode::OK);
+    let config = crate::support::config(&text);
+    let slo = &config.slos["availability"];
+    let queries = stub.queries.lock().unwrap().clone();
+    let mut expected = vec![
+        runbook::api::promql::instant_query(slo),
+        runbook::api::promql::series_query(slo),
+    ];
+    let mut got = queries.clone();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected);
+}
+
+#[tokio::test]
+async fn cors_only_for_configured_origins() {
+    let stub = Stub::default();
+    let addr = stub.start().await;
+    let extra = "cors:\n  allowed_origins: [https://rrrrrrr-777.github.io]\n";
+    let app = app(&stub_config(addr, 15, 2.0, extra), Clock::system()).await;
+    let with_origin = |origin: &str| {
+        Request::get("/api/v1/slos")
+            .header("origin", origin)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let allowed = send(&app, with_origin("https://rrrrrrr-777.github.io")).await;
+    assert_eq!(allowed.status, StatusCode::OK);
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        Some("https://rrrrrrr-777.github.io")
+    );
+    let denied = send(&app, with_origin("https://evil.example")).await;
+    assert_eq!(denied.header("access-control-allow-origin"), None);
+    // A preflight from elsewhere is not granted either.
+    let preflight = Request::builder()
+        .method(Method::OPTIONS)
+        .uri("/api/v1/slos")
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "GET")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        send(&app, preflight)
+            .await
+            .header("access-control-allow-origin"),
+        None
+    );
+    // Without configured origins, no CORS header at all.
+    let plain = app_without_cors(&stub).await;
+    let reply = send(&plain, with_origin("https://rrrrrrr-777.github.io")).await;
+    assert_eq!(reply.header("access-control-allow-origin"), None);
+}
+
+async fn app_without_cors(stub: &Stub) -> axum::Router {
+    let addr = stub.start().await;
+    app(&stub_config(addr, 15, 2.0, ""), Clock::system()).await
+}
+
+#[tokio::test]
+async fn a_crowd_costs_one_upstream_read_per_ttl() {
+    let stub = Stub::default();
+    *stub.delay.lock().unwrap() = Duration::from_millis(300);
+    stub.set(Mode::Slow);
+    let addr = stub.start().await;
+    let app = app(&stub_config(addr, 60, 5.0, ""), Clock::system()).await;
+    let crowd = |app: axum::Router| async move {
+        let tasks: Vec<_> = (0..100)
+            .map(|_| {
+                let app = app.clone();
+                tokio::spawn(async move { get_path(&app, "/api/v1/slos/availability").await })
+            })
+            .collect();
+        for task in tasks {
+            let reply = task.await.unwrap();
+            assert_eq!(reply.status, StatusCode::OK);
+            let answer = decode::<SloStatus>(std::str::from_utf8(&reply.body).unwrap()).unwrap();
+            assert!(!answer.stale);
+            assert_eq!(answer.data.id, "availability");
+        }
+    };
+    crowd(app.clone()).await;
+    assert_eq!(
+        stub.instant_calls.load(Ordering::SeqCst),
+        1,
+        "100 concurrent requests, one read"
+    );
+    assert_eq!(stub.range_calls.load(Ordering::SeqCst), 1);
+    crowd(app.clone()).await;
+    assert_eq!(
+        stub.instant_calls.load(Ordering::SeqCst),
+        1,
+        "still within the TTL"
+    );
+    let ready = get_path(&app, "/api/readyz").await.json();
+    assert_eq!(ready["upstream_reads"], 1);
+}
+
+#[tokio::test]
+async fn upstream_failure_serves_the_last_answer_marked_stale() {
+    let stub = Stub::default();
+    let addr = stub.start().await;
+    let app = app(&stub_config(addr, 1, 2.0, ""), Clock::system()).await;
+    let first = get_path(&app, "/api/v1/slos/availability").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.json()["stale"], false);
+    stub.set(Mode::Fail);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let reply = get_path(&app, "/api/v1/slos/availability").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let body = reply.json();
+    assert_eq!(body["stale"], true);
+    assert!(body["age_seconds"].as_u64().unwrap() >= 2, "{body}");
+    assert_eq!(body["data"]["id"], "availability");
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    assert!(!String::from_utf8_lossy(&reply.body).contains(SECRET));
+    // The failed read counts against the TTL: the crowd does not retry it.
+    let calls = stub.instant_calls.load(Ordering::SeqCst);
+    for _ in 0..20 {
+        assert_eq!(
+            get_path(&app, "/api/v1/slos/availability").await.json()["stale"],
+            true
+        );
+    }
+    assert_eq!(stub.instant_calls.load(Ordering::SeqCst), calls);
+    let ready = get_path(&app, "/api/readyz").await.json();
+    assert_eq!(ready["ids"][0]["upstream_failures"], 1, "{ready}");
+}
+
+#[tokio::test]
+async fn no_answer_yet_is_503_json_without_upstream_details() {
+    let stub = Stub::default();
+    stub.set(Mode::Fail);
+    let addr = stub.start().await;
+    let app = app(&stub_config(addr, 15, 2.0, ""), Clock::system()).await;
+    for path in ["/api/v1/slos/availability", "/api/v1/slos"] {
+        let reply = get_path(&app, path).await;
+        assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert_eq!(reply.header("retry-after"), Some("15"));
+        let text = String::from_utf8_lossy(&reply.body);
+        assert!(
+            !text.contains(SECRET) && !text.contains("10.0.0.7") && !text.contains("127.0.0.1"),
+            "{text}"
+        );
+        let body: ErrorAnswer = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(body.error.code, "unavailable");
+    }
+}
+
+#[tokio::test]
+async fn malformed_upstream_data_is_an_error_not_a_panic() {
+    let stub = Stub::default();
+    stub.set(Mode::Garbage);
+    let addr = stub.start().await;
+    let app = app(&stub_config(addr, 15, 2.0, ""), Clock::system()).await;
+    let reply = get_path(&app, "/api/v1/slos/availability").await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    // The server is still there.
+    assert_eq!(get_path(&app, "/api/healthz").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_slow_upstream_is_cut_off_by_the_timeout() {
+    let stub = Stub::default();
+    *stub.delay.lock().unwrap() = Duration::from_secs(30);
+    stub.set(Mode::Slow);
+    let addr = stub.start().await;
+    let app = app(&stub_config(addr, 15, 0.5, ""), Clock::system()).await;
+    let started = Instant::now();
+    let reply = get_path(&app, "/api/v1/slos/availability").await;
+    let elapsed = started.elapsed();
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
+    assert!(elapsed >= Duration::from_millis(450), "took {elapsed:?}");
+}

@@ -1,0 +1,213 @@
+//! Shared helpers: in-process requests, free ports, a counting Prometheus
+//! stub whose behaviour a test switches at will.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{Request, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use runbook::api::clock::Clock;
+use runbook::api::config::ApiConfig;
+use runbook::api::ApiState;
+use tower::ServiceExt;
+
+/// The workspace root (tests live in `tests/`, the crate in `generator/`).
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A response as the tests look at it.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+pub async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), 16 << 20)
+        .await
+        .unwrap()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+pub async fn get_path(app: &Router, path: &str) -> Reply {
+    send(app, Request::get(path).body(Body::empty()).unwrap()).await
+}
+
+/// Parses an API configuration written inline in a test.
+pub fn config(text: &str) -> ApiConfig {
+    ApiConfig::parse(text, Path::new("api.yaml")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub async fn app(text: &str, clock: Clock) -> Router {
+    let state = ApiState::connect(&config(text), clock).await.unwrap();
+    runbook::api::app(state)
+}
+
+/// Serves `router` on a free loopback port for the rest of the test.
+pub async fn spawn(router: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+    addr
+}
+
+/// What the stub does on the next query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Mode {
+    Ok = 0,
+    /// HTTP 500 with a body naming a secret that must never reach a client.
+    Fail = 1,
+    /// HTTP 200 with a value that is not a number.
+    Garbage = 2,
+    /// Answers after [`Stub::delay`].
+    Slow = 3,
+}
+
+pub const SECRET: &str = "password=hunter2 at 10.0.0.7";
+
+/// A Prometheus HTTP API stand-in that counts its instant queries (one per
+/// SLO refresh) and records every query string it receives.
+#[derive(Clone, Default)]
+pub struct Stub {
+    pub instant_calls: Arc<AtomicUsize>,
+    pub range_calls: Arc<AtomicUsize>,
+    pub queries: Arc<Mutex<Vec<String>>>,
+    mode: Arc<AtomicU8>,
+    pub delay: Arc<Mutex<Duration>>,
+}
+
+impl Stub {
+    pub fn set(&self, mode: Mode) {
+        self.mode.store(mode as u8, Ordering::SeqCst);
+    }
+
+    fn mode(&self) -> Mode {
+        match self.mode.load(Ordering::SeqCst) {
+            1 => Mode::Fail,
+            2 => Mode::Garbage,
+            3 => Mode::Slow,
+            _ => Mode::Ok,
+        }
+    }
+
+    pub async fn start(&self) -> SocketAddr {
+        let router = Router::new()
+            .route("/api/v1/query", get(instant))
+            .route("/api/v1/query_range", get(range))
+            .with_state(self.clone());
+        spawn(router).await
+    }
+
+    async fn behave(&self) -> Option<axum::response::Response> {
+        match self.mode() {
+            Mode::Ok => None,
+            Mode::Fail => Some(
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("upstream exploded: {SECRET}"),
+                )
+                    .into_response(),
+            ),
+            Mode::Garbage => Some(
+                r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"runbook_series":"5m:total"},"value":[1,"lots"]}]}}"#
+                    .into_response(),
+            ),
+            Mode::Slow => {
+                let delay = *self.delay.lock().unwrap();
+                tokio::time::sleep(delay).await;
+                None
+            }
+        }
+    }
+}
+
+type Params = Query<std::collections::HashMap<String, String>>;
+
+async fn instant(State(stub): State<Stub>, Query(params): Params) -> axum::response::Response {
+    stub.instant_calls.fetch_add(1, Ordering::SeqCst);
+    stub.queries
+        .lock()
+        .unwrap()
+        .push(params.get("query").cloned().unwrap_or_default());
+    if let Some(response) = stub.behave().await {
+        return response;
+    }
+    // 1 bad event in 1000 in every window.
+    let mut result = Vec::new();
+    for window in ["window", "5m", "30m", "1h", "6h", "3d"] {
+        result.push(serde_json::json!({"metric": {"runbook_series": format!("{window}:num")}, "value": [1, "1"]}));
+        result.push(serde_json::json!({"metric": {"runbook_series": format!("{window}:total")}, "value": [1, "1000"]}));
+    }
+    axum::Json(serde_json::json!({"status": "success", "data": {"resultType": "vector", "result": result}}))
+        .into_response()
+}
+
+async fn range(State(stub): State<Stub>, Query(params): Params) -> axum::response::Response {
+    stub.range_calls.fetch_add(1, Ordering::SeqCst);
+    stub.queries
+        .lock()
+        .unwrap()
+        .push(params.get("query").cloned().unwrap_or_default());
+    if let Some(response) = stub.behave().await {
+        return response;
+    }
+    let end: i64 = params.get("end").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let values: Vec<_> = (0..48)
+        .map(|k| serde_json::json!([end - 1800 * (47 - k), "0.999"]))
+        .collect();
+    axum::Json(serde_json::json!({"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": values}]}}))
+        .into_response()
+}
+
+/// An API configuration for the stub: one SLO, short TTL and timeout.
+pub fn stub_config(addr: SocketAddr, ttl: u64, timeout: f64, extra: &str) -> String {
+    format!(
+        r#"backend: live
+prometheus:
+  url: http://{addr}
+cache:
+  ttl_seconds: {ttl}
+  upstream_timeout_seconds: {timeout}
+slos:
+  availability:
+    title: Availability
+    objective: 0.999
+    indicator:
+      bad: http_requests_total{{code=~"5.."}}
+      total: http_requests_total
+{extra}"#
+    )
+}

@@ -1,0 +1,36 @@
+// runbook live panels: loads the site's wasm module and starts the panels
+// the build wrote (`section.panel[data-panel]`). Everything they show is
+// drawn by the module (widgets/src/wasm/panels.rs); this file only loads
+// it. The glue is imported by the same address as search.js imports it,
+// so the page has one module instance, initialised once.
+//
+// Without JS, or if this fails, every panel keeps its static fallback: the
+// table of what it would show and the commands that show it by hand.
+import init, { start_panels } from "./runbook_widgets.js";
+
+const MESSAGES = {
+  en: "Live status could not start",
+  ja: "現在の状態を表示できません",
+};
+
+function say(error) {
+  const lang = (document.documentElement.lang || "").toLowerCase().startsWith("ja") ? "ja" : "en";
+  const text = MESSAGES[lang] + ": " + (error && error.message ? error.message : String(error));
+  for (const live of document.querySelectorAll("section.panel[data-panel] .panel-live")) {
+    if (live.childElementCount) continue;
+    const p = document.createElement("p");
+    p.className = "panel-meta";
+    p.setAttribute("role", "status");
+    p.textContent = text; // text, never HTML
+    live.appendChild(p);
+  }
+}
+
+try {
+  await init();
+  // Kept on window so tests (and curious readers) can reach the controller.
+  window.runbookPanels = start_panels();
+} catch (error) {
+  say(error);
+  console.error("runbook panels:", error);
+}

@@ -1,0 +1,189 @@
+//! The live panels' logic, in plain Rust: what a slot asks for, what it
+//! shows for an answer, and how it reports freshness and errors. The wasm
+//! layer (`crate::wasm::panels`) only fetches, times and copies the
+//! resulting [`view::Node`]s into the page.
+
+pub mod format;
+pub mod freshness;
+pub mod pods;
+pub mod slo;
+pub mod sparkline;
+pub mod strings;
+pub mod view;
+
+use crate::contract::{decode, Answer, SloList, WorkloadStatus};
+
+use freshness::{Failure, StatusLine, Tracker};
+use strings::Strings;
+use view::Node;
+
+/// What a slot in the page asks for (`data-panel`, `data-ids`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Slot {
+    /// SLO ids, in the order the writer listed them.
+    Slo(Vec<String>),
+    /// One workload id.
+    Pods(String),
+}
+
+impl Slot {
+    /// From the slot's attributes; `None` for a kind this module does not
+    /// draw (a newer generator), which leaves the static fallback alone.
+    pub fn parse(kind: &str, ids: &str) -> Option<Slot> {
+        let ids: Vec<String> = ids
+            .split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(str::to_string)
+            .collect();
+        match kind {
+            "slo" if !ids.is_empty() => Some(Slot::Slo(ids)),
+            "pods" if ids.len() == 1 => ids.into_iter().next().map(Slot::Pods),
+            _ => None,
+        }
+    }
+
+    /// The API address to read, below `api_base` (the `runbook-api` meta
+    /// tag: `api`, `../api` or `https://status.example.com/api`). SLO
+    /// slots read the list once rather than one request per SLO.
+    pub fn url(&self, api_base: &str) -> String {
+        let base = api_base.trim_end_matches('/');
+        match self {
+            Slot::Slo(_) => format!("{base}/v1/slos"),
+            Slot::Pods(id) => format!("{base}/v1/workloads/{}", encode_segment(id)),
+        }
+    }
+}
+
+/// Percent-encodes a path segment (ids are checked at build time, but a
+/// hand-edited page must not be able to change the path).
+fn encode_segment(id: &str) -> String {
+    let mut out = String::new();
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The data behind a panel.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Data {
+    Slos(SloList),
+    // Boxed: a workload is several times the size of an SLO list.
+    Workload(Box<WorkloadStatus>),
+}
+
+/// One panel's whole state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    pub slot: Slot,
+    pub tracker: Tracker<Data>,
+}
+
+impl Panel {
+    pub fn new(slot: Slot) -> Panel {
+        Panel {
+            slot,
+            tracker: Tracker::default(),
+        }
+    }
+
+    /// An HTTP answer arrived: decode it (or record why not).
+    pub fn receive(&mut self, status: u16, body: &str, now_ms: f64) {
+        if !(200..300).contains(&status) {
+            self.tracker.fail(Failure::from_http(status, body));
+            return;
+        }
+        let decoded = match self.slot {
+            Slot::Slo(_) => decode::<SloList>(body).map(|a| with_data(a, Data::Slos)),
+            Slot::Pods(_) => decode::<WorkloadStatus>(body)
+                .map(|a| with_data(a, |w| Data::Workload(Box::new(w)))),
+        };
+        match decoded {
+            Ok(answer) => self.tracker.succeed(answer, now_ms),
+            Err(e) => self.tracker.fail(Failure::Unreadable(e.to_string())),
+        }
+    }
+
+    /// No answer at all.
+    pub fn fail(&mut self, failure: Failure) {
+        self.tracker.fail(failure);
+    }
+
+    pub fn status(&self, now_ms: f64, refresh_seconds: u32, s: &Strings) -> StatusLine {
+        self.tracker.status(now_ms, refresh_seconds, s)
+    }
+
+    /// One sentence for screen readers, announced when it changes: the
+    /// verdicts, not the figures that move every refresh.
+    pub fn summary(&self, s: &Strings) -> String {
+        let Some(good) = &self.tracker.good else {
+            return String::new();
+        };
+        match (&self.slot, &good.data) {
+            (Slot::Slo(ids), Data::Slos(list)) => ids
+                .iter()
+                .map(|id| match list.slos.iter().find(|slo| &slo.id == id) {
+                    Some(slo) => format!("{}: {}", slo.title, slo::state(slo).label(s)),
+                    None => format!("{id}: {}", slo::SloState::NoData.label(s)),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            (Slot::Pods(_), Data::Workload(w)) => {
+                let sum = crate::pods::summarize(&w.pods);
+                let mut parts = vec![format!(
+                    "{} {}/{} {}",
+                    w.deployment.name, w.deployment.ready, w.deployment.desired, s.ready
+                )];
+                if sum.failing > 0 {
+                    parts.push(format!("{} {}", sum.failing, s.failing));
+                }
+                if w.hpa.as_ref().is_some_and(|h| h.at_max) {
+                    parts.push(s.at_max.to_string());
+                }
+                parts.join("; ")
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// The body for the last good data; `None` until there is some (the
+    /// slot then keeps its loading text and its static fallback).
+    pub fn body(&self, now_ms: f64, s: &Strings) -> Option<Node> {
+        let good = self.tracker.good.as_ref()?;
+        Some(match (&self.slot, &good.data) {
+            (Slot::Slo(ids), Data::Slos(list)) => slo::panel(list, ids, good.demo, s),
+            (Slot::Pods(_), Data::Workload(w)) => {
+                let now = self
+                    .tracker
+                    .server_now(now_ms)
+                    .unwrap_or((now_ms / 1000.0) as i64);
+                pods::panel(w, good.demo, now, s)
+            }
+            // `receive` decodes by the slot's kind, so these cannot meet.
+            _ => return None,
+        })
+    }
+}
+
+/// The same answer around other data.
+fn with_data<T, U>(answer: Answer<T>, wrap: impl FnOnce(T) -> U) -> Answer<U> {
+    Answer {
+        version: answer.version,
+        generated_at: answer.generated_at,
+        stale: answer.stale,
+        age_seconds: answer.age_seconds,
+        source: answer.source,
+        demo: answer.demo,
+        data: wrap(answer.data),
+    }
+}
+
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,268 @@
+//! Panel logic against answers shaped like the API's: hand-built ones for
+//! edge cases here, the API's golden fixtures in `fixtures.rs`.
+
+use super::strings::{EN, JA};
+use super::*;
+use crate::contract::*;
+
+fn pod(name: &str, status: &str, restarts: u32) -> PodRow {
+    PodRow {
+        name: name.into(),
+        ready: if status == "Running" { "1/1" } else { "0/1" }.into(),
+        ready_containers: u32::from(status == "Running"),
+        total_containers: 1,
+        status: status.into(),
+        restarts,
+        restarts_text: String::new(),
+        last_restart: (restarts > 0).then(|| LastRestart {
+            reason: "OOMKilled".into(),
+            exit_code: Some(137),
+            container: "api".into(),
+            finished_unix: 1_000 - 125,
+        }),
+        age: String::new(),
+        created_unix: 1_000 - 3 * 86_400 - 4 * 3600,
+        node: "node-a".into(),
+    }
+}
+
+fn workload(pods: Vec<PodRow>) -> String {
+    let answer = Answer {
+        version: CONTRACT_VERSION,
+        generated_at: crate::timestamp::format_rfc3339(1_000),
+        stale: false,
+        age_seconds: 0,
+        source: "demo".into(),
+        demo: true,
+        data: WorkloadStatus {
+            id: "api".into(),
+            title: None,
+            namespace: "default".into(),
+            deployment: DeploymentStatus {
+                name: "api".into(),
+                desired: 3,
+                ready: 2,
+                updated: 3,
+                available: 2,
+                revision: Some("42".into()),
+                rollout: Rollout::default(),
+            },
+            hpa: Some(HpaStatus {
+                name: "api".into(),
+                min: 2,
+                max: 3,
+                current: 3,
+                desired: 3,
+                cpu_target_percent: Some(70),
+                cpu_current_percent: Some(91),
+                at_max: true,
+            }),
+            pods,
+        },
+    };
+    serde_json::to_string(&answer).unwrap()
+}
+
+#[test]
+fn slots_parse_from_attributes() {
+    assert_eq!(
+        Slot::parse("slo", "a, b"),
+        Some(Slot::Slo(vec!["a".into(), "b".into()]))
+    );
+    assert_eq!(Slot::parse("pods", "api"), Some(Slot::Pods("api".into())));
+    assert_eq!(Slot::parse("pods", "a,b"), None);
+    assert_eq!(Slot::parse("gauge", "a"), None);
+    assert_eq!(Slot::parse("slo", ""), None);
+}
+
+#[test]
+fn urls_below_the_api_base() {
+    let slo = Slot::Slo(vec!["a".into()]);
+    assert_eq!(slo.url("api"), "api/v1/slos");
+    assert_eq!(slo.url("../api/"), "../api/v1/slos");
+    assert_eq!(
+        Slot::Pods("tekutoko-api".into()).url("https://status.example.com/api"),
+        "https://status.example.com/api/v1/workloads/tekutoko-api"
+    );
+    // A hand-edited id cannot walk the path.
+    assert_eq!(
+        Slot::Pods("../../x?y".into()).url("api"),
+        "api/v1/workloads/..%2F..%2Fx%3Fy"
+    );
+}
+
+#[test]
+fn problem_pods_come_first_and_are_marked_in_words() {
+    let mut panel = Panel::new(Slot::Pods("api".into()));
+    panel.receive(
+        200,
+        &workload(vec![
+            pod("api-a", "Running", 0),
+            pod("api-b", "ContainerCreating", 0),
+            pod("api-c", "CrashLoopBackOff", 7),
+            pod("api-d", "Running", 0),
+        ]),
+        0.0,
+    );
+    let body = panel.body(0.0, &EN).expect("a body");
+    let rows = body.find_class("pod-failing");
+    assert_eq!(rows.len(), 1);
+    let names: Vec<String> = body
+        .elements()
+        .into_iter()
+        .filter(|e| e.tag == "tr" && e.get_attr("class").is_some_and(|c| c.starts_with("pod-")))
+        .map(|e| e.children[0].text_content())
+        .collect();
+    assert_eq!(names, ["api-c", "api-b", "api-a", "api-d"]);
+    let crash = Node::from(rows[0].clone()).text_content();
+    assert!(crash.contains("problem: CrashLoopBackOff"), "{crash}");
+    // RESTARTS recomputed at the answer's clock, last reason beside it.
+    assert!(crash.contains("7 (2m5s ago)"), "{crash}");
+    assert!(crash.contains("OOMKilled (exit 137)"), "{crash}");
+    assert!(crash.contains("3d4h"), "{crash}");
+    let text = body.text_content();
+    assert!(text.contains("2/3 ready"), "{text}");
+    assert!(text.contains("revision 42"), "{text}");
+    assert!(
+        text.contains("current 3 / desired 3 (min 2, max 3)"),
+        "{text}"
+    );
+    assert!(text.contains("CPU 91% / target 70%"), "{text}");
+    assert!(text.contains("AT MAX"), "{text}");
+    assert!(
+        text.contains("4 pods, 2 ready · 1 failing · 1 starting or stopping · 7 restarts"),
+        "{text}"
+    );
+    assert_eq!(body.find_class("demo-badge").len(), 1);
+}
+
+#[test]
+fn markup_in_data_stays_text() {
+    let mut panel = Panel::new(Slot::Pods("api".into()));
+    let evil = "<img src=x onerror=alert(1)>";
+    panel.receive(200, &workload(vec![pod(evil, "Running", 0)]), 0.0);
+    let body = panel.body(0.0, &EN).unwrap();
+    assert!(body.elements().iter().all(|e| e.tag != "img"));
+    assert!(body.text_content().contains(evil));
+}
+
+#[test]
+fn errors_keep_the_last_body() {
+    let mut panel = Panel::new(Slot::Pods("api".into()));
+    panel.receive(200, &workload(vec![pod("api-a", "Running", 0)]), 0.0);
+    panel.fail(freshness::Failure::Unreachable);
+    assert!(panel.body(20_000.0, &JA).is_some());
+    let status = panel.status(20_000.0, 15, &JA);
+    assert_eq!(status.class, "error");
+    assert_eq!(status.state, "更新できません: API が応答しません。");
+    assert_eq!(status.age, "20 秒前に更新");
+    // An HTTP error with the API's message, then a version the page
+    // cannot read: both keep the body.
+    panel.receive(
+        404,
+        r#"{"version":1,"error":{"code":"not_found","message":"No workload `x`."}}"#,
+        21_000.0,
+    );
+    assert_eq!(
+        panel.status(21_000.0, 15, &EN).state,
+        "Cannot update: HTTP 404: No workload `x`."
+    );
+    panel.receive(200, r#"{"version":9,"data":{}}"#, 22_000.0);
+    assert!(panel
+        .status(22_000.0, 15, &EN)
+        .state
+        .contains("reload the page"));
+    assert!(panel.body(22_000.0, &EN).is_some());
+}
+
+fn slo(id: &str, sli: Option<f64>, level: AlertLevel, rates: [Option<f64>; 5]) -> SloStatus {
+    let objective = 0.999;
+    let burn_rates = crate::slo::burn_rates(objective, rates.map(|r| r.map(|r| 1.0 - r * 0.001)));
+    SloStatus {
+        id: id.into(),
+        title: format!("{id} title"),
+        description: None,
+        objective,
+        window_days: 30,
+        sli,
+        error_budget: crate::slo::error_budget(objective, 30, sli),
+        burn_rates,
+        alert: Alert {
+            level,
+            rule: None,
+            reason: "why".into(),
+        },
+        latency: None,
+        series: Series::default(),
+    }
+}
+
+#[test]
+fn slo_states_in_order_of_urgency() {
+    let r = [Some(0.5); 5];
+    assert_eq!(
+        slo::state(&slo("a", Some(0.9995), AlertLevel::Ok, r)),
+        slo::SloState::Ok
+    );
+    assert_eq!(
+        slo::state(&slo("a", Some(0.998), AlertLevel::Ok, r)),
+        slo::SloState::Missed
+    );
+    assert_eq!(
+        slo::state(&slo("a", Some(0.998), AlertLevel::Page, r)),
+        slo::SloState::Page
+    );
+    assert_eq!(
+        slo::state(&slo("a", Some(0.9995), AlertLevel::Ticket, r)),
+        slo::SloState::Ticket
+    );
+    assert_eq!(
+        slo::state(&slo("a", None, AlertLevel::Ok, r)),
+        slo::SloState::NoData
+    );
+    assert_eq!(
+        slo::state(&slo("a", Some(1.0), AlertLevel::Unknown, r)),
+        slo::SloState::Unknown
+    );
+}
+
+#[test]
+fn slo_cards_follow_the_slot_order_and_mark_missing_ids() {
+    let list = SloList {
+        slos: vec![
+            slo("a", Some(0.9995), AlertLevel::Ok, [Some(0.5); 5]),
+            slo(
+                "b",
+                Some(0.98),
+                AlertLevel::Page,
+                [Some(20.0), Some(20.0), Some(20.0), Some(3.0), None],
+            ),
+        ],
+        unavailable: vec!["c".into()],
+    };
+    let body = slo::panel(&list, &["b".into(), "c".into(), "a".into()], false, &EN);
+    let order: Vec<&str> = body
+        .find_class("slo")
+        .iter()
+        .map(|e| e.get_attr("data-slo").unwrap())
+        .collect();
+    assert_eq!(order, ["b", "c", "a"]);
+    let b = Node::from(body.find_class("slo")[0].clone());
+    let text = b.text_content();
+    assert!(text.contains("✖ PAGE"), "{text}");
+    assert!(text.contains("Now 98.0"), "{text}");
+    assert!(text.contains("Objective 99.9% (30 days)"), "{text}");
+    // 2% errors against 0.1%: budget 20 times spent.
+    assert!(
+        text.contains("left -1900.0% (13 h 41 min overspent / 43.2 min)"),
+        "{text}"
+    );
+    // Over-threshold cells say so in words; the 3d window has no data.
+    assert_eq!(b.find_class("over").len(), 4, "{text}");
+    assert!(text.contains("20.0× ▲over"), "{text}");
+    assert!(text.contains("page ≥6×, ticket ≥1×"), "{text}");
+    assert_eq!(b.find_class("muted").len(), 1);
+    assert!(b.find_class("status-page").len() == 1);
+    let c = Node::from(body.find_class("slo")[1].clone()).text_content();
+    assert!(c.contains("NO DATA"), "{c}");
+}
