@@ -94,8 +94,14 @@ fn group_terms<'a>(run: impl Iterator<Item = (&'a str, Kind)>) -> Vec<Term> {
             })
             .collect();
     }
+    // In `pg_stat_activity` the reader has finished `pg` and `stat` (a
+    // joiner follows them): only the last part, and the identifier as a
+    // whole, may still be being typed. Completing `stat` to `state` would
+    // only add noise.
+    let last_word = run.iter().rposition(|(_, k)| *k == Kind::Word);
     run.iter()
-        .map(|&(text, kind)| {
+        .enumerate()
+        .map(|(i, &(text, kind))| {
             let chars = text.chars().count();
             match kind {
                 Kind::Unigram => Term {
@@ -105,7 +111,8 @@ fn group_terms<'a>(run: impl Iterator<Item = (&'a str, Kind)>) -> Vec<Term> {
                 },
                 _ => Term {
                     text: text.to_string(),
-                    prefix: chars >= PREFIX_MIN_CHARS,
+                    prefix: chars >= PREFIX_MIN_CHARS
+                        && (kind != Kind::Word || Some(i) == last_word),
                     typo: chars >= TYPO_MIN_CHARS && text.chars().any(char::is_alphabetic),
                 },
             }
@@ -140,6 +147,23 @@ mod tests {
         assert!(t[0].prefix && t[0].typo);
         assert!(t[1].prefix && !t[1].typo);
         assert!(!t[2].prefix && !t[2].typo);
+    }
+
+    #[test]
+    fn finished_parts_of_an_identifier_are_not_prefixes() {
+        let q = Query::parse("pg_stat_act");
+        let prefix: Vec<(&str, bool)> = q.terms().map(|t| (t.text.as_str(), t.prefix)).collect();
+        assert_eq!(
+            prefix,
+            [
+                ("pg", false),
+                ("stat", false),
+                ("act", true),
+                ("pg_stat_act", true)
+            ]
+        );
+        // A lone word is still a prefix.
+        assert!(Query::parse("stat").terms().all(|t| t.prefix));
     }
 
     #[test]

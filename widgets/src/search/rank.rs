@@ -1,9 +1,9 @@
 //! Ranking: BM25 over pages, with title and heading boosts baked into the
 //! posting weights by the indexer, and "all groups first".
 //!
-//! A page's score is the sum over query terms of the best
-//! `idf × weight × match kind` among the index terms the query term
-//! expanded to. Pages are ordered by how many query groups (typed words)
+//! A page's score is the sum over query terms of the query term's idf
+//! (over every page any of its expansions is on) times the best
+//! `weight × match kind` among the index terms it expanded to. Pages are ordered by how many query groups (typed words)
 //! they match completely, then by score, then by page id (stable output).
 
 use std::collections::HashMap;
@@ -39,16 +39,20 @@ pub fn rank(pages: u32, terms: &[Vec<Expansion>], groups: &[usize], limit: usize
         // Best contribution of this term per page, over its expansions.
         let mut best: HashMap<u32, f32> = HashMap::new();
         for e in expansions {
-            let idf = idf(pages, e.postings.len() / 2);
             for (page, weight) in decode_postings(e.postings) {
-                let value = e.weight * idf * weight as f32 / WEIGHT_SCALE;
+                let value = e.weight * weight as f32 / WEIGHT_SCALE;
                 let slot = best.entry(page).or_insert(0.0);
                 *slot = slot.max(value);
             }
         }
+        // The query term's rarity is that of every page it matched, not
+        // of each completion or correction: `tekutoko` is on every page
+        // even though `tekutokohighcpu` is on one, and must not weigh as
+        // much as that rare word.
+        let idf = idf(pages, best.len());
         for (page, value) in best {
             let a = acc.entry(page).or_default();
-            a.score += value;
+            a.score += idf * value;
             a.matched |= 1 << i;
         }
     }
@@ -106,6 +110,40 @@ mod tests {
         assert_eq!(hits[0].page, 1);
         assert_eq!(hits[0].groups, 2);
         assert_eq!(hits[1].page, 0);
+    }
+
+    /// A common word that is also the prefix of a rare one (`tekutoko`,
+    /// `tekutokohighcpu`) weighs as little as the common word: the rare
+    /// completion must not lift the pages it is on above a page that
+    /// matches the reader's other, rarer words.
+    #[test]
+    fn a_common_word_stays_common_through_its_completions() {
+        let leak = |p: Vec<u32>| -> &'static [u32] { Box::leak(p.into_boxed_slice()) };
+        // Page 0..10 hold `tekutoko`; page 1 also `tekutokohighcpu`
+        // (heading-boosted); page 2 holds the other query word more often.
+        let all: Vec<(u32, u32)> = (0..10).map(|p| (p, 100)).collect();
+        let common = leak(encode_postings(&all));
+        let rare = leak(encode_postings(&[(1, 200)]));
+        let other = leak(encode_postings(&[(1, 60), (2, 120)]));
+        let tekutoko = vec![
+            Expansion {
+                term: "tekutoko",
+                postings: common,
+                weight: 1.0,
+            },
+            Expansion {
+                term: "tekutokohighcpu",
+                postings: rare,
+                weight: 0.6,
+            },
+        ];
+        let word = vec![Expansion {
+            term: "x",
+            postings: other,
+            weight: 1.0,
+        }];
+        let hits = rank(10, &[tekutoko, word], &[0, 1], 10);
+        assert_eq!(hits[0].page, 2, "{hits:?}");
     }
 
     #[test]

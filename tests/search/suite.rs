@@ -1,0 +1,159 @@
+//! The query suite and what the native and browser runs share: building
+//! content/ into a temporary site, and checking results against the
+//! expectations.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use runbook_widgets::search::{Engine, SearchResult};
+use serde::Deserialize;
+
+/// Results per query the expectations are about.
+pub const TOP: usize = 3;
+/// recall@3 over all (query, expected page) pairs must reach this.
+pub const MIN_RECALL: f64 = 0.95;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Case {
+    pub query: String,
+    /// Source file stems (README for the index page).
+    pub expect: Vec<String>,
+    #[serde(default)]
+    pub why: String,
+}
+
+pub fn cases() -> Vec<Case> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/search/queries.yaml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let cases: Vec<Case> =
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(cases.len() >= 30, "the suite has {} queries", cases.len());
+    cases
+}
+
+/// content/ built with the binary into a temporary folder.
+pub struct Site {
+    _dir: tempfile::TempDir,
+    pub out: PathBuf,
+}
+
+impl Site {
+    pub fn build() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        let output = Command::new(env!("CARGO_BIN_EXE_runbook"))
+            .arg("build")
+            .arg(&content)
+            .arg("--out")
+            .arg(&out)
+            .env_remove("RUNBOOK_LOG")
+            .output()
+            .expect("run runbook");
+        assert!(
+            output.status.success(),
+            "runbook build content failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Site { _dir: dir, out }
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// A native engine over the site's index: `search/manifest.json`
+    /// loaded, the other files read when the engine asks for them.
+    pub fn engine(&self) -> NativeSearch<'_> {
+        NativeSearch {
+            site: self,
+            engine: Engine::new(&self.read("search/manifest.json")).expect("manifest"),
+            fetched: Vec::new(),
+        }
+    }
+}
+
+pub struct NativeSearch<'a> {
+    site: &'a Site,
+    pub engine: Engine,
+    /// Every file the engine asked for, in order.
+    pub fetched: Vec<String>,
+}
+
+impl NativeSearch<'_> {
+    pub fn search(&mut self, query: &str, limit: usize) -> Vec<SearchResult> {
+        let site = self.site;
+        let fetched = &mut self.fetched;
+        self.engine
+            .search(query, limit, |path| {
+                fetched.push(path.to_string());
+                std::fs::read_to_string(site.out.join(path))
+            })
+            .unwrap_or_else(|e| panic!("{query}: {e:?}"))
+    }
+}
+
+/// The page a result URL belongs to, as the suite names it.
+pub fn page_of(url: &str) -> String {
+    let file = url.split('#').next().unwrap_or(url);
+    let stem = file.strip_suffix(".html").unwrap_or(file);
+    match stem {
+        "index" => "README".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// How the suite did on one side.
+pub struct Report {
+    pub found: usize,
+    pub expected: usize,
+    pub failures: Vec<String>,
+}
+
+impl Report {
+    pub fn recall(&self) -> f64 {
+        self.found as f64 / self.expected.max(1) as f64
+    }
+}
+
+/// Checks each case's top results (urls, best first) against its
+/// expectations.
+pub fn score(cases: &[Case], results: &[Vec<String>]) -> Report {
+    let mut report = Report {
+        found: 0,
+        expected: 0,
+        failures: Vec::new(),
+    };
+    for (case, urls) in cases.iter().zip(results) {
+        let top: Vec<String> = urls.iter().take(TOP).map(|u| page_of(u)).collect();
+        let missing: Vec<&String> = case.expect.iter().filter(|p| !top.contains(p)).collect();
+        report.expected += case.expect.len();
+        report.found += case.expect.len() - missing.len();
+        if !missing.is_empty() {
+            report.failures.push(format!(
+                "  {:?} ({}): expected {:?} in the top {TOP}, got {:?}",
+                case.query, case.why, missing, top
+            ));
+        }
+    }
+    report
+}
+
+#[track_caller]
+pub fn assert_recall(side: &str, report: &Report) {
+    let recall = report.recall();
+    println!(
+        "{side}: recall@{TOP} = {recall:.3} ({}/{}), {} queries with a miss",
+        report.found,
+        report.expected,
+        report.failures.len()
+    );
+    for failure in &report.failures {
+        println!("{failure}");
+    }
+    assert!(
+        recall >= MIN_RECALL,
+        "{side}: recall@{TOP} {recall:.3} < {MIN_RECALL}; misses:\n{}",
+        report.failures.join("\n")
+    );
+}
