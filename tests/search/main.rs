@@ -7,4 +7,5 @@
 mod browser;
 mod suite;
 
+mod in_browser;
 mod native;
