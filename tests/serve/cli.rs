@@ -42,6 +42,5 @@ fn ctrl_c_stops_cleanly_with_a_page_connected() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(exit.success(), "{exit}: {}", server.output());
-    std::thread::sleep(Duration::from_millis(50));
-    assert!(server.output().contains("Stopped."), "{}", server.output());
+    server.wait_for_output(|out| out.contains("Stopped."));
 }

@@ -25,9 +25,10 @@ fn an_edit_reloads_that_page_only_and_serves_the_new_text() {
     assert!(other_pages.is_empty(), "{other_pages:?}");
     // The event comes after the swap: the new text is already served.
     assert!(server.page("guide/index.html").contains("runbook, edited."));
-    let rebuilt = server.output();
+    // The rebuild's line: one page rendered and laid out again.
+    let rebuilt = server.wait_for_output(|out| out.contains("guide/README.md →"));
     assert!(
-        rebuilt.contains("1 of 6 pages rendered, 1 laid out"),
+        rebuilt.contains("guide/README.md → 1 of 6 pages rendered, 1 laid out"),
         "{rebuilt}"
     );
 }

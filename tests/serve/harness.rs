@@ -106,6 +106,25 @@ impl Server {
         self.output.lock().unwrap().clone()
     }
 
+    /// Waits (bounded) until what the server printed satisfies `check`.
+    /// The server prints before it tells the live-reload sockets, but its
+    /// output reaches `output` through a pipe and a reader thread, which
+    /// may lag behind a socket message under load.
+    pub fn wait_for_output(&self, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let text = self.output();
+            if check(&text) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server never printed what was expected:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }

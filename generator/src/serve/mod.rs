@@ -276,33 +276,41 @@ fn publish(
                     Some(api::router(ApiState::demo(&built.config.live)))
                 }
             };
-            let (build, changed) =
-                publisher.succeed(built.files.clone(), built.base_path.clone(), api);
-            // Pages first; the index that spans them follows.
-            let _ = search_jobs.send((build, built.rendered.clone()));
-            if !options.strict {
-                for warning in &built.warnings {
-                    eprintln!("{warning}");
-                }
-            }
             let stats = built.stats;
             let trigger = if what.is_empty() {
                 "built".to_string()
             } else {
                 format!("{what} →")
             };
-            println!(
-                "{trigger} {} of {} page{} rendered, {} laid out, {} file{} changed, {} warning{} in {} ms",
-                stats.rendered,
-                stats.pages,
-                plural(stats.pages),
-                stats.laid_out,
-                changed.len(),
-                plural(changed.len()),
-                built.warnings.len(),
-                plural(built.warnings.len()),
-                stats.elapsed.as_millis()
+            let warnings = &built.warnings;
+            let strict = options.strict;
+            // The terminal says it before the open pages hear of it.
+            let (build, _) = publisher.succeed_announced(
+                built.files.clone(),
+                built.base_path.clone(),
+                api,
+                |changed| {
+                    if !strict {
+                        for warning in warnings {
+                            eprintln!("{warning}");
+                        }
+                    }
+                    println!(
+                        "{trigger} {} of {} page{} rendered, {} laid out, {} file{} changed, {} warning{} in {} ms",
+                        stats.rendered,
+                        stats.pages,
+                        plural(stats.pages),
+                        stats.laid_out,
+                        changed.len(),
+                        plural(changed.len()),
+                        warnings.len(),
+                        plural(warnings.len()),
+                        stats.elapsed.as_millis()
+                    );
+                },
             );
+            // Pages first; the index that spans them follows.
+            let _ = search_jobs.send((build, built.rendered.clone()));
         }
         Err(error) => {
             eprintln!("error: {error}");

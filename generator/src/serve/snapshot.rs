@@ -136,8 +136,23 @@ impl Publisher {
         base_path: String,
         api: Option<axum::Router>,
     ) -> (u64, Arc<Vec<String>>) {
+        self.succeed_announced(pages, base_path, api, |_| {})
+    }
+
+    /// `succeed`, calling `announce` with the changed paths once requests
+    /// see the new build but before the live-reload sockets are woken: what
+    /// it prints (the terminal's line) comes before any page hears of the
+    /// build. The channel's lock is not held while it runs.
+    pub fn succeed_announced(
+        &self,
+        pages: Arc<Files>,
+        base_path: String,
+        api: Option<axum::Router>,
+        announce: impl FnOnce(&[String]),
+    ) -> (u64, Arc<Vec<String>>) {
         let mut result = (0, Arc::new(Vec::new()));
-        self.sender.send_modify(|current| {
+        // Swapped without waking anyone (`false`): requests already get it.
+        self.sender.send_if_modified(|current| {
             let (mut next, changed) = current.next(pages, current.search.clone());
             next.build = current.build + 1;
             next.base_path = base_path;
@@ -145,7 +160,11 @@ impl Publisher {
             next.error = None;
             result = (next.build, changed);
             *current = Arc::new(next);
+            false
         });
+        announce(&result.1);
+        // Now the sockets: each reads the snapshot as it is then.
+        self.sender.send_modify(|_| {});
         result
     }
 
@@ -240,6 +259,19 @@ mod tests {
             since(1),
             Some(vec!["a.html".into(), "b.html".into(), "c.html".into()])
         );
+    }
+
+    #[test]
+    fn the_terminal_hears_of_a_build_before_the_pages_do() {
+        let (publisher, mut receiver) = Publisher::new("/".into());
+        receiver.borrow_and_update();
+        publisher.succeed_announced(files(&[("a.html", "1")]), "/".into(), None, |changed| {
+            assert_eq!(changed, ["a.html".to_string()]);
+            // Requests already get the new build; sockets are not woken yet.
+            assert_eq!(receiver.borrow().files.len(), 1);
+            assert!(!receiver.has_changed().unwrap());
+        });
+        assert!(receiver.has_changed().unwrap());
     }
 
     #[test]
