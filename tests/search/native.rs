@@ -100,3 +100,4 @@ fn results_link_to_the_matching_section() {
         results[0].excerpt
     );
 }
+

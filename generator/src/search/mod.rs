@@ -17,6 +17,7 @@ pub struct SearchFiles {
 }
 
 pub fn index(rendered: &Rendered) -> SearchFiles {
+    let started = std::time::Instant::now();
     let mut pages: Vec<collect::PageTerms> = rendered
         .site
         .pages
@@ -54,6 +55,15 @@ pub fn index(rendered: &Rendered) -> SearchFiles {
         })
         .collect();
     files.extend(records);
+    // `RUNBOOK_LOG=runbook::search=debug`: the stage's cost on its own
+    // (bench/search.sh reads it).
+    tracing::debug!(
+        pages = pages.len(),
+        chunks = chunk_files.len(),
+        bytes = files.iter().map(|(_, b)| b.len()).sum::<usize>(),
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "search index built"
+    );
     SearchFiles { files }
 }
 

@@ -70,11 +70,17 @@ async function run(index, query, limit) {
     const texts = await Promise.all(missing.map((id) => fetchText(searchChunkPath(id), stamp)));
     missing.forEach((id, i) => index.addChunk(id, texts[i]));
   }
-  const pages = index.rank(query, limit);
-  const need = Array.from(index.missingPages(pages));
-  const texts = await Promise.all(need.map((id) => fetchText(searchPagePath(id), stamp)));
-  need.forEach((id, i) => index.addPage(id, texts[i]));
-  return JSON.parse(index.results(query, pages));
+  // The best pages, then their records. A record that shows the page
+  // lacks a typed Japanese run (only its bigrams, in other words) moves
+  // the page down, and the next candidate's record is fetched.
+  const candidates = index.candidates(query, limit);
+  for (;;) {
+    const pages = index.arrange(query, candidates, limit);
+    const need = Array.from(index.missingPages(pages));
+    if (need.length === 0) return JSON.parse(index.results(query, pages));
+    const texts = await Promise.all(need.map((id) => fetchText(searchPagePath(id), stamp)));
+    need.forEach((id, i) => index.addPage(id, texts[i]));
+  }
 }
 
 async function search(query, options) {

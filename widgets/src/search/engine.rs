@@ -6,7 +6,10 @@
 //!
 //! ```text
 //! loop { ids = missing_chunks(q); if ids.is_empty() { break } fetch + add_chunk }
-//! hits = rank(q, limit); fetch + add_page for missing_pages(hits); results(q, hits)
+//! candidates = candidates(q, limit)
+//! loop { pages = arrange(q, candidates, limit); ids = missing_pages(pages);
+//!        if ids.is_empty() { break } fetch + add_page }
+//! results(q, pages)
 //! ```
 //!
 //! so the ranking code is the same natively and in wasm, and only the
@@ -19,6 +22,7 @@ use serde::Serialize;
 use super::excerpt::{best_section, snippet};
 use super::format::{self, Chunk, FormatError, Manifest, PageRecord};
 use super::lookup::{chunk_of, expand, home_chunks, typo_chunks, Expansion};
+use super::normalize::normalize;
 use super::query::Query;
 use super::rank::{rank, Hit};
 
@@ -113,6 +117,34 @@ impl Engine {
         rank(self.manifest.pages, &terms, &groups, limit)
     }
 
+    /// Pages worth a record fetch for a query that shows `limit`: the
+    /// best `limit` and a few more, in rank order, for `arrange`.
+    pub fn candidates(&self, query: &str, limit: usize) -> Vec<u32> {
+        self.rank(query, limit + SPARE_CANDIDATES)
+            .into_iter()
+            .map(|h| h.page)
+            .collect()
+    }
+
+    /// The `limit` pages to show from `candidates` (best first): a page
+    /// whose record is loaded and lacks one of the query's unspaced runs
+    /// (it holds スケールアウト and ロールバック, the reader typed
+    /// ロールアウト) goes after the others. A page not loaded yet counts as
+    /// holding them: call again after loading `missing_pages` of the
+    /// answer, until nothing is missing.
+    pub fn arrange(&self, query: &str, candidates: &[u32], limit: usize) -> Vec<u32> {
+        let query = Query::parse(query);
+        let (mut first, mut last): (Vec<u32>, Vec<u32>) =
+            candidates.iter().copied().partition(|page| {
+                self.pages
+                    .get(page)
+                    .is_none_or(|record| holds_phrases(record, &query.phrases))
+            });
+        first.append(&mut last);
+        first.truncate(limit);
+        first
+    }
+
     pub fn missing_pages(&self, pages: &[u32]) -> Vec<u32> {
         pages
             .iter()
@@ -188,12 +220,18 @@ impl Engine {
                 self.add_chunk(id, &json).map_err(SearchError::Format)?;
             }
         }
-        let pages: Vec<u32> = self.rank(query, limit).iter().map(|h| h.page).collect();
-        for id in self.missing_pages(&pages) {
-            let json = fetch(&format::page_path(id)).map_err(SearchError::Fetch)?;
-            self.add_page(id, &json).map_err(SearchError::Format)?;
+        let candidates = self.candidates(query, limit);
+        loop {
+            let pages = self.arrange(query, &candidates, limit);
+            let missing = self.missing_pages(&pages);
+            if missing.is_empty() {
+                return Ok(self.results(query, &pages));
+            }
+            for id in missing {
+                let json = fetch(&format::page_path(id)).map_err(SearchError::Fetch)?;
+                self.add_page(id, &json).map_err(SearchError::Format)?;
+            }
         }
-        Ok(self.results(query, &pages))
     }
 
     /// Which chunk would hold `term`: for tests and diagnostics.
@@ -202,8 +240,124 @@ impl Engine {
     }
 }
 
+/// Candidates ranked beyond what is shown, to take the place of pages
+/// that hold a query's bigrams but not its run.
+pub const SPARE_CANDIDATES: usize = 5;
+
+/// Whether the page's text holds every phrase, each within one field
+/// (title, a heading, a section's text).
+fn holds_phrases(record: &PageRecord, phrases: &[String]) -> bool {
+    if phrases.is_empty() {
+        return true;
+    }
+    let mut fields = vec![normalize(&record.title)];
+    for (_, heading, text) in &record.sections {
+        fields.push(normalize(heading));
+        fields.push(normalize(text));
+    }
+    phrases
+        .iter()
+        .all(|phrase| fields.iter().any(|field| field.contains(phrase.as_str())))
+}
+
 #[derive(Debug)]
 pub enum SearchError<E> {
     Fetch(E),
     Format(FormatError),
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::search::format::{encode_postings, weight, FORMAT};
+    use crate::search::tokenize;
+
+    /// A one-chunk index of `(title, text)` pages, as files by path.
+    fn index(pages: &[(&str, &str)]) -> BTreeMap<String, String> {
+        let mut terms: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+        for (id, (title, text)) in pages.iter().enumerate() {
+            let mut tf: BTreeMap<String, u32> = BTreeMap::new();
+            for token in tokenize(title).into_iter().chain(tokenize(text)) {
+                *tf.entry(token.text).or_default() += 1;
+            }
+            for (term, n) in tf {
+                terms
+                    .entry(term)
+                    .or_default()
+                    .push((id as u32, weight(n, 10, 10.0)));
+            }
+        }
+        let chunk = Chunk {
+            format: FORMAT,
+            stamp: "s".into(),
+            terms: terms
+                .into_iter()
+                .map(|(t, p)| (t, encode_postings(&p)))
+                .collect(),
+        };
+        let manifest = Manifest {
+            format: FORMAT,
+            stamp: "s".into(),
+            pages: pages.len() as u32,
+            chunks: vec![String::new()],
+        };
+        let mut files = BTreeMap::new();
+        files.insert(
+            format::manifest_path(),
+            serde_json::to_string(&manifest).unwrap(),
+        );
+        files.insert(
+            format::chunk_path(0),
+            serde_json::to_string(&chunk).unwrap(),
+        );
+        for (id, (title, text)) in pages.iter().enumerate() {
+            let record = PageRecord {
+                format: FORMAT,
+                stamp: "s".into(),
+                url: format!("p{id}.html"),
+                title: title.to_string(),
+                sections: vec![(String::new(), String::new(), text.to_string())],
+            };
+            files.insert(
+                format::page_path(id as u32),
+                serde_json::to_string(&record).unwrap(),
+            );
+        }
+        files
+    }
+
+    fn search(files: &BTreeMap<String, String>, query: &str, limit: usize) -> Vec<String> {
+        let mut engine = Engine::new(&files[&format::manifest_path()]).unwrap();
+        engine
+            .search(query, limit, |path| {
+                files.get(path).cloned().ok_or(path.to_string())
+            })
+            .unwrap()
+            .into_iter()
+            .map(|r| r.url)
+            .collect()
+    }
+
+    /// ロールアウト's bigrams ロー, ルア, ウト are all on a page about
+    /// スケールアウト and ロールバック, more often than on the page that
+    /// says ロールアウト once: the page with the word itself comes first.
+    #[test]
+    fn a_page_with_the_run_beats_one_with_its_bigrams_apart() {
+        let files = index(&[
+            (
+                "スケールアウト",
+                "スケールアウト。スケールアウトの前にロールバック。ロールバックとスケールアウト。",
+            ),
+            (
+                "手順",
+                "ロールアウトの完了を待つ。ほかの文。ほかの文。ほかの文。",
+            ),
+        ]);
+        assert_eq!(search(&files, "ロールアウト", 1), ["p1.html"]);
+        assert_eq!(search(&files, "ﾛｰﾙｱｳﾄ", 2), ["p1.html", "p0.html"]);
+        // Two-character runs and Latin words are not reordered.
+        assert_eq!(search(&files, "スケ", 2)[0], "p0.html");
+    }
 }

@@ -32,6 +32,11 @@ pub struct Query {
     pub groups: Vec<Group>,
     /// Every normalised token of the query, for marking snippets.
     pub mark: BTreeSet<String>,
+    /// Unspaced runs of three or more characters, normalised: the index
+    /// finds a page by the run's bigrams, which may sit in different words
+    /// of it (ロールアウト from スケールアウト and ロールバック); a page
+    /// whose text holds the run itself goes first (`Engine::arrange`).
+    pub phrases: Vec<String>,
 }
 
 impl Query {
@@ -49,6 +54,11 @@ impl Query {
             let run = &tokens[start..end];
             start = end;
             query.mark.extend(run.iter().map(|t| t.text.clone()));
+            if let Some(phrase) = phrase(run.iter().map(|t| (t.text.as_str(), t.kind))) {
+                if !query.phrases.contains(&phrase) {
+                    query.phrases.push(phrase);
+                }
+            }
             let terms: Vec<Term> = group_terms(run.iter().map(|t| (t.text.as_str(), t.kind)))
                 .into_iter()
                 .filter(|t| seen.insert(t.text.clone()))
@@ -67,6 +77,21 @@ impl Query {
     pub fn terms(&self) -> impl Iterator<Item = &Term> {
         self.groups.iter().flat_map(|g| g.terms.iter())
     }
+}
+
+/// The run an unspaced group's bigrams spell, when it has more than one
+/// bigram (a two-character run is its own bigram: nothing to check).
+fn phrase<'a>(run: impl Iterator<Item = (&'a str, Kind)>) -> Option<String> {
+    let bigrams: Vec<&str> = run
+        .filter(|(_, k)| *k == Kind::Bigram)
+        .map(|(t, _)| t)
+        .collect();
+    if bigrams.len() < 2 {
+        return None;
+    }
+    let mut text: String = bigrams.iter().filter_map(|b| b.chars().next()).collect();
+    text.extend(bigrams.last()?.chars().nth(1));
+    Some(text)
 }
 
 /// The terms one token group contributes.
@@ -164,6 +189,20 @@ mod tests {
         );
         // A lone word is still a prefix.
         assert!(Query::parse("stat").terms().all(|t| t.prefix));
+    }
+
+    #[test]
+    fn runs_of_three_or_more_are_phrases() {
+        assert_eq!(
+            Query::parse("ﾛｰﾙｱｳﾄ の完了").phrases,
+            ["ロールアウト", "の完了"]
+        );
+        assert_eq!(Query::parse("サーバー").phrases, ["サーバ"]);
+        assert_eq!(
+            Query::parse("接続 DB pg_stat").phrases,
+            Vec::<String>::new()
+        );
+        assert_eq!(Query::parse("再起動 再起動").phrases, ["再起動"]);
     }
 
     #[test]

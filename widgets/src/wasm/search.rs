@@ -90,6 +90,18 @@ impl SearchIndex {
             .collect()
     }
 
+    /// Page ids worth fetching records for, best first (`limit` and a
+    /// few spares).
+    pub fn candidates(&self, query: &str, limit: u32) -> Vec<u32> {
+        self.engine.candidates(query, limit as usize)
+    }
+
+    /// The page ids to show, from `candidates`, over the records loaded;
+    /// load `missingPages` of the answer and ask again until none is.
+    pub fn arrange(&self, query: &str, candidates: &[u32], limit: u32) -> Vec<u32> {
+        self.engine.arrange(query, candidates, limit as usize)
+    }
+
     #[wasm_bindgen(js_name = missingPages)]
     pub fn missing_pages(&self, pages: &[u32]) -> Vec<u32> {
         self.engine.missing_pages(pages)
