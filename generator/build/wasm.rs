@@ -244,7 +244,190 @@ fn optimise(wasm: Vec<u8>, out_dir: &Path) -> Vec<u8> {
     };
     let _ = fs::remove_file(&input);
     let _ = fs::remove_file(&output);
-    optimised.unwrap_or(wasm)
+    match optimised {
+        Some(mut optimised) => {
+            if repair_table_exports(&wasm, &mut optimised) {
+                optimised
+            } else {
+                println!(
+                    "cargo:warning=wasm-opt changed which table an export names and it could not be \
+                     put back; shipping the unoptimised module"
+                );
+                wasm
+            }
+        }
+        None => wasm,
+    }
+}
+
+/// binaryen 108 (Debian bookworm's `wasm-opt`) writes every table export
+/// with index 0. wasm-bindgen exports its externref table
+/// (`__wbindgen_externrefs`), which comes after the function table, so the
+/// optimised module handed the glue the function table and every page
+/// failed at start with "WebAssembly.Table.set(): Argument 1 is invalid
+/// for table". Points each exported table back at the one with the element
+/// type it had before optimising; `false` when that is not possible (the
+/// caller then ships the unoptimised module).
+fn repair_table_exports(before: &[u8], after: &mut [u8]) -> bool {
+    let (Some(old), Some(new)) = (module_tables(before), module_tables(after)) else {
+        return false;
+    };
+    for export in &new.exports {
+        let Some(old_index) = old
+            .exports
+            .iter()
+            .find(|e| e.name == export.name)
+            .map(|e| e.index)
+        else {
+            continue;
+        };
+        let Some(&wanted) = old.types.get(old_index as usize) else {
+            return false;
+        };
+        if new.types.get(export.index as usize) == Some(&wanted) {
+            continue;
+        }
+        let candidates: Vec<usize> = (0..new.types.len())
+            .filter(|&i| new.types[i] == wanted)
+            .collect();
+        let [index] = candidates[..] else {
+            return false;
+        };
+        // Same encoded length only: the section sizes stay valid.
+        if index >= 0x80 || export.leb_len != 1 {
+            return false;
+        }
+        after[export.at] = index as u8;
+    }
+    module_tables(after).is_some_and(|fixed| {
+        fixed.exports.iter().all(|e| {
+            let old_index = old
+                .exports
+                .iter()
+                .find(|o| o.name == e.name)
+                .map(|o| o.index);
+            old_index.is_none_or(|i| old.types.get(i as usize) == fixed.types.get(e.index as usize))
+        })
+    })
+}
+
+struct TableExport {
+    name: Vec<u8>,
+    index: u32,
+    /// Offset and length of the index's LEB128 in the module.
+    at: usize,
+    leb_len: usize,
+}
+
+struct ModuleTables {
+    /// Element type of each table, imported ones first (the index space).
+    types: Vec<u8>,
+    exports: Vec<TableExport>,
+}
+
+/// The tables and table exports of a wasm module; `None` for anything this
+/// small reader does not understand.
+fn module_tables(module: &[u8]) -> Option<ModuleTables> {
+    fn leb(bytes: &[u8], at: &mut usize) -> Option<u64> {
+        let (mut value, mut shift) = (0u64, 0);
+        loop {
+            let byte = *bytes.get(*at)?;
+            *at += 1;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Some(value);
+            }
+            shift += 7;
+            if shift > 63 {
+                return None;
+            }
+        }
+    }
+    fn limits(bytes: &[u8], at: &mut usize) -> Option<()> {
+        let flags = *bytes.get(*at)?;
+        *at += 1;
+        leb(bytes, at)?;
+        if flags & 1 != 0 {
+            leb(bytes, at)?;
+        }
+        Some(())
+    }
+    fn name(bytes: &[u8], at: &mut usize) -> Option<Vec<u8>> {
+        let len = leb(bytes, at)? as usize;
+        let name = bytes.get(*at..*at + len)?.to_vec();
+        *at += len;
+        Some(name)
+    }
+    if module.get(..4)? != b"\0asm" {
+        return None;
+    }
+    let mut tables = ModuleTables {
+        types: Vec::new(),
+        exports: Vec::new(),
+    };
+    let mut at = 8;
+    while at < module.len() {
+        let id = module[at];
+        at += 1;
+        let size = leb(module, &mut at)? as usize;
+        let end = at.checked_add(size)?;
+        let mut p = at;
+        match id {
+            // Imports: tables among them come first in the index space.
+            2 => {
+                for _ in 0..leb(module, &mut p)? {
+                    name(module, &mut p)?;
+                    name(module, &mut p)?;
+                    let kind = *module.get(p)?;
+                    p += 1;
+                    match kind {
+                        0 => {
+                            leb(module, &mut p)?;
+                        }
+                        1 => {
+                            tables.types.push(*module.get(p)?);
+                            p += 1;
+                            limits(module, &mut p)?;
+                        }
+                        2 => limits(module, &mut p)?,
+                        3 => p += 2,
+                        _ => return None,
+                    }
+                }
+            }
+            4 => {
+                for _ in 0..leb(module, &mut p)? {
+                    let element = *module.get(p)?;
+                    if element != 0x70 && element != 0x6f {
+                        return None;
+                    }
+                    tables.types.push(element);
+                    p += 1;
+                    limits(module, &mut p)?;
+                }
+            }
+            7 => {
+                for _ in 0..leb(module, &mut p)? {
+                    let export = name(module, &mut p)?;
+                    let kind = *module.get(p)?;
+                    p += 1;
+                    let index_at = p;
+                    let index = leb(module, &mut p)?;
+                    if kind == 1 {
+                        tables.exports.push(TableExport {
+                            name: export,
+                            index: u32::try_from(index).ok()?,
+                            at: index_at,
+                            leb_len: p - index_at,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+        at = end;
+    }
+    Some(tables)
 }
 
 /// Leaves the file (and its mtime) alone when the bytes are the same.

@@ -1,0 +1,128 @@
+//! `runbook serve` on a copy of content/ with its demo backend: the SLO
+//! panel on ERROR_RATE and the pod panel on POD_RESTARTS, as a reader sees
+//! them in Chromium.
+
+use serde_json::Value;
+
+use crate::browser::Browser;
+use crate::support::{copy_content, s, wait_panel, Process};
+
+/// The live box is a fixed reservation (panels.css): the demo's answers,
+/// a typical incident, must fit it without scrolling.
+fn fits(p: &Value) {
+    let (scroll, client) = (
+        p["liveScroll"].as_f64().unwrap(),
+        p["liveClient"].as_f64().unwrap(),
+    );
+    assert!(
+        scroll <= client + 1.0,
+        "the answer needs {scroll} px but the reserved box is {client} px:\n{p:#}"
+    );
+}
+
+/// "N 秒前に更新" (content/ is Japanese) with a small N.
+fn updated_just_now(p: &Value) {
+    let age = s(p, "age");
+    let seconds: u64 = age
+        .strip_suffix(" 秒前に更新")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("not an age line: {age:?}"));
+    assert!(seconds < 30, "{age}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_slo_and_pod_panels_in_serve() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = copy_content(tmp.path());
+    let mut serve = Process::spawn(&[
+        "serve".as_ref(),
+        content.as_os_str(),
+        "--bind".as_ref(),
+        "127.0.0.1:0".as_ref(),
+    ]);
+    let url = serve.wait_for_url();
+    let browser = Browser::start().await;
+
+    browser
+        .client
+        .goto(&format!("{url}ERROR_RATE.html"))
+        .await
+        .unwrap();
+    let slo = wait_panel(&browser, "slo", "SLO cards", |p| {
+        p["state"] == "fresh" && p["bodyChildren"].as_u64() > Some(0)
+    })
+    .await;
+    let cards: Vec<String> = serde_json::from_value(
+        browser
+            .eval("return [...document.querySelectorAll('section.panel[data-panel=slo] .slo')].map(c => c.textContent)")
+            .await,
+    )
+    .unwrap();
+    assert_eq!(cards.len(), 2, "{cards:#?}");
+    let (availability, error_rate) = (&cards[0], &cards[1]);
+    // The demo incident: availability burns its budget fast (page), the
+    // error-rate SLO is fine. Status in words beside the colour.
+    assert!(availability.contains("可用性 (99.9%)"), "{availability}");
+    assert!(availability.contains("目標 99.9%"), "{availability}");
+    assert!(availability.contains("✖ ページ"), "{availability}");
+    assert!(availability.contains("43.2 分"), "{availability}");
+    assert!(availability.contains("エラーバジェット"), "{availability}");
+    assert!(availability.contains("バーンレート"), "{availability}");
+    assert!(error_rate.contains("エラー率 (< 1%)"), "{error_rate}");
+    assert!(error_rate.contains("✓ 正常"), "{error_rate}");
+    assert!(error_rate.contains("目標 99%"), "{error_rate}");
+    assert!(s(&slo, "body").contains("デモ"), "demo data is labelled");
+    assert_eq!(slo["ariaLive"], "polite");
+    assert_eq!(slo["stateRole"], "status");
+    assert_eq!(
+        s(&slo, "announce"),
+        "可用性 (99.9%): ✖ ページ; エラー率 (< 1%): ✓ 正常"
+    );
+    updated_just_now(&slo);
+    fits(&slo);
+    let sparklines = browser
+        .eval("return document.querySelectorAll('section.panel[data-panel=slo] svg.sparkline path.spark-line').length")
+        .await;
+    assert_eq!(sparklines, 2);
+
+    browser
+        .client
+        .goto(&format!("{url}POD_RESTARTS.html"))
+        .await
+        .unwrap();
+    let pods = wait_panel(&browser, "pods", "the pod table", |p| {
+        p["state"] == "fresh" && !p["rows"].as_array().unwrap().is_empty()
+    })
+    .await;
+    let rows: Vec<Vec<String>> = serde_json::from_value(pods["rows"].clone()).unwrap();
+    // The CrashLoopBackOff pod first, marked in words; healthy pods last.
+    assert!(rows[0][2].ends_with("CrashLoopBackOff"), "{rows:#?}");
+    assert!(rows[0][2].contains("要対応"), "{rows:#?}");
+    let first_running = rows.iter().position(|r| r[2] == "Running").unwrap();
+    assert!(
+        rows[first_running..].iter().all(|r| r[2] == "Running"),
+        "{rows:#?}"
+    );
+    let body = s(&pods, "body");
+    assert!(body.contains("Deployment tekutoko-api"), "{body}");
+    assert!(
+        body.contains("上限到達"),
+        "the HPA at max is called out: {body}"
+    );
+    assert!(
+        s(&pods, "announce").contains("1 異常"),
+        "{}",
+        s(&pods, "announce")
+    );
+    assert_eq!(pods["ariaLive"], "polite");
+    updated_just_now(&pods);
+    fits(&pods);
+    let headers = browser
+        .eval("return [...document.querySelectorAll('section.panel[data-panel=pods] table.pod-table th[scope=col]')].map(t => t.textContent).join(' ')")
+        .await;
+    assert_eq!(
+        headers,
+        "NAME READY STATUS RESTARTS 直近の終了理由 AGE NODE"
+    );
+    browser.close().await;
+}

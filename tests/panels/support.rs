@@ -1,0 +1,255 @@
+//! Shared helpers: a copy of content/ with its live settings changed, the
+//! `runbook` binary as a child process (serve, api, build), small axum
+//! servers in the test process, and the page's panels read through the
+//! browser.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use serde_json::Value;
+
+use crate::browser::Browser;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_runbook");
+
+/// How long one wait in a page may take before the test fails.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The workspace root (tests live in `tests/`, the crate in `generator/`).
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A copy of the Japanese TekuToko runbook (content/) in `tmp/content`.
+pub fn copy_content(tmp: &Path) -> PathBuf {
+    let to = tmp.join("content");
+    copy_dir(&workspace().join("content"), &to);
+    to
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Points the copy's panels at `api_url` and refreshes them every
+/// `refresh_seconds` (the panels' floor is 5 s).
+pub fn set_live(content: &Path, api_url: &str, refresh_seconds: u32) {
+    let path = content.join("runbook.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    let from = "live:\n  refresh_seconds: 15\n";
+    assert!(
+        yaml.contains(from),
+        "content/runbook.yaml changed shape: update the panels tests"
+    );
+    let yaml = yaml.replace(
+        from,
+        &format!("live:\n  api_url: {api_url}\n  refresh_seconds: {refresh_seconds}\n"),
+    );
+    std::fs::write(path, yaml).unwrap();
+}
+
+/// `runbook build CONTENT -o OUT`.
+pub fn build_site(content: &Path, out: &Path) {
+    let output = Command::new(BIN)
+        .arg("build")
+        .arg(content)
+        .arg("-o")
+        .arg(out)
+        .env("RUNBOOK_LOG", "warn")
+        .output()
+        .expect("run runbook build");
+    assert!(
+        output.status.success(),
+        "runbook build failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A `runbook` child process, killed on drop.
+pub struct Process {
+    child: Child,
+    output: Arc<Mutex<String>>,
+}
+
+impl Process {
+    pub fn spawn(args: &[&std::ffi::OsStr]) -> Process {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .env("RUNBOOK_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start runbook");
+        let output = Arc::new(Mutex::new(String::new()));
+        collect(child.stdout.take().unwrap(), output.clone());
+        collect(child.stderr.take().unwrap(), output.clone());
+        Process { child, output }
+    }
+
+    pub fn output(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// Waits until a line of output holds `http://127.0.0.1:PORT…` and
+    /// returns that address up to the end of the line.
+    pub fn wait_for_url(&mut self) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let text = self.output();
+            if let Some(url) = text
+                .lines()
+                .find_map(|l| l.find("http://127.0.0.1:").map(|i| &l[i..]))
+            {
+                return url.split_whitespace().next().unwrap().to_string();
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("runbook exited with {status}:\n{text}");
+            }
+            assert!(Instant::now() < deadline, "runbook did not start:\n{text}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until something accepts connections on `port`.
+    pub fn wait_for_port(&mut self, port: u16) {
+        let deadline = Instant::now() + PATIENCE;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("runbook exited with {status}:\n{}", self.output());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "nothing listens on {port}:\n{}",
+                self.output()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// SIGKILL, as when the API's pod is evicted: no goodbye.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn collect(stream: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            let mut text = into.lock().unwrap();
+            text.push_str(&line);
+            text.push('\n');
+        }
+    });
+}
+
+/// Serves `router` on a free loopback port for the rest of the test.
+pub async fn spawn(router: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+    addr
+}
+
+/// A golden API answer (tests/fixtures/api/, written by the API's tests).
+pub fn golden(name: &str) -> Value {
+    let path = workspace().join("tests/fixtures/api").join(name);
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// What a test reads off one panel (`section.panel[data-panel=KIND]`).
+pub const PANEL_JS: &str = r#"
+const kind = arguments[0];
+const s = document.querySelector(`section.panel[data-panel="${kind}"]`);
+if (!s) return null;
+const q = (sel) => s.querySelector(sel);
+const text = (sel) => { const e = q(sel); return e ? e.textContent : null; };
+const live = q('.panel-live');
+const rows = [...s.querySelectorAll('.panel-body table.pod-table tbody tr')].map(tr =>
+  [...tr.children].map(c => c.textContent.trim()));
+return {
+  live: s.getAttribute('data-live'),
+  state: s.getAttribute('data-state'),
+  stateText: text('.panel-state'),
+  stateRole: q('.panel-state') && q('.panel-state').getAttribute('role'),
+  age: text('.panel-age'),
+  ariaLive: q('[aria-live]') && q('[aria-live]').getAttribute('aria-live'),
+  announce: text('.panel-announce'),
+  body: text('.panel-body'),
+  bodyChildren: q('.panel-body') ? q('.panel-body').childElementCount : 0,
+  liveHeight: live ? live.getBoundingClientRect().height : null,
+  liveScroll: live ? live.scrollHeight : null,
+  liveClient: live ? live.clientHeight : null,
+  bodyHeight: q('.panel-body') ? q('.panel-body').getBoundingClientRect().height : null,
+  metaHeight: q('.panel-meta') ? q('.panel-meta').getBoundingClientRect().height : null,
+  fallbackTop: q('.panel-fallback') ? q('.panel-fallback').getBoundingClientRect().top - s.getBoundingClientRect().top : null,
+  rows,
+  liveHtml: live ? live.innerHTML.slice(0, 2000) : null,
+};
+"#;
+
+/// One panel of the open page, as [`PANEL_JS`] reads it.
+pub async fn panel(browser: &Browser, kind: &str) -> Value {
+    browser
+        .client
+        .execute(PANEL_JS, vec![Value::from(kind)])
+        .await
+        .unwrap_or_else(|e| panic!("reading the {kind} panel: {e}"))
+}
+
+/// Polls the panel of `kind` until `check` holds; panics with what the
+/// panel showed last.
+pub async fn wait_panel(
+    browser: &Browser,
+    kind: &str,
+    what: &str,
+    check: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let p = panel(browser, kind).await;
+        if check(&p) {
+            return p;
+        }
+        if Instant::now() > deadline {
+            let logs = browser
+                .eval("return (window.__panelErrors || []).join('\\n')")
+                .await;
+            panic!("the {kind} panel never showed {what}:\n{p:#}\n{logs}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or("")
+}
