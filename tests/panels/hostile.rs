@@ -27,6 +27,9 @@ struct FakeApi {
     gate: Arc<Semaphore>,
     /// Answer every request with a 503 whose message is hostile.
     failing: Arc<AtomicBool>,
+    /// Answer as an API whose upstream is down: its last good answer,
+    /// marked stale, five minutes old.
+    stale: Arc<AtomicBool>,
 }
 
 fn cors(body: String, status: StatusCode) -> axum::response::Response {
@@ -47,7 +50,12 @@ async fn answer(api: &FakeApi, golden_answer: Value) -> axum::response::Response
         let error = serde_json::json!({"version": 1, "error": {"code": "unavailable", "message": XSS_ERROR}});
         return cors(error.to_string(), StatusCode::SERVICE_UNAVAILABLE);
     }
-    cors(golden_answer.to_string(), StatusCode::OK)
+    let mut answer = golden_answer;
+    if api.stale.load(Ordering::SeqCst) {
+        answer["stale"] = true.into();
+        answer["age_seconds"] = 300.into();
+    }
+    cors(answer.to_string(), StatusCode::OK)
 }
 
 async fn workload(State(api): State<FakeApi>) -> axum::response::Response {
@@ -74,6 +82,7 @@ async fn start_api() -> (FakeApi, String) {
     let api = FakeApi {
         gate: Arc::new(Semaphore::new(0)),
         failing: Arc::new(AtomicBool::new(false)),
+        stale: Arc::new(AtomicBool::new(false)),
     };
     let router = Router::new()
         .route("/api/v1/workloads/tekutoko-api", get(workload))
@@ -183,7 +192,22 @@ async fn hostile_answers_render_as_text_and_nothing_jumps() {
     };
     assert_eq!(names(&failed), names(&pods));
     no_script_ran(&browser).await;
+
+    // The API answers again, but with stale data: said in words, with
+    // the data's real age.
+    api.stale.store(true, Ordering::SeqCst);
     api.failing.store(false, Ordering::SeqCst);
+    let stale = wait_panel(&browser, "pods", "the stale answer", |p| {
+        p["state"] == "stale"
+    })
+    .await;
+    assert!(
+        s(&stale, "stateText").starts_with("古いデータ: API がバックエンドに接続できない"),
+        "{stale:#}"
+    );
+    assert!(s(&stale, "age").starts_with("5 分前に更新"), "{stale:#}");
+    assert_eq!(names(&stale), names(&pods));
+    api.stale.store(false, Ordering::SeqCst);
     api.gate.forget_permits(1_000);
 
     let slo = open_and_measure(&browser, &api, &format!("{origin}/ERROR_RATE.html"), "slo").await;
