@@ -463,18 +463,13 @@ pub fn write_selected(
                     .filter(|h| (2..=3).contains(&h.level))
                     .collect(),
                 has_h1: r.markdown.first_h1.is_some(),
-                placeholders: r
-                    .markdown
+                // In runbook.yaml's order: the writer lists them as a
+                // reader fills them (project, region, then the pod).
+                placeholders: config
                     .placeholders
                     .iter()
-                    .map(|name| PlaceholderView {
-                        name,
-                        description: config
-                            .placeholders
-                            .get(name)
-                            .map(String::as_str)
-                            .unwrap_or(""),
-                    })
+                    .filter(|(name, _)| r.markdown.placeholders.contains(name.as_str()))
+                    .map(|(name, description)| PlaceholderView { name, description })
                     .collect(),
                 has_widgets: r.markdown.has_widgets,
                 edit_url: view::edit_url(config, &page.rel),

@@ -87,6 +87,11 @@ fn page_shows_metadata_placeholders_and_navigation() {
         "form for the page's placeholders: {alert}"
     );
     assert!(alert.contains("data-placeholder=\"PROJECT_ID\""), "{alert}");
+    // The form follows runbook.yaml's order, not the alphabet.
+    assert!(
+        alert.find("data-placeholder=\"PROJECT_ID\"") < alert.find("data-placeholder=\"POD_NAME\""),
+        "{alert}"
+    );
     assert!(
         alert.contains("class=\"callout callout-warning\""),
         "{alert}"

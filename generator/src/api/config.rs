@@ -383,6 +383,21 @@ mod tests {
         ApiConfig::parse(text, Path::new("api.yaml"))
     }
 
+    /// The example the README and the error hints point to must load, with
+    /// the ids of the bundled site.
+    #[test]
+    fn the_shipped_example_loads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/api.example.yaml");
+        let config = ApiConfig::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.backend, BackendKind::Live);
+        assert!(config.slos.contains_key("availability"), "{config:?}");
+        assert!(config.workloads.contains_key("tekutoko-api"), "{config:?}");
+        assert_eq!(
+            config.cors.allowed_origins,
+            ["https://rrrrrrr-777.github.io"]
+        );
+    }
+
     #[test]
     fn unknown_key_names_file_and_line() {
         let err = parse("backend: demo\ncache:\n  ttl: 3\n")
