@@ -239,9 +239,17 @@ async fn sleep(ms: i32) {
     JsFuture::from(promise).await.unwrap();
 }
 
+/// The tests that start panels in the page run one after the other in one
+/// test: async tests interleave, and these share the page's meta tags,
+/// `fetch` and visibility.
+#[wasm_bindgen_test]
+async fn started_slots() {
+    a_started_slot_gets_its_regions_and_reports_an_unreachable_api().await;
+    refreshes_pause_while_the_tab_is_hidden().await;
+}
+
 /// A slot as the generator writes it, in the page, with an API address
 /// nothing listens on.
-#[wasm_bindgen_test]
 async fn a_started_slot_gets_its_regions_and_reports_an_unreachable_api() {
     let doc = document();
     let meta = doc.create_element("meta").unwrap();
@@ -301,4 +309,101 @@ async fn a_started_slot_gets_its_regions_and_reports_an_unreachable_api() {
     );
     section.remove();
     meta.remove();
+}
+
+fn window_get(name: &str) -> wasm_bindgen::JsValue {
+    js_sys::Reflect::get(&web_sys::window().unwrap(), &name.into()).unwrap()
+}
+
+fn fetches() -> f64 {
+    window_get("__fetches").as_f64().unwrap()
+}
+
+fn set_visibility(state: &str) {
+    js_sys::Reflect::set(
+        &web_sys::window().unwrap(),
+        &"__visibility".into(),
+        &state.into(),
+    )
+    .unwrap();
+    document()
+        .dispatch_event(&web_sys::Event::new("visibilitychange").unwrap())
+        .unwrap();
+}
+
+/// `fetch` replaced by a counter answering the golden workload, and the
+/// page's visibility under the test's control: a hidden tab sends nothing,
+/// and catches up as soon as it is shown again.
+async fn refreshes_pause_while_the_tab_is_hidden() {
+    let window = web_sys::window().unwrap();
+    js_sys::Reflect::set(&window, &"__golden".into(), &WORKLOAD.into()).unwrap();
+    js_sys::eval(
+        r#"
+        window.__realFetch = window.fetch;
+        window.__fetches = 0;
+        window.fetch = function (url) {
+            window.__fetches += 1;
+            window.__lastUrl = String(url);
+            return Promise.resolve(new Response(window.__golden, { status: 200 }));
+        };
+        window.__visibility = "visible";
+        Object.defineProperty(document, "visibilityState", {
+            configurable: true,
+            get: () => window.__visibility,
+        });
+        "#,
+    )
+    .unwrap();
+    let doc = document();
+    let head = doc.query_selector("head").unwrap().unwrap();
+    let mut metas = Vec::new();
+    for (name, content) in [
+        ("runbook-api", "https://status.example/api/"),
+        ("runbook-refresh", "1"),
+    ] {
+        let meta = doc.create_element("meta").unwrap();
+        meta.set_attribute("name", name).unwrap();
+        meta.set_attribute("content", content).unwrap();
+        head.append_child(&meta).unwrap();
+        metas.push(meta);
+    }
+    let section = doc.create_element("section").unwrap();
+    section.set_attribute("class", "panel").unwrap();
+    section.set_attribute("data-panel", "pods").unwrap();
+    section.set_attribute("data-ids", "tekutoko-api").unwrap();
+    section.set_inner_html("<div class=\"panel-live\"></div>");
+    doc.body().unwrap().append_child(&section).unwrap();
+
+    let running = panels::start_panels().unwrap();
+    // The request goes out from a spawned future, on the next microtask.
+    sleep(50).await;
+    assert_eq!(fetches(), 1.0);
+    assert_eq!(
+        window_get("__lastUrl").as_string().as_deref(),
+        Some("https://status.example/api/v1/workloads/tekutoko-api")
+    );
+    let mut waited = 0;
+    while section.get_attribute("data-state").as_deref() != Some("fresh") {
+        assert!(waited < 5_000, "{:?}", section.get_attribute("data-state"));
+        sleep(20).await;
+        waited += 20;
+    }
+    assert_eq!(all(&section, "table.pod-table tbody tr").len(), 6);
+
+    // Hidden for longer than the refresh period (1 s asked, 5 s floor):
+    // no request at all.
+    set_visibility("hidden");
+    sleep(6_000).await;
+    assert_eq!(fetches(), 1.0, "a hidden tab kept polling");
+    // Shown again: the overdue refresh goes out at once.
+    set_visibility("visible");
+    sleep(50).await;
+    assert_eq!(fetches(), 2.0);
+
+    running.stop();
+    js_sys::eval("window.fetch = window.__realFetch; delete document.visibilityState;").unwrap();
+    section.remove();
+    for meta in metas {
+        meta.remove();
+    }
 }
