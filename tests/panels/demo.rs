@@ -84,6 +84,15 @@ async fn demo_slo_and_pod_panels_in_serve() {
         .eval("return document.querySelectorAll('section.panel[data-panel=slo] svg.sparkline path.spark-line').length")
         .await;
     assert_eq!(sparklines, 2);
+    let spark_label = browser
+        .eval("return document.querySelector('section.panel[data-panel=slo] svg.sparkline').getAttribute('aria-label')")
+        .await;
+    let spark_label = spark_label.as_str().unwrap();
+    assert!(
+        spark_label.starts_with("可用性 (99.9%): 直近 24 時間: 最低 ")
+            && spark_label.contains(", 最新 "),
+        "{spark_label}"
+    );
 
     browser
         .client

@@ -62,10 +62,10 @@ fn availability_pages_with_its_figures() {
     let spark = a.find_class("spark-line");
     let d = spark[0].get_attr("d").unwrap();
     assert_eq!(d.matches(['M', 'L']).count(), 48, "{d}");
-    assert!(a.find_class("sparkline")[0]
-        .get_attr("aria-label")
-        .unwrap()
-        .contains("min"));
+    assert_eq!(
+        a.find_class("sparkline")[0].get_attr("aria-label"),
+        Some("可用性 (99.9%): last 24 h: lowest 98.00%, latest 98.00%")
+    );
     let e = card(&body, "error_rate").text_content();
     assert!(e.contains("✓ OK"), "{e}");
     assert!(e.contains("Now 99.9%"), "{e}");

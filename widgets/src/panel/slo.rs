@@ -161,6 +161,7 @@ fn card(slo: &SloStatus, demo: bool, s: &Strings) -> Element {
                     slo.objective,
                     decimals,
                     &format!("{title}: {}", s.last_24h),
+                    s,
                 ))
                 .child(el("figcaption").text(s.last_24h)),
         )

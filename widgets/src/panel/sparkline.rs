@@ -5,6 +5,7 @@
 use crate::contract::Series;
 
 use super::format;
+use super::strings::Strings;
 use super::view::{svg, text, Element};
 
 const WIDTH: f64 = 240.0;
@@ -12,8 +13,15 @@ const HEIGHT: f64 = 36.0;
 /// Keeps the stroke inside the box at the extremes.
 const PAD: f64 = 2.0;
 
-/// `label` is the accessible name (e.g. "可用性: 直近 24 時間").
-pub fn sparkline(series: &Series, objective: f64, decimals: usize, label: &str) -> Element {
+/// `label` is the accessible name (e.g. "可用性: 直近 24 時間"); the text
+/// alternative adds the lowest and the latest value, both named.
+pub fn sparkline(
+    series: &Series,
+    objective: f64,
+    decimals: usize,
+    label: &str,
+    s: &Strings,
+) -> Element {
     let values: Vec<Option<f64>> = series.points.iter().map(|p| p.sli).collect();
     let known: Vec<f64> = values.iter().flatten().copied().collect();
     // The scale runs from a bit below the lowest of (points, objective) to
@@ -50,8 +58,10 @@ pub fn sparkline(series: &Series, objective: f64, decimals: usize, label: &str) 
 
     let summary = match (known.iter().copied().reduce(f64::min), known.last()) {
         (Some(min), Some(last)) => format!(
-            "{label}: min {}, {}",
+            "{label}: {} {}, {} {}",
+            s.spark_lowest,
             format::percent_floor(min, decimals),
+            s.spark_latest,
             format::percent_floor(*last, decimals)
         ),
         _ => format!("{label}: —"),
@@ -95,6 +105,7 @@ pub fn sparkline(series: &Series, objective: f64, decimals: usize, label: &str) 
 mod tests {
     use super::*;
     use crate::contract::SeriesPoint;
+    use crate::panel::strings::EN;
 
     fn series(values: &[Option<f64>]) -> Series {
         Series {
@@ -114,6 +125,7 @@ mod tests {
             0.999,
             2,
             "x",
+            &EN,
         );
         let path = chart
             .children
@@ -132,12 +144,15 @@ mod tests {
             .filter(|c| matches!(c, super::super::view::Node::Element(e) if e.tag == "circle"))
             .count();
         assert_eq!(below, 1);
-        assert_eq!(chart.get_attr("aria-label"), Some("x: min 99.80%, 100.00%"));
+        assert_eq!(
+            chart.get_attr("aria-label"),
+            Some("x: lowest 99.80%, latest 100.00%")
+        );
     }
 
     #[test]
     fn no_data_draws_only_the_objective() {
-        let chart = sparkline(&series(&[None, None]), 0.99, 1, "x");
+        let chart = sparkline(&series(&[None, None]), 0.99, 1, "x", &EN);
         assert!(chart
             .children
             .iter()
