@@ -8,8 +8,17 @@ use crate::browser::Browser;
 use crate::support::{copy_content, s, wait_panel, Process};
 
 /// The live box is a fixed reservation (panels.css): the demo's answers,
-/// a typical incident, must fit it without scrolling.
+/// a typical incident, must fit it without scrolling, and no card may be
+/// wider than the panel (a wide burn-rate table scrolls in its own box).
 fn fits(p: &Value) {
+    let (wide, room) = (
+        p["liveScrollWidth"].as_f64().unwrap(),
+        p["liveClientWidth"].as_f64().unwrap(),
+    );
+    assert!(
+        wide <= room + 1.0,
+        "the answer is {wide} px wide in a {room} px box:\n{p:#}"
+    );
     let (scroll, client) = (
         p["liveScroll"].as_f64().unwrap(),
         p["liveClient"].as_f64().unwrap(),

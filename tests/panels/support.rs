@@ -209,6 +209,8 @@ return {
   liveHeight: live ? live.getBoundingClientRect().height : null,
   liveScroll: live ? live.scrollHeight : null,
   liveClient: live ? live.clientHeight : null,
+  liveScrollWidth: live ? live.scrollWidth : null,
+  liveClientWidth: live ? live.clientWidth : null,
   rows,
   // For failure messages: what the box held.
   liveHtml: live ? live.innerHTML.slice(0, 2000) : null,
