@@ -1,8 +1,8 @@
 //! Builds `runbook-widgets` for `wasm32-unknown-unknown`, generates its JS
 //! glue with wasm-bindgen (as a library: wasm-pack downloads binaries, which
 //! these machines cannot), shrinks it with `wasm-opt` when binaryen is
-//! installed, and leaves `runbook_widgets.js` and `runbook_widgets_bg.wasm`
-//! in OUT_DIR for `include_bytes!` (generator/src/widgets_bundle.rs).
+//! installed, and leaves `runbook_panels.js`, `runbook_search.js` and their
+//! `_bg.wasm` modules in OUT_DIR for `include_bytes!` (generator/src/widgets_bundle.rs).
 //!
 //! The nested cargo gets its own target folder (`<target>/wasm`): sharing
 //! the outer build's folder would wait forever on the lock the outer build
@@ -19,8 +19,15 @@ use std::process::Command;
 const TARGET: &str = "wasm32-unknown-unknown";
 /// `[profile.wasm-release]` in the workspace Cargo.toml: opt-level "z", LTO.
 const PROFILE: &str = "wasm-release";
-/// File stem of the outputs: `runbook_widgets.js`, `runbook_widgets_bg.wasm`.
-const STEM: &str = "runbook_widgets";
+/// The modules built from the widgets crate: (cargo feature, file stem).
+/// Two modules, not one: every page with a panel loads the panels, while
+/// search (with its Unicode normalisation tables, most of its size) is
+/// fetched only when a reader types a query. Outputs: `<stem>.js` and
+/// `<stem>_bg.wasm`.
+const MODULES: [(&str, &str); 2] = [
+    ("wasm-panels", "runbook_panels"),
+    ("wasm-search", "runbook_search"),
+];
 
 pub fn build() {
     for path in [
@@ -42,11 +49,13 @@ pub fn build() {
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
 
     require_target();
-    let wasm = compile(&workspace, &out_dir);
-    let (js, wasm) = bindgen(&wasm);
-    let wasm = optimise(wasm, &out_dir);
-    write_if_changed(&out_dir.join(format!("{STEM}.js")), js.as_bytes());
-    write_if_changed(&out_dir.join(format!("{STEM}_bg.wasm")), &wasm);
+    for (feature, stem) in MODULES {
+        let wasm = compile(&workspace, &out_dir, feature);
+        let (js, wasm) = bindgen(&wasm, stem);
+        let wasm = optimise(wasm, &out_dir);
+        write_if_changed(&out_dir.join(format!("{stem}.js")), js.as_bytes());
+        write_if_changed(&out_dir.join(format!("{stem}_bg.wasm")), &wasm);
+    }
 }
 
 /// Fails early, with the one command that fixes it, when the target's
@@ -81,8 +90,10 @@ fn require_target() {
     }
 }
 
-/// The nested `cargo build` of the widgets crate; returns the .wasm path.
-fn compile(workspace: &Path, out_dir: &Path) -> PathBuf {
+/// The nested `cargo build` of the widgets crate with the entry points of
+/// one module; returns the .wasm path (cargo's name for it is the same for
+/// every feature set, so it is read before the next module is built).
+fn compile(workspace: &Path, out_dir: &Path, feature: &str) -> PathBuf {
     let target_dir = nested_target_dir(out_dir);
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
@@ -90,7 +101,8 @@ fn compile(workspace: &Path, out_dir: &Path) -> PathBuf {
         .arg("build")
         .arg("--manifest-path")
         .arg(workspace.join("Cargo.toml"))
-        .args(["-p", "runbook-widgets", "--lib"])
+        .args(["-p", "runbook-widgets", "--lib", "--no-default-features"])
+        .args(["--features", feature])
         .args(["--target", TARGET, "--profile", PROFILE])
         .arg("--target-dir")
         .arg(&target_dir);
@@ -113,13 +125,13 @@ fn compile(workspace: &Path, out_dir: &Path) -> PathBuf {
     if !status.success() {
         panic!(
             "building the widgets for {TARGET} failed (see the errors above).\n\
-             To reproduce: cargo build -p runbook-widgets --lib --target {TARGET} --profile {PROFILE}"
+             To reproduce: cargo build -p runbook-widgets --lib --no-default-features --features {feature} --target {TARGET} --profile {PROFILE}"
         );
     }
     target_dir
         .join(TARGET)
         .join(PROFILE)
-        .join(format!("{STEM}.wasm"))
+        .join("runbook_widgets.wasm")
 }
 
 /// `<target>/wasm`, found by walking up from OUT_DIR to the folder cargo
@@ -176,11 +188,11 @@ fn cargo_home() -> Option<PathBuf> {
 }
 
 /// wasm-bindgen's JS glue for `<script type="module">` (`--target web`).
-fn bindgen(wasm: &Path) -> (String, Vec<u8>) {
+fn bindgen(wasm: &Path, stem: &str) -> (String, Vec<u8>) {
     let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
     bindgen
         .input_path(wasm)
-        .out_name(STEM)
+        .out_name(stem)
         .typescript(false)
         .remove_name_section(true)
         .remove_producers_section(true)

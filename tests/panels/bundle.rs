@@ -103,26 +103,28 @@ fn the_glue_gets_the_externref_table() {
     let content = copy_content(tmp.path());
     let site = tmp.path().join("site");
     build_site(&content, &site);
-    let module = std::fs::read(site.join("assets/runbook_widgets_bg.wasm")).unwrap();
-    let glue = std::fs::read_to_string(site.join("assets/runbook_widgets.js")).unwrap();
-    let (types, exports) = tables(&module);
-    for (export, index) in &exports {
-        let element = types[*index];
-        if export == "__wbindgen_externrefs" {
-            assert_eq!(
-                element, EXTERNREF,
-                "{export} is table {index} of {types:x?}"
+    for stem in ["runbook_panels", "runbook_search"] {
+        let module = std::fs::read(site.join(format!("assets/{stem}_bg.wasm"))).unwrap();
+        let glue = std::fs::read_to_string(site.join(format!("assets/{stem}.js"))).unwrap();
+        let (types, exports) = tables(&module);
+        for (export, index) in &exports {
+            let element = types[*index];
+            if export == "__wbindgen_externrefs" {
+                assert_eq!(
+                    element, EXTERNREF,
+                    "{export} is table {index} of {types:x?}"
+                );
+            }
+            // Any other exported table is the function table.
+            else {
+                assert_eq!(element, FUNCREF, "{export} is table {index} of {types:x?}");
+            }
+        }
+        if glue.contains("wasm.__wbindgen_externrefs") {
+            assert!(
+                exports.iter().any(|(e, _)| e == "__wbindgen_externrefs"),
+                "the glue uses a table the module does not export: {exports:?}"
             );
         }
-        // Any other exported table is the function table.
-        else {
-            assert_eq!(element, FUNCREF, "{export} is table {index} of {types:x?}");
-        }
-    }
-    if glue.contains("wasm.__wbindgen_externrefs") {
-        assert!(
-            exports.iter().any(|(e, _)| e == "__wbindgen_externrefs"),
-            "the glue uses a table the module does not export: {exports:?}"
-        );
     }
 }

@@ -160,7 +160,7 @@ async fn tokens_are_the_same_in_the_browser() {
     .to_vec();
     let in_browser = run_async(
         &browser,
-        "const glue = await import(new URL('assets/runbook_widgets.js', window.runbook.searchRoot).href);
+        "const glue = await import(new URL('assets/runbook_search.js', window.runbook.searchRoot).href);
          await glue.default();
          return args[0].map((text) => JSON.parse(glue.searchTokens(text)));",
         vec![json!(tricky)],

@@ -1,12 +1,12 @@
-// runbook live panels: loads the site's wasm module and starts the panels
+// runbook live panels: loads the panels' wasm module and starts the panels
 // the build wrote (`section.panel[data-panel]`). Everything they show is
 // drawn by the module (widgets/src/wasm/panels.rs); this file only loads
-// it. The glue is imported by the same address as search.js imports it,
-// so the page has one module instance, initialised once.
+// it. Search has a module of its own (search.js), fetched on the first
+// query, so a page with panels does not download the search code.
 //
 // Without JS, or if this fails, every panel keeps its static fallback: the
 // table of what it would show and the commands that show it by hand.
-import init, { start_panels } from "./runbook_widgets.js";
+import init, { start_panels } from "./runbook_panels.js";
 
 const MESSAGES = {
   en: "Live status could not start",

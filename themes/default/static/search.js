@@ -12,7 +12,7 @@
 //   //   heading  the heading of the matching section ("" above the first)
 //   //   excerpt  HTML: escaped text with the matched words in <mark>
 //
-// All matching, ranking and snippet work happens in the site's wasm module
+// All matching, ranking and snippet work happens in the search wasm module
 // (widgets/src/search, the same Rust the indexer uses); this file only
 // fetches: the module, search/manifest.json, then the index chunks and the
 // page records a query needs. Every fetch is relative, so the site works
@@ -23,7 +23,7 @@ import init, {
   searchManifestPath,
   searchChunkPath,
   searchPagePath,
-} from "./runbook_widgets.js";
+} from "./runbook_search.js";
 
 const ROOT = new URL("../", import.meta.url);
 const DEFAULT_LIMIT = 10;

@@ -3,11 +3,18 @@
 //! (`crate::panel`), so this layer stays thin and the logic stays
 //! testable natively.
 //!
-//! One module for the whole site: panels and search share this crate's
-//! wasm file and its JS glue (`assets/runbook_widgets.js`).
+//! Two modules are built from these entry points, one per cargo feature
+//! (generator/build/wasm.rs): `wasm-panels` → `assets/runbook_panels.js`,
+//! loaded by pages with a panel, and `wasm-search` →
+//! `assets/runbook_search.js`, loaded on the first query. Keeping search
+//! out of the panels' module keeps its Unicode tables off pages that only
+//! show status.
 
+#[cfg(feature = "wasm-panels")]
 pub mod dom;
+#[cfg(feature = "wasm-panels")]
 pub mod panels;
+#[cfg(feature = "wasm-search")]
 pub mod search;
 
 use wasm_bindgen::prelude::*;
