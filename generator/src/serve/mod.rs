@@ -201,6 +201,7 @@ fn rebuild_loop(
         search_jobs,
     } = state;
     while let Some(batch) = watcher.next_batch() {
+        let ready = Instant::now();
         let what = batch.describe(&watcher.roots().content);
         let result = if batch.rescan {
             builder.build_all()
@@ -212,6 +213,13 @@ fn rebuild_loop(
             Err(_) => None,
         };
         publish(publisher, result, mounted, &what, options, search_jobs);
+        if let Some(since) = batch.since {
+            tracing::debug!(
+                "{what}: first event → batch {:?}, → swapped {:?}",
+                ready.duration_since(since),
+                since.elapsed()
+            );
+        }
         if let Some(theme_dir) = theme_dir {
             let root = watcher.roots().content.clone();
             watcher.set_theme(theme_dir.map(|d| {
@@ -228,9 +236,13 @@ fn search_loop(jobs: Receiver<(u64, Arc<Rendered>)>, publisher: &Publisher) {
     // Its own single-thread pool: an index of a thousand pages takes a few
     // hundred milliseconds, and on the shared pool the next edit's rebuild
     // would queue behind it.
+    // And at the lowest priority: the index is computed again after every
+    // edit, and with two cores it would otherwise take a core from the
+    // next edit's rebuild (and from the requests) for as long as it runs.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .thread_name(|_| "runbook-search-worker".into())
+        .start_handler(|_| background_priority())
         .build();
     while let Ok(mut job) = jobs.recv() {
         while let Ok(newer) = jobs.try_recv() {
@@ -255,6 +267,28 @@ fn search_loop(jobs: Receiver<(u64, Arc<Rendered>)>, publisher: &Publisher) {
         }
     }
 }
+
+/// Lowers the calling thread's scheduling priority to the lowest (nice 19).
+/// On Linux the nice value belongs to the thread, not the process
+/// (`setpriority(2)`, "BUGS"), so the rebuild and HTTP threads keep theirs.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn background_priority() {
+    extern "C" {
+        fn setpriority(which: i32, who: u32, prio: i32) -> i32;
+    }
+    const PRIO_PROCESS: i32 = 0;
+    // SAFETY: plain system call on the calling thread (`who` 0); no memory
+    // is passed. Failing only leaves the priority as it was.
+    let failed = unsafe { setpriority(PRIO_PROCESS, 0, 19) } != 0;
+    if failed {
+        tracing::debug!("could not lower the search thread's priority");
+    }
+}
+
+/// Elsewhere the nice value is the whole process's: leave it.
+#[cfg(not(target_os = "linux"))]
+fn background_priority() {}
 
 /// Swaps in a build (or shows its error) and tells the terminal.
 fn publish(

@@ -10,7 +10,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, AccessMode, EventKind};
+use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
 use notify::{Event, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::config::CONFIG_FILE;
@@ -19,6 +19,15 @@ use crate::source;
 /// An editor's save is a handful of events within a millisecond or two:
 /// wait this long after the last one.
 const QUIET: Duration = Duration::from_millis(10);
+/// A write whose file was closed again (or renamed into place) is a
+/// finished save: wait only this long for a companion event (the backup
+/// file an editor removes right after closing).
+const SETTLED: Duration = Duration::from_millis(3);
+/// Whether the OS reports a file's close after writing (inotify does).
+/// Where it does, a file being written is waited for until it is closed,
+/// so a save is never read half-written (truncated, not yet filled),
+/// however long the writer is descheduled in between.
+const CLOSES_REPORTED: bool = cfg!(any(target_os = "linux", target_os = "android"));
 /// Once a burst is under way (a `git checkout`, a search-and-replace),
 /// wait longer between events, so it ends in one rebuild rather than many.
 const BURST_QUIET: Duration = Duration::from_millis(60);
@@ -71,6 +80,8 @@ pub struct Batch {
     pub git: bool,
     /// The OS dropped events: nothing can be assumed.
     pub rescan: bool,
+    /// When the batch's first event arrived (for the timings in the log).
+    pub since: Option<Instant>,
 }
 
 impl Batch {
@@ -239,20 +250,27 @@ impl Watcher {
     pub fn next_batch(&self) -> Option<Batch> {
         loop {
             let mut batch = Batch::default();
-            self.absorb(&mut batch, self.events.recv().ok()?);
+            let mut writes = Writes::default();
+            self.absorb(&mut batch, &mut writes, self.events.recv().ok()?);
             let start = Instant::now();
+            batch.since = Some(start);
             loop {
-                let quiet = if batch.paths() >= BURST_PATHS {
-                    BURST_QUIET
-                } else {
-                    QUIET
-                };
                 let left = MAX_WAIT.saturating_sub(start.elapsed());
                 if left.is_zero() {
                     break;
                 }
+                let quiet = if CLOSES_REPORTED && !writes.open.is_empty() {
+                    // Until its writer closes it (bounded by MAX_WAIT).
+                    left
+                } else if batch.paths() >= BURST_PATHS {
+                    BURST_QUIET
+                } else if CLOSES_REPORTED && writes.settled {
+                    SETTLED
+                } else {
+                    QUIET
+                };
                 match self.events.recv_timeout(quiet.min(left)) {
-                    Ok(event) => self.absorb(&mut batch, event),
+                    Ok(event) => self.absorb(&mut batch, &mut writes, event),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return None,
                 }
@@ -263,13 +281,14 @@ impl Watcher {
         }
     }
 
-    fn absorb(&self, batch: &mut Batch, event: notify::Result<Event>) {
+    fn absorb(&self, batch: &mut Batch, writes: &mut Writes, event: notify::Result<Event>) {
         let event = match event {
             Ok(event) => event,
             Err(e) => {
                 // An overflowed queue or a vanished watch: start over from disk.
                 tracing::debug!("watch error: {e}");
                 batch.rescan = true;
+                writes.settled = false;
                 return;
             }
         };
@@ -280,8 +299,45 @@ impl Watcher {
             return;
         }
         for path in &event.paths {
-            batch.add(classify(&self.roots, path), path);
+            let kind = classify(&self.roots, path);
+            if kind != Kind::Ignored {
+                writes.follow(&event.kind, path);
+            }
+            batch.add(kind, path);
         }
+    }
+}
+
+/// The files of a batch being written, as far as events tell.
+#[derive(Debug, Default)]
+struct Writes {
+    /// Written to and not closed since.
+    open: BTreeSet<PathBuf>,
+    /// The last event finished a write (a close, a rename into place, a
+    /// delete) and none is open: the change is complete.
+    settled: bool,
+}
+
+impl Writes {
+    fn follow(&mut self, kind: &EventKind, path: &Path) {
+        match kind {
+            EventKind::Modify(ModifyKind::Data(_)) => {
+                self.open.insert(path.to_path_buf());
+            }
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(_))
+            | EventKind::Remove(_) => {
+                self.open.remove(path);
+            }
+            _ => {}
+        }
+        self.settled = self.open.is_empty()
+            && matches!(
+                kind,
+                EventKind::Access(AccessKind::Close(AccessMode::Write))
+                    | EventKind::Modify(ModifyKind::Name(_))
+                    | EventKind::Remove(_)
+            );
     }
 }
 
@@ -365,5 +421,33 @@ mod tests {
         let page = tmp.path().canonicalize().unwrap().join("a.md");
         assert_eq!(batch.pages.into_iter().collect::<Vec<_>>(), vec![page]);
         assert!(batch.assets.is_empty());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_save_is_not_read_before_its_writer_closes_the_file() {
+        use std::io::Write as _;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("a.md");
+        std::fs::write(&path, "# A\n").unwrap();
+        let watcher = Watcher::start(Roots::new(tmp.path(), None)).unwrap();
+        // Truncated, then filled only after a pause far longer than QUIET
+        // (a writer descheduled under load), then closed.
+        let writer = std::thread::spawn(move || {
+            let mut file = std::fs::File::create(&path).unwrap();
+            std::thread::sleep(Duration::from_millis(100));
+            file.write_all(b"# A2\n").unwrap();
+            std::thread::sleep(Duration::from_millis(100));
+            Instant::now()
+        });
+        let batch = watcher.next_batch().unwrap();
+        let ready = Instant::now();
+        let closing = writer.join().unwrap();
+        assert!(
+            ready >= closing,
+            "the batch came before the file was closed"
+        );
+        let page = tmp.path().canonicalize().unwrap().join("a.md");
+        assert_eq!(batch.pages.into_iter().collect::<Vec<_>>(), vec![page]);
     }
 }
