@@ -68,11 +68,13 @@ pub struct RenderedPage {
 /// error the previous site is untouched.
 pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     let start = Instant::now();
-    let mut site = load(&options.content, std::slice::from_ref(&options.out))?;
+    let mut site = timed("load", || {
+        load(&options.content, std::slice::from_ref(&options.out))
+    })?;
     if let Some(url) = &options.base_url {
         site.config.base_url = Some(url.clone());
     }
-    let theme = load_theme(&site)?;
+    let theme = timed("theme", || load_theme(&site))?;
     let rendered = render(site)?;
     if options.strict && !rendered.warnings.is_empty() {
         return Err(BuildError::Strict {
@@ -80,8 +82,8 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
         });
     }
     let staging = Staging::new(&options.out)?;
-    write(&rendered, &theme, &staging)?;
-    staging.commit()?;
+    timed("write", || write(&rendered, &theme, &staging))?;
+    timed("commit", || staging.commit())?;
     Ok(Report {
         pages: rendered.pages.len(),
         warnings: rendered.warnings,
@@ -121,8 +123,24 @@ pub fn load_theme(site: &Site) -> Result<Theme, BuildError> {
 
 /// Render every page (in parallel), then check links and alerts.
 pub fn render(site: Site) -> Result<Rendered, BuildError> {
-    let updated = git::last_updated(&site.root);
-    render_reusing(site, None, updated, &Highlighter::new())
+    let updated = timed("git dates", || git::last_updated(&site.root));
+    let highlighter = timed("syntaxes", Highlighter::new);
+    timed("render", || {
+        render_reusing(site, None, updated, &highlighter)
+    })
+}
+
+/// Runs one stage of a build, logging its wall time at debug level
+/// (`RUNBOOK_LOG=runbook::build=debug`): where a slow build spends it.
+fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let value = f();
+    tracing::debug!(
+        stage,
+        elapsed_ms = start.elapsed().as_secs_f64() * 1e3,
+        "build stage"
+    );
+    value
 }
 
 /// `render`, taking each page's Markdown render from `previous` when
@@ -433,68 +451,84 @@ pub fn write_selected(
     let selected: Vec<usize> = (0..site.pages.len())
         .filter(|&i| (select.pages)(i))
         .collect();
-    selected.into_par_iter().try_for_each(|i| {
-        let page = &site.pages[i];
-        let r = &rendered.pages[i];
-        let root = crate::paths::root_prefix(&page.output);
-        let order = position.get(&i).copied();
-        let prev = order
-            .and_then(|n| n.checked_sub(1))
-            .map(|n| link_to(i, rendered.nav.order[n]));
-        let next = order
-            .and_then(|n| rendered.nav.order.get(n + 1))
-            .map(|&j| link_to(i, j));
-        let context = PageContext {
-            site: &site_view,
-            t: &strings,
-            page: PageView {
-                title: &r.title,
-                description: page.front.description.as_deref(),
-                severity: page.front.severity.as_deref(),
-                alerts: &page.front.alerts,
-                owner: page.front.owner.as_deref(),
-                tags: &page.front.tags,
-                updated: rendered.updated.get(&page.rel).map(String::as_str),
-                content: &r.markdown.html,
-                toc: r
-                    .markdown
-                    .headings
-                    .iter()
-                    .filter(|h| (2..=3).contains(&h.level))
-                    .collect(),
-                has_h1: r.markdown.first_h1.is_some(),
-                // In runbook.yaml's order: the writer lists them as a
-                // reader fills them (project, region, then the pod).
-                placeholders: config
-                    .placeholders
-                    .iter()
-                    .filter(|(name, _)| r.markdown.placeholders.contains(name.as_str()))
-                    .map(|(name, description)| PlaceholderView { name, description })
-                    .collect(),
-                has_widgets: r.markdown.has_widgets,
-                edit_url: view::edit_url(config, &page.rel),
-                path: &page.output,
-                source: &page.rel,
-            },
-            nav: view::sidebar(&rendered.nav.root, &entries, i),
-            breadcrumbs: view::breadcrumbs(&rendered.nav.root, &entries, i, &strings.home),
-            prev,
-            next,
-            live: LiveView {
-                api_url: config
-                    .live
-                    .api_url
-                    .clone()
-                    .unwrap_or_else(|| format!("{root}api")),
-                refresh_seconds: config.live.refresh_seconds,
-            },
-            root,
-        };
-        let html = theme.render("page.html", &tera_context(&context)?)?;
-        sink.write(&page.output, html.as_bytes())?;
-        progress.tick();
-        Ok::<(), BuildError>(())
-    })?;
+    let write_pages = |selected: Vec<usize>, sink: &dyn Sink| {
+        selected.into_par_iter().try_for_each(|i| {
+            let page = &site.pages[i];
+            let r = &rendered.pages[i];
+            let root = crate::paths::root_prefix(&page.output);
+            let order = position.get(&i).copied();
+            let prev = order
+                .and_then(|n| n.checked_sub(1))
+                .map(|n| link_to(i, rendered.nav.order[n]));
+            let next = order
+                .and_then(|n| rendered.nav.order.get(n + 1))
+                .map(|&j| link_to(i, j));
+            let context = PageContext {
+                site: &site_view,
+                t: &strings,
+                page: PageView {
+                    title: &r.title,
+                    description: page.front.description.as_deref(),
+                    severity: page.front.severity.as_deref(),
+                    alerts: &page.front.alerts,
+                    owner: page.front.owner.as_deref(),
+                    tags: &page.front.tags,
+                    updated: rendered.updated.get(&page.rel).map(String::as_str),
+                    content: &r.markdown.html,
+                    toc: r
+                        .markdown
+                        .headings
+                        .iter()
+                        .filter(|h| (2..=3).contains(&h.level))
+                        .collect(),
+                    has_h1: r.markdown.first_h1.is_some(),
+                    // In runbook.yaml's order: the writer lists them as a
+                    // reader fills them (project, region, then the pod).
+                    placeholders: config
+                        .placeholders
+                        .iter()
+                        .filter(|(name, _)| r.markdown.placeholders.contains(name.as_str()))
+                        .map(|(name, description)| PlaceholderView { name, description })
+                        .collect(),
+                    has_widgets: r.markdown.has_widgets,
+                    edit_url: view::edit_url(config, &page.rel),
+                    path: &page.output,
+                    source: &page.rel,
+                },
+                nav: view::sidebar(&rendered.nav.root, &entries, i),
+                breadcrumbs: view::breadcrumbs(&rendered.nav.root, &entries, i, &strings.home),
+                prev,
+                next,
+                live: LiveView {
+                    api_url: config
+                        .live
+                        .api_url
+                        .clone()
+                        .unwrap_or_else(|| format!("{root}api")),
+                    refresh_seconds: config.live.refresh_seconds,
+                },
+                root,
+            };
+            let html = theme.render("page.html", &tera_context(&context)?)?;
+            sink.write(&page.output, html.as_bytes())?;
+            progress.tick();
+            Ok::<(), BuildError>(())
+        })
+    };
+    // The search index reads only the rendered Markdown: build it while
+    // the pages go through the theme, so both cores stay busy.
+    let (pages, search) = rayon::join(
+        || write_pages(selected, sink),
+        || {
+            if select.search {
+                write_search(rendered, sink)
+            } else {
+                Ok(())
+            }
+        },
+    );
+    pages?;
+    search?;
     progress.finish();
 
     site.assets
@@ -508,9 +542,6 @@ pub fn write_selected(
         sink.write(&format!("assets/{name}"), bytes)?;
     }
     sink.write("assets/highlight.css", highlight_css.as_bytes())?;
-    if select.search {
-        write_search(rendered, sink)?;
-    }
     write_publishing_files(rendered, theme, sink, &site_view, &strings, &entries)?;
     sink.write(
         MARKER_FILE,

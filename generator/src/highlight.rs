@@ -5,7 +5,9 @@
 //! colour scheme switch without re-rendering.
 
 use syntect::html::{css_for_theme_with_class_style, line_tokens_to_classed_spans, ClassStyle};
-use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::parsing::{
+    ParseState, ScopeStack, SyntaxDefinition, SyntaxReference, SyntaxSet, SyntaxSetBuilder,
+};
 use two_face::theme::EmbeddedThemeName;
 
 /// Every highlighted class starts with this, so theme CSS cannot clash.
@@ -13,6 +15,16 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 pub struct Highlighter {
     syntaxes: SyntaxSet,
+    /// The shell grammar runbooks lean on, alone in its own set (see
+    /// `syntaxes/shell.sublime-syntax` for why it is not bat's).
+    shell: SyntaxSet,
+}
+
+/// A grammar and the set it links against.
+#[derive(Clone, Copy)]
+pub struct Grammar<'a> {
+    set: &'a SyntaxSet,
+    syntax: &'a SyntaxReference,
 }
 
 impl Default for Highlighter {
@@ -21,40 +33,58 @@ impl Default for Highlighter {
     }
 }
 
+const SHELL_GRAMMAR: &str = include_str!("../syntaxes/shell.sublime-syntax");
+
 impl Highlighter {
     pub fn new() -> Self {
+        let mut shell = SyntaxSetBuilder::new();
+        // The grammar ships in the binary and a unit test loads it: a
+        // failure here is a bug in this crate, not in the reader's input.
+        let definition = SyntaxDefinition::load_from_str(SHELL_GRAMMAR, true, Some("shell"))
+            .expect("syntaxes/shell.sublime-syntax is a valid grammar");
+        shell.add(definition);
         Highlighter {
             // two-face carries bat's grammars: newer than syntect's
             // defaults, with TOML, Dockerfile, HCL and more.
             syntaxes: two_face::syntax::extra_newlines(),
+            shell: shell.build(),
         }
     }
 
     /// The grammar for a fence's language tag; `None` means plain text.
-    pub fn syntax(&self, lang: &str) -> Option<&SyntaxReference> {
+    pub fn syntax(&self, lang: &str) -> Option<Grammar<'_>> {
         let token = match lang.to_ascii_lowercase().as_str() {
             "" | "text" | "plain" | "plaintext" | "txt" | "output" => return None,
-            "sh" | "shell" | "zsh" | "console" | "shell-session" | "shellsession" | "terminal" => {
-                "bash".to_string()
+            "bash" | "sh" | "shell" | "zsh" | "console" | "shell-session" | "shellsession"
+            | "terminal" => {
+                let syntax = self.shell.syntaxes().first()?;
+                return Some(Grammar {
+                    set: &self.shell,
+                    syntax,
+                });
             }
             "yml" => "yaml".to_string(),
             "psql" | "postgres" | "postgresql" | "pgsql" => "sql".to_string(),
             "dockerfile" => "Dockerfile".to_string(),
             other => other.to_string(),
         };
-        self.syntaxes.find_syntax_by_token(&token)
+        let syntax = self.syntaxes.find_syntax_by_token(&token)?;
+        Some(Grammar {
+            set: &self.syntaxes,
+            syntax,
+        })
     }
 
     /// Highlights `code` (lines end in `\n`) as classed HTML. Returns `None`
     /// when the grammar fails on this input, so the caller can fall back to
     /// plain text instead of failing the build.
-    pub fn highlight(&self, syntax: &SyntaxReference, code: &str) -> Option<String> {
-        let mut state = ParseState::new(syntax);
+    pub fn highlight(&self, grammar: Grammar<'_>, code: &str) -> Option<String> {
+        let mut state = ParseState::new(grammar.syntax);
         let mut stack = ScopeStack::new();
         let mut html = String::with_capacity(code.len() * 3);
         let mut open_spans: isize = 0;
         for line in code.split_inclusive('\n') {
-            let ops = state.parse_line(line, &self.syntaxes).ok()?;
+            let ops = state.parse_line(line, grammar.set).ok()?;
             let (line_html, delta) =
                 line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut stack).ok()?;
             html.push_str(&line_html);
@@ -151,6 +181,36 @@ mod tests {
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(!html.contains("style="), "{html}");
         assert!(html.contains("kubectl"), "{html}");
+    }
+
+    /// What a reader tells apart at a glance in a runbook command: the
+    /// program, its flags, quoted arguments, variables, pipes, comments.
+    #[test]
+    fn shell_commands_get_the_classes_themes_colour() {
+        let h = Highlighter::new();
+        let html = h
+            .highlight(
+                h.syntax("bash").unwrap(),
+                "# restart\nkubectl logs \"$POD\" -n default --since=1h | grep -E 'ERROR' && echo $(date)\n",
+            )
+            .unwrap();
+        for expected in [
+            "<span class=\"hl-comment\"># restart</span>",
+            "<span class=\"hl-entity hl-name hl-function\">kubectl</span> logs",
+            "<span class=\"hl-variable hl-other\">$POD</span>",
+            "<span class=\"hl-variable hl-parameter\">--since</span>=1h",
+            "<span class=\"hl-keyword hl-operator\">|</span> <span class=\"hl-entity hl-name hl-function\">grep</span>",
+            "<span class=\"hl-string\">&#39;ERROR&#39;</span>",
+            "<span class=\"hl-entity hl-name hl-function\">echo</span>",
+            "<span class=\"hl-entity hl-name hl-function\">date</span>",
+        ] {
+            assert!(html.contains(expected), "{expected}\nin\n{html}");
+        }
+        // Every class a shell span carries is coloured by both themes.
+        let css = stylesheet();
+        for class in [".hl-comment", ".hl-entity.hl-name.hl-function", ".hl-string", ".hl-keyword"] {
+            assert!(css.contains(class), "{class} has no colour");
+        }
     }
 
     #[test]
