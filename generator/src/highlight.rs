@@ -208,7 +208,12 @@ mod tests {
         }
         // Every class a shell span carries is coloured by both themes.
         let css = stylesheet();
-        for class in [".hl-comment", ".hl-entity.hl-name.hl-function", ".hl-string", ".hl-keyword"] {
+        for class in [
+            ".hl-comment",
+            ".hl-entity.hl-name.hl-function",
+            ".hl-string",
+            ".hl-keyword",
+        ] {
             assert!(css.contains(class), "{class} has no colour");
         }
     }

@@ -62,6 +62,9 @@ mod tests {
         let [glue, wasm, ..] = files();
         let size = gzipped(glue.1) + gzipped(wasm.1);
         eprintln!("panels: {size} bytes gzipped (glue + wasm)");
-        assert!(size <= 150 * 1024, "the panels' module is {size} bytes gzipped");
+        assert!(
+            size <= 150 * 1024,
+            "the panels' module is {size} bytes gzipped"
+        );
     }
 }

@@ -100,4 +100,3 @@ fn results_link_to_the_matching_section() {
         results[0].excerpt
     );
 }
-

@@ -148,6 +148,8 @@ impl Slot {
         let slot = Arc::clone(self);
         let task = tokio::spawn(async move {
             slot.stats.reads.fetch_add(1, Ordering::Relaxed);
+            // One line per upstream read: bench/api.sh counts them.
+            tracing::debug!(id = %slot.label, "upstream read");
             let outcome = match tokio::time::timeout(settings.upstream_timeout, read).await {
                 Ok(result) => result,
                 Err(_) => Err(UpstreamError::Timeout {

@@ -398,6 +398,19 @@ mod tests {
         );
     }
 
+    /// The in-cluster example names the runbook.yaml mounted beside it;
+    /// read it as if it sat next to the bundled site's.
+    #[test]
+    fn the_managed_prometheus_example_loads() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(manifest.join("../deploy/api.gmp.yaml")).unwrap();
+        let config = ApiConfig::parse(&text, &manifest.join("../content/api.gmp.yaml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.backend, BackendKind::Live);
+        assert!(config.prometheus.is_some() && config.kubernetes.is_some());
+        assert!(config.workloads.contains_key("tekutoko-api"), "{config:?}");
+    }
+
     #[test]
     fn unknown_key_names_file_and_line() {
         let err = parse("backend: demo\ncache:\n  ttl: 3\n")
