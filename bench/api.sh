@@ -42,5 +42,5 @@ done
 
 echo "runbook api (demo), GET $path, 100 connections, 2 threads, ${seconds}s, TTL ${ttl}s, $(nproc) cores"
 wrk -t2 -c100 -d"${seconds}s" --latency "http://127.0.0.1:$port$path" | tee "$work/wrk.txt"
-reads=$(grep -c "upstream read" "$work/api.log" || true)
-echo "upstream reads during the run: $reads (bound: ${seconds}/${ttl} + 1 = $((seconds / ttl + 1)) per id)"
+echo "upstream reads during the run, per id (bound: ${seconds}/${ttl} + 1 = $((seconds / ttl + 1))):"
+sed 's/\x1b\[[0-9;]*m//g' "$work/api.log" | grep "upstream read" | grep -o 'id=[^ ]*' | sort | uniq -c
