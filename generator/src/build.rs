@@ -451,74 +451,72 @@ pub fn write_selected(
     let selected: Vec<usize> = (0..site.pages.len())
         .filter(|&i| (select.pages)(i))
         .collect();
-    let write_pages = |selected: Vec<usize>, sink: &dyn Sink| {
-        selected.into_par_iter().try_for_each(|i| {
-            let page = &site.pages[i];
-            let r = &rendered.pages[i];
-            let root = crate::paths::root_prefix(&page.output);
-            let order = position.get(&i).copied();
-            let prev = order
-                .and_then(|n| n.checked_sub(1))
-                .map(|n| link_to(i, rendered.nav.order[n]));
-            let next = order
-                .and_then(|n| rendered.nav.order.get(n + 1))
-                .map(|&j| link_to(i, j));
-            let context = PageContext {
-                site: &site_view,
-                t: &strings,
-                page: PageView {
-                    title: &r.title,
-                    description: page.front.description.as_deref(),
-                    severity: page.front.severity.as_deref(),
-                    alerts: &page.front.alerts,
-                    owner: page.front.owner.as_deref(),
-                    tags: &page.front.tags,
-                    updated: rendered.updated.get(&page.rel).map(String::as_str),
-                    content: &r.markdown.html,
-                    toc: r
-                        .markdown
-                        .headings
-                        .iter()
-                        .filter(|h| (2..=3).contains(&h.level))
-                        .collect(),
-                    has_h1: r.markdown.first_h1.is_some(),
-                    // In runbook.yaml's order: the writer lists them as a
-                    // reader fills them (project, region, then the pod).
-                    placeholders: config
-                        .placeholders
-                        .iter()
-                        .filter(|(name, _)| r.markdown.placeholders.contains(name.as_str()))
-                        .map(|(name, description)| PlaceholderView { name, description })
-                        .collect(),
-                    has_widgets: r.markdown.has_widgets,
-                    edit_url: view::edit_url(config, &page.rel),
-                    path: &page.output,
-                    source: &page.rel,
-                },
-                nav: view::sidebar(&rendered.nav.root, &entries, i),
-                breadcrumbs: view::breadcrumbs(&rendered.nav.root, &entries, i, &strings.home),
-                prev,
-                next,
-                live: LiveView {
-                    api_url: config
-                        .live
-                        .api_url
-                        .clone()
-                        .unwrap_or_else(|| format!("{root}api")),
-                    refresh_seconds: config.live.refresh_seconds,
-                },
-                root,
-            };
-            let html = theme.render("page.html", &tera_context(&context)?)?;
-            sink.write(&page.output, html.as_bytes())?;
-            progress.tick();
-            Ok::<(), BuildError>(())
-        })
+    let write_page = |i: usize| {
+        let page = &site.pages[i];
+        let r = &rendered.pages[i];
+        let root = crate::paths::root_prefix(&page.output);
+        let order = position.get(&i).copied();
+        let prev = order
+            .and_then(|n| n.checked_sub(1))
+            .map(|n| link_to(i, rendered.nav.order[n]));
+        let next = order
+            .and_then(|n| rendered.nav.order.get(n + 1))
+            .map(|&j| link_to(i, j));
+        let context = PageContext {
+            site: &site_view,
+            t: &strings,
+            page: PageView {
+                title: &r.title,
+                description: page.front.description.as_deref(),
+                severity: page.front.severity.as_deref(),
+                alerts: &page.front.alerts,
+                owner: page.front.owner.as_deref(),
+                tags: &page.front.tags,
+                updated: rendered.updated.get(&page.rel).map(String::as_str),
+                content: &r.markdown.html,
+                toc: r
+                    .markdown
+                    .headings
+                    .iter()
+                    .filter(|h| (2..=3).contains(&h.level))
+                    .collect(),
+                has_h1: r.markdown.first_h1.is_some(),
+                // In runbook.yaml's order: the writer lists them as a
+                // reader fills them (project, region, then the pod).
+                placeholders: config
+                    .placeholders
+                    .iter()
+                    .filter(|(name, _)| r.markdown.placeholders.contains(name.as_str()))
+                    .map(|(name, description)| PlaceholderView { name, description })
+                    .collect(),
+                has_widgets: r.markdown.has_widgets,
+                edit_url: view::edit_url(config, &page.rel),
+                path: &page.output,
+                source: &page.rel,
+            },
+            nav: view::sidebar(&rendered.nav.root, &entries, i),
+            breadcrumbs: view::breadcrumbs(&rendered.nav.root, &entries, i, &strings.home),
+            prev,
+            next,
+            live: LiveView {
+                api_url: config
+                    .live
+                    .api_url
+                    .clone()
+                    .unwrap_or_else(|| format!("{root}api")),
+                refresh_seconds: config.live.refresh_seconds,
+            },
+            root,
+        };
+        let html = theme.render("page.html", &tera_context(&context)?)?;
+        sink.write(&page.output, html.as_bytes())?;
+        progress.tick();
+        Ok::<(), BuildError>(())
     };
     // The search index reads only the rendered Markdown: build it while
     // the pages go through the theme, so both cores stay busy.
     let (pages, search) = rayon::join(
-        || write_pages(selected, sink),
+        || selected.into_par_iter().try_for_each(write_page),
         || {
             if select.search {
                 write_search(rendered, sink)
