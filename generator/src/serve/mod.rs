@@ -208,6 +208,7 @@ fn rebuild_loop(
         } else {
             builder.rebuild(&batch)
         };
+        let rebuilt = Instant::now();
         let theme_dir = match &result {
             Ok(built) => Some(built.config.theme_dir.clone()),
             Err(_) => None,
@@ -215,8 +216,9 @@ fn rebuild_loop(
         publish(publisher, result, mounted, &what, options, search_jobs);
         if let Some(since) = batch.since {
             tracing::debug!(
-                "{what}: first event → batch {:?}, → swapped {:?}",
+                "{what}: first event → batch {:?}, → rebuilt {:?}, → swapped {:?}",
                 ready.duration_since(since),
+                rebuilt.duration_since(since),
                 since.elapsed()
             );
         }

@@ -113,6 +113,7 @@ impl Builder {
 
     pub fn rebuild(&mut self, batch: &Batch) -> Result<Built, BuildError> {
         let start = Instant::now();
+        let mut laps = Laps::new(start);
         self.forget_assets(batch);
         let last = self.last.as_ref();
         let patched = match last {
@@ -123,7 +124,7 @@ impl Builder {
             Some(site) => site,
             None => build::load(&self.content, &[])?,
         };
-        tracing::debug!("load: {:?}", start.elapsed());
+        laps.lap("load");
 
         let reload_theme = batch.config || batch.theme || batch.rescan;
         let theme = match last {
@@ -139,7 +140,7 @@ impl Builder {
         // The config decides reuse too: render_reusing compares it.
         let previous = last.map(|l| &*l.rendered);
         let rendered = build::render_reusing(site, previous, updated, &self.highlighter)?;
-        tracing::debug!("render: {:?}", start.elapsed());
+        laps.lap("render");
         if self.strict && !rendered.warnings.is_empty() {
             return Err(BuildError::Strict {
                 warnings: rendered.warnings,
@@ -150,6 +151,7 @@ impl Builder {
             Some(last) if !reload_theme => pages_to_write(&last.rendered, &last.files, &rendered),
             _ => vec![true; rendered.pages.len()],
         };
+        laps.lap("select");
         let sink = ServeSink {
             files: Mutex::new(Files::new()),
             assets: &self.assets,
@@ -159,7 +161,7 @@ impl Builder {
             search: false,
         };
         build::write_selected(&rendered, &theme, &sink, &selection)?;
-        tracing::debug!("write: {:?}", start.elapsed());
+        laps.lap("write");
         let mut files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
         if let Some(last) = last {
             // Pages not laid out again keep the bytes (and the buffers) of
@@ -177,6 +179,7 @@ impl Builder {
             }
         }
         self.forget_deleted_assets(&rendered);
+        laps.lap("keep");
 
         let stats = Stats {
             pages: rendered.pages.len(),
@@ -201,6 +204,8 @@ impl Builder {
             theme,
             files: built.files.clone(),
         });
+        laps.lap("retire");
+        laps.log();
         Ok(built)
     }
 
@@ -229,6 +234,46 @@ impl Builder {
                 .collect();
             cache.retain(|rel, _| live.contains(rel.as_str()));
         }
+    }
+}
+
+/// Wall time of each stage of a rebuild, logged as one line at debug
+/// level (`RUNBOOK_LOG=runbook::serve=debug`): where an edit's time goes.
+struct Laps {
+    start: Instant,
+    last: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Laps {
+    fn new(start: Instant) -> Laps {
+        Laps {
+            start,
+            last: start,
+            stages: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
+
+    fn log(&self) {
+        if !tracing::enabled!(tracing::Level::DEBUG) {
+            return;
+        }
+        let stages: Vec<String> = self
+            .stages
+            .iter()
+            .map(|(stage, time)| format!("{stage} {:.1}", time.as_secs_f64() * 1e3))
+            .collect();
+        tracing::debug!(
+            "rebuild in {:.1} ms: {}",
+            self.start.elapsed().as_secs_f64() * 1e3,
+            stages.join(", ")
+        );
     }
 }
 
