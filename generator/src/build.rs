@@ -19,6 +19,7 @@ use crate::placeholder::Placeholders;
 use crate::progress::Progress;
 use crate::publish::{self, AlertTarget};
 use crate::render::{self, LinkTargets, PageSource, RenderContext, RenderedMarkdown};
+use crate::sidebar::Sidebars;
 use crate::site::{self, Site};
 use crate::theme::Theme;
 use crate::view::{
@@ -451,6 +452,9 @@ pub fn write_selected(
     let selected: Vec<usize> = (0..site.pages.len())
         .filter(|&i| (select.pages)(i))
         .collect();
+    let sidebars = timed("sidebar", || {
+        Sidebars::new(&rendered.nav.root, &entries, &selected, theme, &strings)
+    })?;
     let write_page = |i: usize| {
         let page = &site.pages[i];
         let r = &rendered.pages[i];
@@ -494,7 +498,7 @@ pub fn write_selected(
                 path: &page.output,
                 source: &page.rel,
             },
-            nav: view::sidebar(&rendered.nav.root, &entries, i),
+            sidebar: sidebars.for_page(i),
             breadcrumbs: view::breadcrumbs(&rendered.nav.root, &entries, i, &strings.home),
             prev,
             next,

@@ -2,7 +2,7 @@
 //!
 //! The build is a list of stages (see `build`): `source` loads files,
 //! `site` assembles pages, `render` turns Markdown into HTML, `nav` orders
-//! pages, `theme` and `view` lay them out, `output` writes and swaps.
+//! pages, `theme`, `view` and `sidebar` lay them out, `output` writes and swaps.
 
 pub mod api;
 pub mod build;
@@ -21,6 +21,7 @@ pub mod publish;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod sidebar;
 pub mod site;
 pub mod slug;
 pub mod source;

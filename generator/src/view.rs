@@ -67,6 +67,9 @@ pub struct NavItemView<'a> {
     pub section: bool,
     pub open: bool,
     pub severity: Option<&'a str>,
+    /// The page this line links to (`None` for a folder without an index).
+    #[serde(skip)]
+    pub page: Option<usize>,
 }
 
 /// Where panels fetch from, and how often.
@@ -83,7 +86,8 @@ pub struct PageContext<'a> {
     /// Relative path from this page to the site root (`../../`).
     pub root: String,
     pub page: PageView<'a>,
-    pub nav: Vec<NavItemView<'a>>,
+    /// The sidebar's lines, laid out by `nav_item.html` (see `sidebar`).
+    pub sidebar: String,
     pub breadcrumbs: Vec<LinkView>,
     pub prev: Option<LinkView>,
     pub next: Option<LinkView>,
@@ -136,6 +140,7 @@ fn visit<'a>(
                 section: true,
                 open,
                 severity: None,
+                page: None,
             }),
         }
         if open {
@@ -162,6 +167,7 @@ fn item<'a>(
         section,
         open,
         severity: e.severity,
+        page: Some(i),
     }
 }
 

@@ -1,0 +1,116 @@
+//! The sidebar's HTML, laid out once per folder rather than once per page.
+//!
+//! What a page's sidebar shows depends on its folder alone (which sections
+//! are open, and the relative URLs, which are the same from every page of a
+//! folder), except for the one line marked as the current page. So each
+//! line goes through the theme's `nav_item.html` once per folder, plus once
+//! more marked current for the pages of that folder, and a page's sidebar
+//! is those lines joined. On a site with a hundred pages per folder that is
+//! a hundredth of the template work, for the same bytes.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::error::BuildError;
+use crate::i18n::Strings;
+use crate::nav::NavNode;
+use crate::paths;
+use crate::theme::Theme;
+use crate::view::{self, NavEntry};
+
+/// The template that lays out one line of the sidebar.
+pub const ITEM_TEMPLATE: &str = "nav_item.html";
+
+/// Pages that see the same sidebar (but for the current mark): same source
+/// folder (which sections are open) and same output folder (the URLs).
+type FolderKey<'a> = (&'a str, &'a str);
+
+/// One line, laid out as seen from its folder.
+struct Line {
+    html: String,
+    /// The page this line links to, and the line marked as current, when
+    /// that page is in this folder (only there can it be current).
+    current: Option<(usize, String)>,
+}
+
+/// The laid-out lines of every folder a build needs.
+pub struct Sidebars<'a> {
+    folders: HashMap<FolderKey<'a>, Vec<Line>>,
+    entries: &'a [NavEntry<'a>],
+}
+
+impl<'a> Sidebars<'a> {
+    /// Lays out the sidebar lines of the folders of `pages` (indices into
+    /// `entries`), in parallel.
+    pub fn new(
+        root: &'a NavNode,
+        entries: &'a [NavEntry<'a>],
+        pages: &[usize],
+        theme: &Theme,
+        strings: &Strings,
+    ) -> Result<Sidebars<'a>, BuildError> {
+        // One representative page per folder: any page of it sees the
+        // same lines.
+        let mut representatives: HashMap<FolderKey<'a>, usize> = HashMap::new();
+        for &i in pages {
+            representatives.entry(key(&entries[i])).or_insert(i);
+        }
+        let mut wanted: Vec<(FolderKey<'a>, usize)> = representatives.into_iter().collect();
+        wanted.sort_unstable();
+        let folders = wanted
+            .into_par_iter()
+            .map(|(folder, representative)| {
+                let lines = view::sidebar(root, entries, representative)
+                    .into_iter()
+                    .map(|mut item| {
+                        let target = item.page;
+                        item.current = false;
+                        let html = render_line(theme, strings, &item)?;
+                        let current = match target {
+                            Some(j) if key(&entries[j]) == folder => {
+                                item.current = true;
+                                Some((j, render_line(theme, strings, &item)?))
+                            }
+                            _ => None,
+                        };
+                        Ok(Line { html, current })
+                    })
+                    .collect::<Result<Vec<Line>, BuildError>>()?;
+                Ok((folder, lines))
+            })
+            .collect::<Result<HashMap<_, _>, BuildError>>()?;
+        Ok(Sidebars { folders, entries })
+    }
+
+    /// The sidebar of page `i`: its folder's lines, its own marked current.
+    /// Empty for a page whose folder was not laid out.
+    pub fn for_page(&self, i: usize) -> String {
+        let Some(lines) = self.folders.get(&key(&self.entries[i])) else {
+            return String::new();
+        };
+        let mut html = String::with_capacity(lines.iter().map(|l| l.html.len()).sum());
+        for line in lines {
+            match &line.current {
+                Some((page, current)) if *page == i => html.push_str(current),
+                _ => html.push_str(&line.html),
+            }
+        }
+        html
+    }
+}
+
+fn key<'a>(entry: &NavEntry<'a>) -> FolderKey<'a> {
+    (paths::parent(entry.rel), paths::parent(entry.output))
+}
+
+fn render_line(
+    theme: &Theme,
+    strings: &Strings,
+    item: &view::NavItemView,
+) -> Result<String, BuildError> {
+    let mut context = tera::Context::new();
+    context.insert("item", item);
+    context.insert("t", strings);
+    theme.render(ITEM_TEMPLATE, &context)
+}
