@@ -114,3 +114,62 @@ fn render_line(
     context.insert("t", strings);
     theme.render(ITEM_TEMPLATE, &context)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nav::{self, NavInput};
+
+    /// Each page's sidebar equals the one laid out for that page alone:
+    /// same lines, and only its own line marked current.
+    #[test]
+    fn every_page_sees_its_folder_and_only_itself_current() {
+        let rels = ["README.md", "a.md", "db/README.md", "db/x.md", "db/y.md"];
+        let outputs = [
+            "index.html",
+            "a.html",
+            "db/index.html",
+            "db/x.html",
+            "db/y.html",
+        ];
+        let inputs: Vec<NavInput> = rels
+            .iter()
+            .map(|rel| NavInput {
+                rel,
+                title: rel,
+                weight: None,
+                is_index: rel.ends_with("README.md"),
+                links: Vec::new(),
+            })
+            .collect();
+        let nav = nav::build(&inputs);
+        let entries: Vec<NavEntry> = rels
+            .iter()
+            .zip(outputs)
+            .map(|(rel, output)| NavEntry {
+                rel,
+                output,
+                title: rel,
+                severity: None,
+            })
+            .collect();
+        let theme = Theme::load(None).unwrap();
+        let strings = Strings::for_language("ja");
+        let all: Vec<usize> = (0..rels.len()).collect();
+        let sidebars = Sidebars::new(&nav.root, &entries, &all, &theme, &strings).unwrap();
+        for i in all {
+            let expected: String = view::sidebar(&nav.root, &entries, i)
+                .iter()
+                .map(|item| render_line(&theme, &strings, item).unwrap())
+                .collect();
+            let html = sidebars.for_page(i);
+            assert_eq!(html, expected, "page {}", rels[i]);
+            assert_eq!(html.matches("aria-current").count(), 1, "{html}");
+        }
+        // From inside db/, links climb out; db's pages are listed.
+        let db = sidebars.for_page(3);
+        assert!(db.contains("href=\"../index.html\""), "{db}");
+        assert!(db.contains("href=\"y.html\""), "{db}");
+        assert!(!sidebars.for_page(1).contains("db/x.html"));
+    }
+}
