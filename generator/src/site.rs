@@ -4,7 +4,9 @@
 //! anything is rendered.
 
 use std::collections::HashMap;
+use std::ops::Deref;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -14,15 +16,22 @@ use crate::front_matter::{self, FrontMatter};
 use crate::paths;
 use crate::source::{Asset, SourcePage, Sources};
 
+/// One page, shared: a copy of a `Site` shares every page with the
+/// original. The dev server patches the last site on every edit (only the
+/// changed files are read again), so a thousand-page site costs a thousand
+/// reference counts per edit, not a copy of every page's text.
 #[derive(Debug, Clone)]
-pub struct Page {
+pub struct Page(Arc<PageData>);
+
+#[derive(Debug)]
+pub struct PageData {
     /// Source path below the content root (`db/README.md`).
     pub rel: String,
     pub display: PathBuf,
     /// Output path below the site root (`db/index.html`).
     pub output: String,
     pub front: FrontMatter,
-    pub text: String,
+    pub text: Text,
     /// Byte where the Markdown body starts, after the front matter.
     pub body_start: usize,
     /// Lines before the body, for positions in messages.
@@ -30,6 +39,20 @@ pub struct Page {
 }
 
 impl Page {
+    pub fn new(data: PageData) -> Page {
+        Page(Arc::new(data))
+    }
+}
+
+impl Deref for Page {
+    type Target = PageData;
+
+    fn deref(&self) -> &PageData {
+        &self.0
+    }
+}
+
+impl PageData {
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
     }
@@ -37,6 +60,33 @@ impl Page {
     /// The page a folder opens with (`README.md`, `index.md`).
     pub fn is_index(&self) -> bool {
         self.output == "index.html" || self.output.ends_with("/index.html")
+    }
+}
+
+/// A page's whole source text. Equal texts are usually the same buffer (a
+/// page the dev server did not read again), so equality looks at the
+/// buffer first: comparing every page's text byte by byte on each edit
+/// would read the whole site.
+#[derive(Debug, Clone, Default, Eq)]
+pub struct Text(String);
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        (self.0.as_ptr() == other.0.as_ptr() && self.0.len() == other.0.len()) || self.0 == other.0
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        Text(text)
     }
 }
 
@@ -78,15 +128,15 @@ pub fn assemble_page(source: SourcePage) -> Result<(Page, Vec<Warning>), BuildEr
     let parsed = front_matter::parse(&source.display, &source.text)?;
     let body_start = source.text.len() - parsed.body.len();
     let (front, line_offset, warnings) = (parsed.front, parsed.body_line_offset, parsed.warnings);
-    let page = Page {
+    let page = Page::new(PageData {
         output: paths::output_path(&source.rel),
         front,
         body_start,
         line_offset,
         rel: source.rel,
         display: source.display,
-        text: source.text,
-    };
+        text: source.text.into(),
+    });
     Ok((page, warnings))
 }
 

@@ -67,12 +67,12 @@ async fn site(State(state): State<LiveState>, request: Request) -> Response {
     } else {
         rel.to_string()
     };
-    if let Some(bytes) = snapshot.files.get(&file) {
+    if let Some(bytes) = snapshot.get(&file) {
         return respond(&snapshot, &file, bytes, StatusCode::OK);
     }
     // `db` names a folder with an index page: GitHub Pages redirects too,
     // so relative links inside it resolve.
-    if snapshot.files.contains_key(&format!("{file}/index.html")) {
+    if snapshot.contains(&format!("{file}/index.html")) {
         return Redirect::permanent(&format!("{raw}/")).into_response();
     }
     not_found(&snapshot, &file)
@@ -130,7 +130,7 @@ fn respond(snapshot: &Snapshot, file: &str, bytes: &Bytes, status: StatusCode) -
 /// The site's own 404 page, with the live-reload script: when the missing
 /// page is created, the tab reloads into it.
 fn not_found(snapshot: &Snapshot, file: &str) -> Response {
-    match snapshot.files.get("404.html") {
+    match snapshot.get("404.html") {
         Some(page) => {
             let mut response = respond(snapshot, "404.html", page, StatusCode::NOT_FOUND);
             let body = livereload::inject(page, file, snapshot);

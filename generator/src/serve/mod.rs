@@ -222,6 +222,8 @@ fn rebuild_loop(
                 since.elapsed()
             );
         }
+        // Served: now the values of the build before it may go.
+        builder.retire();
         if let Some(theme_dir) = theme_dir {
             let root = watcher.roots().content.clone();
             watcher.set_theme(theme_dir.map(|d| {

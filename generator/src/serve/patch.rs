@@ -116,7 +116,7 @@ mod tests {
         let pages = |s: &Site| -> Vec<(String, String)> {
             s.pages
                 .iter()
-                .map(|p| (p.rel.clone(), p.text.clone()))
+                .map(|p| (p.rel.clone(), p.text.to_string()))
                 .collect()
         };
         let assets = |s: &Site| -> Vec<String> { s.assets.iter().map(|a| a.rel.clone()).collect() };

@@ -76,6 +76,9 @@ pub struct Builder {
     canonical: PathBuf,
     strict: bool,
     last: Option<Last>,
+    /// The build before `last`, kept until `retire`: freeing a thousand
+    /// pages' values takes a millisecond the edit need not wait for.
+    retired: Option<Last>,
     assets: Mutex<AssetCache>,
     /// Loading syntax definitions takes longer than rendering a page:
     /// once per session.
@@ -91,6 +94,7 @@ impl Builder {
                 .unwrap_or_else(|_| content.to_path_buf()),
             strict,
             last: None,
+            retired: None,
             assets: Mutex::new(AssetCache::new()),
             highlighter: Highlighter::new(),
         }
@@ -155,6 +159,7 @@ impl Builder {
         let sink = ServeSink {
             files: Mutex::new(Files::new()),
             assets: &self.assets,
+            previous: last.map(|l| &*l.files),
         };
         let selection = Selection {
             pages: &|i| select[i],
@@ -179,7 +184,6 @@ impl Builder {
             }
         }
         self.forget_deleted_assets(&rendered);
-        laps.lap("keep");
 
         let stats = Stats {
             pages: rendered.pages.len(),
@@ -199,14 +203,20 @@ impl Builder {
             warnings: rendered.warnings.clone(),
             stats,
         };
-        self.last = Some(Last {
+        self.retired = self.last.replace(Last {
             rendered,
             theme,
             files: built.files.clone(),
         });
-        laps.lap("retire");
+        laps.lap("keep");
         laps.log();
         Ok(built)
+    }
+
+    /// Frees the values of the build before the last one; call it once the
+    /// last one is served.
+    pub fn retire(&mut self) {
+        self.retired = None;
     }
 
     /// Drops cached assets an event named, or all of them after a rescan.
@@ -283,6 +293,7 @@ pub fn search_files(rendered: &Rendered) -> Result<Files, BuildError> {
     let sink = ServeSink {
         files: Mutex::new(Files::new()),
         assets: &assets,
+        previous: None,
     };
     build::write_search(rendered, &sink)?;
     Ok(sink.files.into_inner().unwrap_or_else(|e| e.into_inner()))
@@ -298,26 +309,19 @@ pub fn pages_to_write(prev: &Rendered, prev_files: &Files, next: &Rendered) -> V
     if prev.site.config != next.site.config || prev.nav != next.nav {
         return everything;
     }
-    if nav_entries(prev) != nav_entries(next) {
+    if prev.pages.len() != next.pages.len() || !nav_entries(prev).eq(nav_entries(next)) {
         return everything;
     }
-    let before: HashMap<&str, usize> = prev
-        .site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.rel.as_str(), i))
-        .collect();
+    // Same nav entries: the same pages in the same order (rel is part of
+    // each entry), so page `i` was page `i` of the last build too.
     next.site
         .pages
         .iter()
         .zip(&next.pages)
-        .map(|(page, rendered)| {
-            let Some(&i) = before.get(page.rel.as_str()) else {
-                return true;
-            };
-            !Arc::ptr_eq(&prev.pages[i].markdown, &rendered.markdown)
-                || prev.site.pages[i].front != page.front
+        .zip(prev.site.pages.iter().zip(&prev.pages))
+        .map(|((page, rendered), (before, was))| {
+            !Arc::ptr_eq(&was.markdown, &rendered.markdown)
+                || before.front != page.front
                 || prev.updated.get(&page.rel) != next.updated.get(&page.rel)
                 || !prev_files.contains_key(&page.output)
         })
@@ -327,7 +331,7 @@ pub fn pages_to_write(prev: &Rendered, prev_files: &Files, next: &Rendered) -> V
 /// What `view::NavEntry` holds of each page: rel, output, title, severity.
 type NavKey<'a> = (&'a str, &'a str, &'a str, Option<&'a str>);
 
-fn nav_entries(rendered: &Rendered) -> Vec<NavKey<'_>> {
+fn nav_entries(rendered: &Rendered) -> impl Iterator<Item = NavKey<'_>> {
     rendered
         .site
         .pages
@@ -341,7 +345,6 @@ fn nav_entries(rendered: &Rendered) -> Vec<NavKey<'_>> {
                 page.front.severity.as_deref(),
             )
         })
-        .collect()
 }
 
 /// Pages of `next` whose Markdown was rendered rather than reused.
@@ -361,11 +364,19 @@ fn count_rendered(prev: &Rendered, next: &Rendered) -> usize {
 struct ServeSink<'a> {
     files: Mutex<Files>,
     assets: &'a Mutex<AssetCache>,
+    /// The last build's files: a file written again with the same bytes
+    /// (the wasm modules, the theme's assets, most generated files) keeps
+    /// the last build's buffer, so nothing is copied and the swap sees it
+    /// unchanged at the pointer.
+    previous: Option<&'a Files>,
 }
 
 impl Sink for ServeSink<'_> {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), BuildError> {
-        let bytes = Bytes::copy_from_slice(bytes);
+        let bytes = match self.previous.and_then(|files| files.get(path)) {
+            Some(old) if old[..] == *bytes => old.clone(),
+            _ => Bytes::copy_from_slice(bytes),
+        };
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         files.insert(path.to_string(), bytes);
         Ok(())

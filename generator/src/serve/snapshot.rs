@@ -6,6 +6,7 @@
 //! clones the `Arc` it finds there, so a browser gets either the old site or
 //! the new one, never a mix.
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
@@ -32,8 +33,6 @@ pub struct Snapshot {
     pub generation: u64,
     /// Successful builds so far: what a search index is matched against.
     pub build: u64,
-    /// The last good output: `pages` and `search` together.
-    pub files: Arc<Files>,
     /// Everything but the search index, from build number `build`.
     pages: Arc<Files>,
     /// The newest search index; it follows its build by the time it takes
@@ -69,25 +68,59 @@ impl Snapshot {
         )
     }
 
-    /// This snapshot with `files` swapped in as the next generation.
+    /// The bytes served at `path` (`db/index.html`), if any. The two maps
+    /// are looked up in turn rather than merged: a merged copy would cost
+    /// every swap a walk of the whole site.
+    pub fn get(&self, path: &str) -> Option<&Bytes> {
+        self.search.get(path).or_else(|| self.pages.get(path))
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
+
+    /// How many files are served.
+    pub fn len(&self) -> usize {
+        self.pages.len()
+            + self
+                .search
+                .keys()
+                .filter(|p| !self.pages.contains_key(*p))
+                .count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// This snapshot with `pages` and `search` swapped in as the next
+    /// generation, and the paths whose served bytes changed.
     fn next(&self, pages: Arc<Files>, search: Arc<Files>) -> (Snapshot, Arc<Vec<String>>) {
-        let mut files = (*pages).clone();
-        files.extend(search.iter().map(|(p, b)| (p.clone(), b.clone())));
-        let changed = Arc::new(changed_paths(&self.files, &files));
         let generation = self.generation + 1;
+        let mut next = Snapshot {
+            generation,
+            pages,
+            search,
+            ..self.clone()
+        };
+        // A path changed in either map changed as served only if what
+        // `get` finds for it changed (a search file could shadow a page).
+        let mut candidates = changed_paths(&self.pages, &next.pages);
+        candidates.extend(changed_paths(&self.search, &next.search));
+        candidates.sort();
+        candidates.dedup();
+        candidates.retain(|path| match (self.get(path), next.get(path)) {
+            (Some(a), Some(b)) => !same_bytes(a, b),
+            (None, None) => false,
+            _ => true,
+        });
+        let changed = Arc::new(candidates);
         let mut history = (*self.history).clone();
         history.push_back((generation, changed.clone()));
         while history.len() > HISTORY {
             history.pop_front();
         }
-        let next = Snapshot {
-            generation,
-            files: Arc::new(files),
-            pages,
-            search,
-            history: Arc::new(history),
-            ..self.clone()
-        };
+        next.history = Arc::new(history);
         (next, changed)
     }
 }
@@ -112,7 +145,6 @@ impl Publisher {
             session,
             generation: 0,
             build: 0,
-            files: Arc::new(Files::new()),
             pages: Arc::new(Files::new()),
             search: Arc::new(Files::new()),
             base_path,
@@ -196,26 +228,46 @@ impl Publisher {
     }
 }
 
-/// Paths added, removed, or whose bytes differ. Unchanged files usually
-/// share their buffer with the previous build, so most comparisons stop at
-/// the pointer.
+/// Paths added, removed, or whose bytes differ, in order. Unchanged files
+/// usually share their buffer with the previous build, so most comparisons
+/// stop at the pointer; both maps are walked once, side by side.
 pub fn changed_paths(before: &Files, after: &Files) -> Vec<String> {
-    let mut changed: Vec<String> = after
-        .iter()
-        .filter(|(path, bytes)| match before.get(*path) {
-            Some(old) => !same_bytes(old, bytes),
-            None => true,
-        })
-        .map(|(path, _)| path.clone())
-        .collect();
-    changed.extend(
-        before
-            .keys()
-            .filter(|path| !after.contains_key(*path))
-            .cloned(),
-    );
-    changed.sort();
-    changed
+    if std::ptr::eq(before, after) {
+        return Vec::new();
+    }
+    let mut changed = Vec::new();
+    let mut old = before.iter().peekable();
+    let mut new = after.iter().peekable();
+    loop {
+        match (old.peek(), new.peek()) {
+            (Some((a, a_bytes)), Some((b, b_bytes))) => match a.cmp(b) {
+                Ordering::Less => {
+                    changed.push((*a).clone());
+                    old.next();
+                }
+                Ordering::Greater => {
+                    changed.push((*b).clone());
+                    new.next();
+                }
+                Ordering::Equal => {
+                    if !same_bytes(a_bytes, b_bytes) {
+                        changed.push((*a).clone());
+                    }
+                    old.next();
+                    new.next();
+                }
+            },
+            (Some((a, _)), None) => {
+                changed.push((*a).clone());
+                old.next();
+            }
+            (None, Some((b, _))) => {
+                changed.push((*b).clone());
+                new.next();
+            }
+            (None, None) => return changed,
+        }
+    }
 }
 
 fn same_bytes(a: &Bytes, b: &Bytes) -> bool {
@@ -268,7 +320,7 @@ mod tests {
         publisher.succeed_announced(files(&[("a.html", "1")]), "/".into(), None, |changed| {
             assert_eq!(changed, ["a.html".to_string()]);
             // Requests already get the new build; sockets are not woken yet.
-            assert_eq!(receiver.borrow().files.len(), 1);
+            assert_eq!(receiver.borrow().len(), 1);
             assert!(!receiver.has_changed().unwrap());
         });
         assert!(receiver.has_changed().unwrap());
@@ -282,7 +334,7 @@ mod tests {
         let now = receiver.borrow().clone();
         assert!(now.error.is_some());
         assert_eq!(now.generation, 1);
-        assert_eq!(now.files["a.html"], Bytes::from("1"));
+        assert_eq!(now.get("a.html"), Some(&Bytes::from("1")));
         publisher.succeed(files(&[("a.html", "1")]), "/".into(), None);
         assert!(receiver.borrow().error.is_none());
     }
@@ -302,19 +354,22 @@ mod tests {
         let (first, _) = publisher.succeed(files(&[("a.html", "1")]), "/".into(), None);
         let changed = publisher.add_search(first, files(&[("search/0.json", "1")]));
         assert_eq!(*changed.unwrap(), vec!["search/0.json".to_string()]);
-        assert_eq!(receiver.borrow().files.len(), 2);
+        assert_eq!(receiver.borrow().len(), 2);
 
         // A build keeps the current index until its own arrives.
         let (second, _) = publisher.succeed(files(&[("a.html", "2")]), "/".into(), None);
-        assert_eq!(receiver.borrow().files["search/0.json"], Bytes::from("1"));
+        assert_eq!(
+            receiver.borrow().get("search/0.json"),
+            Some(&Bytes::from("1"))
+        );
         // A stale index (of the first build) is dropped.
         assert!(publisher
             .add_search(first, files(&[("search/0.json", "stale")]))
             .is_none());
         publisher.add_search(second, files(&[("search/0.json", "2")]));
         let now = receiver.borrow().clone();
-        assert_eq!(now.files["search/0.json"], Bytes::from("2"));
-        assert_eq!(now.files["a.html"], Bytes::from("2"));
+        assert_eq!(now.get("search/0.json"), Some(&Bytes::from("2")));
+        assert_eq!(now.get("a.html"), Some(&Bytes::from("2")));
         assert_eq!(now.build, 2);
         assert_eq!(now.generation, 4);
     }
