@@ -2,7 +2,8 @@
 //! into chunks of about equal size, each named in the manifest by the
 //! shortest string that separates it from the chunk before.
 
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use runbook_widgets::search::format::{encode_postings, weight, Chunk, FORMAT};
 
@@ -16,7 +17,7 @@ const MAX_CHUNKS: usize = 2048;
 
 /// `(term, [(page, weight)])`, sorted by term, pages ascending.
 pub fn postings(pages: &[PageTerms], avg_len: f32) -> Vec<(String, Vec<(u32, u32)>)> {
-    let mut by_term: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+    let mut by_term: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
     for (id, page) in pages.iter().enumerate() {
         for (term, &tf) in &page.terms {
             by_term
@@ -29,7 +30,7 @@ pub fn postings(pages: &[PageTerms], avg_len: f32) -> Vec<(String, Vec<(u32, u32
         .into_iter()
         .map(|(term, list)| (term.to_string(), list))
         .collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     sorted
 }
 
@@ -37,7 +38,7 @@ pub fn postings(pages: &[PageTerms], avg_len: f32) -> Vec<(String, Vec<(u32, u32
 /// and the chunks.
 pub fn split(postings: Vec<(String, Vec<(u32, u32)>)>, stamp: &str) -> (Vec<String>, Vec<Chunk>) {
     let encoded: Vec<(String, Vec<u32>)> = postings
-        .into_iter()
+        .into_par_iter()
         .map(|(term, list)| (term, encode_postings(&list)))
         .collect();
     let sizes: Vec<usize> = encoded.iter().map(|(t, p)| json_size(t, p)).collect();

@@ -2,10 +2,10 @@
 //! by field) and the record a result shows. Pages are independent, so this
 //! runs in parallel.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use runbook_widgets::search::format::{PageRecord, FORMAT, HEADING_BOOST, TITLE_BOOST};
-use runbook_widgets::search::tokenize;
+use runbook_widgets::search::scan;
 
 use crate::build::RenderedPage;
 use crate::site::Page;
@@ -13,7 +13,7 @@ use crate::site::Page;
 /// One page, tokenised.
 pub struct PageTerms {
     /// Term → field-boosted frequency.
-    pub terms: HashMap<String, u32>,
+    pub terms: FxHashMap<String, u32>,
     /// Tokens on the page (unboosted): BM25's document length.
     pub len: u32,
     /// The record without its stamp (known once every page is read).
@@ -22,18 +22,18 @@ pub struct PageTerms {
 
 pub fn collect(page: &Page, rendered: &RenderedPage) -> PageTerms {
     let markdown = &rendered.markdown;
-    let mut terms: HashMap<String, u32> = HashMap::new();
+    let mut terms: FxHashMap<String, u32> = FxHashMap::default();
     let mut len = 0u32;
     let mut add = |text: &str, boost: u32| {
-        for token in tokenize(text) {
+        scan(text, |token| {
             len += 1;
-            match terms.get_mut(token.text.as_str()) {
+            match terms.get_mut(token.text) {
                 Some(n) => *n += boost,
                 None => {
-                    terms.insert(token.text, boost);
+                    terms.insert(token.text.to_string(), boost);
                 }
             }
-        }
+        });
     };
     add(&rendered.title, TITLE_BOOST);
     // What the page is about, as its writer labelled it: as strong as a

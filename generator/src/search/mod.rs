@@ -25,6 +25,7 @@ pub fn index(rendered: &Rendered) -> SearchFiles {
         .zip(&rendered.pages)
         .map(|(page, r)| collect::collect(page, r))
         .collect();
+    let collected = started.elapsed();
 
     let stamp = stamp(&pages);
     let avg_len = if pages.is_empty() {
@@ -34,6 +35,7 @@ pub fn index(rendered: &Rendered) -> SearchFiles {
     };
     let postings = chunks::postings(&pages, avg_len);
     let (firsts, chunk_files) = chunks::split(postings, &stamp);
+    let dictionary = started.elapsed();
 
     let manifest = Manifest {
         format: FORMAT,
@@ -43,9 +45,12 @@ pub fn index(rendered: &Rendered) -> SearchFiles {
     };
     let mut files = Vec::with_capacity(pages.len() + chunk_files.len() + 1);
     files.push((format::manifest_path(), to_json(&manifest)));
-    for (i, chunk) in chunk_files.iter().enumerate() {
-        files.push((format::chunk_path(i), to_json(chunk)));
-    }
+    files.par_extend(
+        chunk_files
+            .par_iter()
+            .enumerate()
+            .map(|(i, chunk)| (format::chunk_path(i), to_json(chunk))),
+    );
     let records: Vec<(String, Vec<u8>)> = pages
         .par_iter_mut()
         .enumerate()
@@ -61,6 +66,8 @@ pub fn index(rendered: &Rendered) -> SearchFiles {
         pages = pages.len(),
         chunks = chunk_files.len(),
         bytes = files.iter().map(|(_, b)| b.len()).sum::<usize>(),
+        collect_ms = collected.as_secs_f64() * 1000.0,
+        dictionary_ms = (dictionary - collected).as_secs_f64() * 1000.0,
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
         "search index built"
     );

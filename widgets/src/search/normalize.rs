@@ -46,7 +46,9 @@ pub fn normalize_chars(text: &str) -> Vec<NormChar> {
         }
         let cluster = &text[start..end];
         if cluster.len() == first.len_utf8()
-            && (first.is_ascii() || is_nfkc_quick(std::iter::once(first)) == IsNormalized::Yes)
+            && (first.is_ascii()
+                || is_plain_japanese(first)
+                || is_nfkc_quick(std::iter::once(first)) == IsNormalized::Yes)
         {
             push_folded(&mut out, first, start, end);
         } else {
@@ -80,9 +82,20 @@ fn push_folded(out: &mut Vec<NormChar>, ch: char, start: usize, end: usize) {
     }
 }
 
+/// Hiragana and katakana letters, the long-vowel mark and the common
+/// kanji: NFKC leaves them as they are, they compose with nothing before
+/// them and have no case. Most characters of a Japanese runbook are one of
+/// these; answering for them without the Unicode tables is what keeps
+/// indexing a large site cheap. (The voiced sound marks U+3099–U+309C and
+/// half-width katakana are outside these ranges on purpose.)
+fn is_plain_japanese(ch: char) -> bool {
+    matches!(ch, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{30FC}' | '\u{4E00}'..='\u{9FFF}')
+}
+
 /// Characters NFKC may fold into the character before them.
 fn composes_with_previous(ch: char) -> bool {
     !ch.is_ascii()
+        && !is_plain_japanese(ch)
         && (canonical_combining_class(ch) != 0
             || matches!(ch, '\u{FF9E}' | '\u{FF9F}' | '\u{3099}' | '\u{309A}')
             || ('\u{1160}'..='\u{11FF}').contains(&ch))
@@ -123,6 +136,34 @@ fn fold_long_vowels(chars: &mut Vec<NormChar>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut for Japanese letters answers what the tables would.
+    #[test]
+    fn plain_japanese_needs_no_tables() {
+        let all = ('\u{3000}'..='\u{A000}').filter(|&ch| is_plain_japanese(ch));
+        let mut count = 0;
+        for ch in all {
+            count += 1;
+            assert_eq!(
+                is_nfkc_quick(std::iter::once(ch)),
+                IsNormalized::Yes,
+                "{ch}"
+            );
+            assert_eq!(canonical_combining_class(ch), 0, "{ch}");
+            assert_eq!(
+                ch.to_lowercase().collect::<String>(),
+                ch.to_string(),
+                "{ch}"
+            );
+            assert_eq!(
+                ch.to_string().nfkc().collect::<String>(),
+                ch.to_string(),
+                "{ch}"
+            );
+        }
+        assert!(count > 20_000);
+        assert!(!is_plain_japanese('\u{3099}') && !is_plain_japanese('ﾊ'));
+    }
 
     #[test]
     fn full_width_and_half_width_fold() {

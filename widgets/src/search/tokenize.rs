@@ -51,27 +51,58 @@ pub struct Token {
 /// and they would only bloat the index.
 const MAX_WORD_CHARS: usize = 48;
 
+/// A token as `scan` hands it over: its text lives in a buffer the scan
+/// reuses for the next token, so an indexer counting terms allocates only
+/// for terms it has not seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenRef<'a> {
+    pub text: &'a str,
+    pub kind: Kind,
+    pub group: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TokenRef<'_> {
+    pub fn to_token(self) -> Token {
+        Token {
+            text: self.text.to_string(),
+            kind: self.kind,
+            group: self.group,
+            start: self.start,
+            end: self.end,
+        }
+    }
+}
+
 /// Tokenizes `text` (original, not yet normalised).
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let chars = normalize_chars(text);
     let mut tokens = Vec::new();
+    scan(text, |token| tokens.push(token.to_token()));
+    tokens
+}
+
+/// The tokens of `text` in order, one call each: `tokenize` without a
+/// `String` per token.
+pub fn scan(text: &str, mut emit: impl FnMut(TokenRef)) {
+    let chars = normalize_chars(text);
+    let mut buffer = String::new();
     let mut group = 0;
     let mut i = 0;
     while i < chars.len() {
         let ch = chars[i].ch;
         if is_unspaced(ch) {
             let end = run_end(&chars, i, is_unspaced);
-            push_run(&mut tokens, &chars[i..end], group);
+            scan_run(&chars[i..end], group, &mut buffer, &mut emit);
             group += 1;
             i = end;
         } else if is_word_char(ch) {
-            i = push_word(&mut tokens, &chars, i, group);
+            i = scan_word(&chars, i, group, &mut buffer, &mut emit);
             group += 1;
         } else {
             i += 1;
         }
     }
-    tokens
 }
 
 /// Characters of scripts written without spaces between words.
@@ -104,35 +135,44 @@ fn run_end(chars: &[NormChar], from: usize, keep: fn(char) -> bool) -> usize {
         .map_or(chars.len(), |n| from + n)
 }
 
-fn span_text(chars: &[NormChar]) -> String {
-    chars.iter().map(|c| c.ch).collect()
+/// Emits the characters `chars` as one token of `kind`.
+fn emit_span(
+    chars: &[NormChar],
+    kind: Kind,
+    group: usize,
+    buffer: &mut String,
+    emit: &mut impl FnMut(TokenRef),
+) {
+    buffer.clear();
+    buffer.extend(chars.iter().map(|c| c.ch));
+    emit(TokenRef {
+        text: buffer,
+        kind,
+        group,
+        start: chars[0].start,
+        end: chars[chars.len() - 1].end,
+    });
 }
 
 /// Bigrams of an unspaced run, then its last character.
-fn push_run(tokens: &mut Vec<Token>, run: &[NormChar], group: usize) {
+fn scan_run(run: &[NormChar], group: usize, buffer: &mut String, emit: &mut impl FnMut(TokenRef)) {
     for pair in run.windows(2) {
-        tokens.push(Token {
-            text: span_text(pair),
-            kind: Kind::Bigram,
-            group,
-            start: pair[0].start,
-            end: pair[1].end,
-        });
+        emit_span(pair, Kind::Bigram, group, buffer, emit);
     }
-    if let Some(last) = run.last() {
-        tokens.push(Token {
-            text: last.ch.to_string(),
-            kind: Kind::Unigram,
-            group,
-            start: last.start,
-            end: last.end,
-        });
+    if let Some(last) = run.len().checked_sub(1) {
+        emit_span(&run[last..], Kind::Unigram, group, buffer, emit);
     }
 }
 
 /// A word, or words joined by `_`/`-`, starting at `from`; returns where
 /// scanning goes on.
-fn push_word(tokens: &mut Vec<Token>, chars: &[NormChar], from: usize, group: usize) -> usize {
+fn scan_word(
+    chars: &[NormChar],
+    from: usize,
+    group: usize,
+    buffer: &mut String,
+    emit: &mut impl FnMut(TokenRef),
+) -> usize {
     let mut parts: Vec<(usize, usize)> = Vec::new();
     let mut i = from;
     loop {
@@ -146,21 +186,14 @@ fn push_word(tokens: &mut Vec<Token>, chars: &[NormChar], from: usize, group: us
         }
         i = end + 1;
     }
-    let word = |a: usize, b: usize, kind: Kind| Token {
-        text: span_text(&chars[a..b]),
-        kind,
-        group,
-        start: chars[a].start,
-        end: chars[b - 1].end,
-    };
     for &(a, b) in &parts {
         if b - a <= MAX_WORD_CHARS {
-            tokens.push(word(a, b, Kind::Word));
+            emit_span(&chars[a..b], Kind::Word, group, buffer, emit);
         }
     }
     let (first, last) = (parts[0].0, parts[parts.len() - 1].1);
     if parts.len() > 1 && last - first <= MAX_WORD_CHARS {
-        tokens.push(word(first, last, Kind::Compound));
+        emit_span(&chars[first..last], Kind::Compound, group, buffer, emit);
     }
     i
 }
