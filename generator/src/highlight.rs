@@ -218,6 +218,30 @@ mod tests {
         }
     }
 
+    /// Where a command starts decides what its first word is: the line's
+    /// start, after an operator, `do` or `$(`, but not a continuation line.
+    #[test]
+    fn commands_and_flags_by_position() {
+        let h = Highlighter::new();
+        let html = h
+            .highlight(
+                h.syntax("bash").unwrap(),
+                "gcloud sql instances patch x \\
+  --project=P --tier=db\nfor p in a; do kubectl top \"$p\"; done\nFOO=1 make -j2 # build\n",
+            )
+            .unwrap();
+        for expected in [
+            "<span class=\"hl-entity hl-name hl-function\">gcloud</span> sql",
+            "<span class=\"hl-punctuation hl-separator\">\\</span>\n  <span class=\"hl-variable hl-parameter\">--project</span>=P",
+            "<span class=\"hl-keyword hl-control\">do</span> <span class=\"hl-entity hl-name hl-function\">kubectl</span> top",
+            "<span class=\"hl-keyword hl-control\">for</span> p in a",
+            "<span class=\"hl-variable hl-other\">FOO</span><span class=\"hl-keyword hl-operator\">=</span>1 <span class=\"hl-entity hl-name hl-function\">make</span>",
+            "<span class=\"hl-comment\"># build</span>",
+        ] {
+            assert!(html.contains(expected), "{expected}\nin\n{html}");
+        }
+    }
+
     #[test]
     fn spans_are_balanced() {
         let h = Highlighter::new();
