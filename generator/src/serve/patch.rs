@@ -23,26 +23,40 @@ pub fn apply(site: &Site, canonical: &Path, batch: &Batch) -> Result<Option<Site
         return Ok(None);
     }
     let mut next = site.clone();
+    // Only a file that appeared can break the loader's order or collide
+    // with another output; an edit is replaced in place, a deletion keeps
+    // the order of the rest.
+    let mut added = false;
     for path in &batch.pages {
         let Some(rel) = relative(canonical, path) else {
             return Ok(None);
         };
         let abs = site.root.join(native(&rel));
         let meta = std::fs::symlink_metadata(&abs);
-        next.pages.retain(|p| p.rel != rel);
+        let at = next.pages.iter().position(|p| p.rel == rel);
         let display = abs.clone();
         next.warnings.retain(|w| w.at.path != display);
         match meta {
             Ok(meta) if meta.is_file() => {
                 let source = source::read_page(rel, &abs)?;
                 let (page, warnings) = site::assemble_page(source)?;
-                next.pages.push(page);
+                match at {
+                    Some(i) => next.pages[i] = page,
+                    None => {
+                        next.pages.push(page);
+                        added = true;
+                    }
+                }
                 next.warnings.extend(warnings);
             }
             // A folder named `x.md`, or a symbolic link: leave it to the loader.
             Ok(_) => return Ok(None),
             Err(_) if has_descendants(site, &rel) => return Ok(None),
-            Err(_) => {}
+            Err(_) => {
+                if let Some(i) = at {
+                    next.pages.remove(i);
+                }
+            }
         }
     }
     for path in &batch.assets {
@@ -50,19 +64,34 @@ pub fn apply(site: &Site, canonical: &Path, batch: &Batch) -> Result<Option<Site
             return Ok(None);
         };
         let abs = site.root.join(native(&rel));
-        next.assets.retain(|a| a.rel != rel);
+        let at = next.assets.iter().position(|a| a.rel == rel);
         match std::fs::symlink_metadata(&abs) {
-            Ok(meta) if meta.is_file() => next.assets.push(Asset { rel, abs }),
+            Ok(meta) if meta.is_file() => {
+                let asset = Asset { rel, abs };
+                match at {
+                    Some(i) => next.assets[i] = asset,
+                    None => {
+                        next.assets.push(asset);
+                        added = true;
+                    }
+                }
+            }
             // A new folder may hold files whose events came before its watch.
             Ok(_) => return Ok(None),
             Err(_) if has_descendants(site, &rel) => return Ok(None),
-            Err(_) => {}
+            Err(_) => {
+                if let Some(i) = at {
+                    next.assets.remove(i);
+                }
+            }
         }
     }
-    // The loader's order: a walk sorted by file name, folder by folder.
-    next.pages.sort_by(|a, b| walk_order(&a.rel, &b.rel));
-    next.assets.sort_by(|a, b| walk_order(&a.rel, &b.rel));
-    site::check_collisions(&next.pages, &next.assets)?;
+    if added {
+        // The loader's order: a walk sorted by file name, folder by folder.
+        next.pages.sort_by(|a, b| walk_order(&a.rel, &b.rel));
+        next.assets.sort_by(|a, b| walk_order(&a.rel, &b.rel));
+        site::check_collisions(&next.pages, &next.assets)?;
+    }
     Ok(Some(next))
 }
 
@@ -159,6 +188,36 @@ mod tests {
         let patched = apply(&site, &canonical, &batch).unwrap().unwrap();
         same(&patched, &load(root));
         assert_eq!(patched.warnings.len(), 1, "{:?}", patched.warnings);
+    }
+
+    #[test]
+    fn an_edit_keeps_its_place_and_a_new_file_is_checked_for_collisions() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write(root, "README.md", "# Home\n");
+        write(root, "a/x.md", "# X\n");
+        write(root, "b.md", "# B\n");
+        let site = load(root);
+        let canonical = root.canonicalize().unwrap();
+
+        write(root, "a/x.md", "---\ncolour: red\n---\n# X2\n");
+        let edit = Batch {
+            pages: [canonical.join("a/x.md")].into(),
+            ..Batch::default()
+        };
+        let patched = apply(&site, &canonical, &edit).unwrap().unwrap();
+        same(&patched, &load(root));
+
+        // `B.md` and `b.md` would overwrite each other on a case-blind disk.
+        write(root, "B.md", "# B again\n");
+        let added = Batch {
+            pages: [canonical.join("B.md")].into(),
+            ..Batch::default()
+        };
+        assert!(matches!(
+            apply(&patched, &canonical, &added),
+            Err(BuildError::OutputCollision { .. })
+        ));
     }
 
     #[test]
