@@ -15,9 +15,9 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 pub struct Highlighter {
     syntaxes: SyntaxSet,
-    /// The shell grammar runbooks lean on, alone in its own set (see
-    /// `syntaxes/shell.sublime-syntax` for why it is not bat's).
-    shell: SyntaxSet,
+    /// The shell and SQL grammars runbooks lean on, in a set of their own
+    /// (see `syntaxes/*.sublime-syntax` for why they are not bat's).
+    own: SyntaxSet,
 }
 
 /// A grammar and the set it links against.
@@ -33,38 +33,45 @@ impl Default for Highlighter {
     }
 }
 
-const SHELL_GRAMMAR: &str = include_str!("../syntaxes/shell.sublime-syntax");
+/// Our grammars, by the name `syntax` finds them under.
+const OWN_GRAMMARS: [(&str, &str); 2] = [
+    ("shell", include_str!("../syntaxes/shell.sublime-syntax")),
+    ("sql", include_str!("../syntaxes/sql.sublime-syntax")),
+];
 
 impl Highlighter {
     pub fn new() -> Self {
-        let mut shell = SyntaxSetBuilder::new();
-        // The grammar ships in the binary and a unit test loads it: a
-        // failure here is a bug in this crate, not in the reader's input.
-        let definition = SyntaxDefinition::load_from_str(SHELL_GRAMMAR, true, Some("shell"))
-            .expect("syntaxes/shell.sublime-syntax is a valid grammar");
-        shell.add(definition);
+        let mut own = SyntaxSetBuilder::new();
+        for (name, text) in OWN_GRAMMARS {
+            // The grammars ship in the binary and a unit test loads them:
+            // a failure here is a bug in this crate, not in the input.
+            let definition = SyntaxDefinition::load_from_str(text, true, Some(name))
+                .unwrap_or_else(|e| panic!("syntaxes/{name}.sublime-syntax: {e}"));
+            own.add(definition);
+        }
         Highlighter {
             // two-face carries bat's grammars: newer than syntect's
             // defaults, with TOML, Dockerfile, HCL and more.
             syntaxes: two_face::syntax::extra_newlines(),
-            shell: shell.build(),
+            own: own.build(),
         }
     }
 
     /// The grammar for a fence's language tag; `None` means plain text.
     pub fn syntax(&self, lang: &str) -> Option<Grammar<'_>> {
+        let own = |name: &str| {
+            let syntax = self.own.find_syntax_by_name(name)?;
+            Some(Grammar {
+                set: &self.own,
+                syntax,
+            })
+        };
         let token = match lang.to_ascii_lowercase().as_str() {
             "" | "text" | "plain" | "plaintext" | "txt" | "output" => return None,
             "bash" | "sh" | "shell" | "zsh" | "console" | "shell-session" | "shellsession"
-            | "terminal" => {
-                let syntax = self.shell.syntaxes().first()?;
-                return Some(Grammar {
-                    set: &self.shell,
-                    syntax,
-                });
-            }
+            | "terminal" => return own("Shell (runbook)"),
+            "sql" | "psql" | "postgres" | "postgresql" | "pgsql" => return own("SQL (runbook)"),
             "yml" => "yaml".to_string(),
-            "psql" | "postgres" | "postgresql" | "pgsql" => "sql".to_string(),
             "dockerfile" => "Dockerfile".to_string(),
             other => other.to_string(),
         };
@@ -239,6 +246,31 @@ mod tests {
             "<span class=\"hl-comment\"># build</span>",
         ] {
             assert!(html.contains(expected), "{expected}\nin\n{html}");
+        }
+    }
+
+    #[test]
+    fn sql_queries_get_keywords_functions_strings_numbers() {
+        let h = Highlighter::new();
+        for lang in ["sql", "psql", "postgresql"] {
+            let html = h
+                .highlight(
+                    h.syntax(lang).unwrap(),
+                    "-- who waits\nSELECT pid, now() - query_start AS d FROM pg_stat_activity\nWHERE state <> 'idle' AND datname = 'it''s' LIMIT 20;\n",
+                )
+                .unwrap();
+            for expected in [
+                "<span class=\"hl-comment\">-- who waits</span>",
+                "<span class=\"hl-keyword hl-other\">SELECT</span> pid",
+                "<span class=\"hl-support hl-function\">now</span>()",
+                "<span class=\"hl-keyword hl-operator\">&lt;&gt;</span>",
+                "<span class=\"hl-string\">&#39;it<span class=\"hl-constant hl-character hl-escape\">&#39;&#39;</span>s&#39;</span>",
+                "<span class=\"hl-constant hl-numeric\">20</span>",
+            ] {
+                assert!(html.contains(expected), "{expected}\nin\n{html}");
+            }
+            // Words that merely contain a keyword stay plain.
+            assert!(html.contains("pg_stat_activity\n"), "{html}");
         }
     }
 
