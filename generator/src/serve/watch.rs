@@ -23,6 +23,11 @@ const QUIET: Duration = Duration::from_millis(10);
 /// finished save: wait only this long for a companion event (the backup
 /// file an editor removes right after closing).
 const SETTLED: Duration = Duration::from_millis(3);
+/// A batch that only rewrote pages in place, each closed by its writer
+/// (no rename, no other file touched: what most editors' saves are), is
+/// complete at the close; there is no backup file to wait for, so wait only
+/// this long for a second page saved with it.
+const REWRITTEN: Duration = Duration::from_millis(1);
 /// Whether the OS reports a file's close after writing (inotify does).
 /// Where it does, a file being written is waited for until it is closed,
 /// so a save is never read half-written (truncated, not yet filled),
@@ -264,6 +269,8 @@ impl Watcher {
                     left
                 } else if batch.paths() >= BURST_PATHS {
                     BURST_QUIET
+                } else if CLOSES_REPORTED && writes.settled && writes.rewrites_only() {
+                    REWRITTEN
                 } else if CLOSES_REPORTED && writes.settled {
                     SETTLED
                 } else {
@@ -301,7 +308,7 @@ impl Watcher {
         for path in &event.paths {
             let kind = classify(&self.roots, path);
             if kind != Kind::Ignored {
-                writes.follow(&event.kind, path);
+                writes.follow(&event.kind, path, kind);
             }
             batch.add(kind, path);
         }
@@ -316,10 +323,26 @@ struct Writes {
     /// The last event finished a write (a close, a rename into place, a
     /// delete) and none is open: the change is complete.
     settled: bool,
+    /// Something other than a page written in place and closed happened
+    /// (a rename, a delete, a new file, another kind of file).
+    other: bool,
 }
 
 impl Writes {
-    fn follow(&mut self, kind: &EventKind, path: &Path) {
+    /// Only pages written in place, the last one closed.
+    fn rewrites_only(&self) -> bool {
+        !self.other
+    }
+
+    fn follow(&mut self, kind: &EventKind, path: &Path, what: Kind) {
+        let rewrite = matches!(
+            kind,
+            EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Metadata(_))
+                | EventKind::Access(AccessKind::Close(AccessMode::Write))
+        );
+        if what != Kind::Page || !rewrite {
+            self.other = true;
+        }
         match kind {
             EventKind::Modify(ModifyKind::Data(_)) => {
                 self.open.insert(path.to_path_buf());
@@ -406,6 +429,33 @@ mod tests {
         let path = Path::new("/site/content/runbook.yaml");
         batch.add(classify(&roots, path), path);
         assert_eq!(batch.describe(&roots.content), "runbook.yaml, db/a.md");
+    }
+
+    #[test]
+    fn only_pages_written_in_place_and_closed_skip_the_wait_for_companions() {
+        use notify::event::{DataChange, RenameMode};
+        let page = Path::new("/site/content/a.md");
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        let close = EventKind::Access(AccessKind::Close(AccessMode::Write));
+
+        let mut writes = Writes::default();
+        writes.follow(&write, page, Kind::Page);
+        assert!(!writes.settled);
+        writes.follow(&close, page, Kind::Page);
+        assert!(writes.settled && writes.rewrites_only());
+
+        // An editor's backup beside the page: wait for its removal.
+        let mut writes = Writes::default();
+        let rename = EventKind::Modify(ModifyKind::Name(RenameMode::Any));
+        writes.follow(&rename, Path::new("/site/content/a.md~"), Kind::Asset);
+        writes.follow(&write, page, Kind::Page);
+        writes.follow(&close, page, Kind::Page);
+        assert!(writes.settled && !writes.rewrites_only());
+
+        // A save by rename into place.
+        let mut writes = Writes::default();
+        writes.follow(&rename, page, Kind::Page);
+        assert!(writes.settled && !writes.rewrites_only());
     }
 
     #[test]
