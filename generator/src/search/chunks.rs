@@ -7,31 +7,53 @@ use rustc_hash::FxHashMap;
 
 use runbook_widgets::search::format::{encode_postings, weight, Chunk, FORMAT};
 
-use super::collect::PageTerms;
-
 /// Chunk size (serialised JSON, before gzip). Small sites get chunks of
 /// this size; a large site gets bigger ones, so the manifest, which every
 /// query downloads first, stays under about `MAX_CHUNKS` entries.
 const MIN_CHUNK_BYTES: usize = 12 * 1024;
 const MAX_CHUNKS: usize = 2048;
 
-/// `(term, [(page, weight)])`, sorted by term, pages ascending.
-pub fn postings(pages: &[PageTerms], avg_len: f32) -> Vec<(String, Vec<(u32, u32)>)> {
-    let mut by_term: FxHashMap<&str, Vec<(u32, u32)>> = FxHashMap::default();
-    for (id, page) in pages.iter().enumerate() {
-        for (term, &tf) in &page.terms {
-            by_term
-                .entry(term.as_str())
-                .or_default()
-                .push((id as u32, weight(tf, page.len, avg_len)));
+/// Every term and the pages it is on, filled page by page in page order.
+#[derive(Default)]
+pub struct Dictionary {
+    /// Term → `[(page, field-boosted frequency)]`, pages ascending.
+    terms: FxHashMap<String, Vec<(u32, u32)>>,
+    /// Tokens per page: BM25's document length.
+    lens: Vec<u32>,
+}
+
+impl Dictionary {
+    /// Adds the next page's terms.
+    pub fn add(&mut self, terms: FxHashMap<String, u32>, len: u32) {
+        let page = self.lens.len() as u32;
+        self.lens.push(len);
+        for (term, tf) in terms {
+            self.terms.entry(term).or_default().push((page, tf));
         }
     }
-    let mut sorted: Vec<(String, Vec<(u32, u32)>)> = by_term
-        .into_iter()
-        .map(|(term, list)| (term.to_string(), list))
-        .collect();
-    sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    sorted
+
+    /// `(term, [(page, weight)])`, sorted by term, pages ascending. The
+    /// weights need the average page length, known once every page is in.
+    pub fn postings(self) -> Vec<(String, Vec<(u32, u32)>)> {
+        let lens = self.lens;
+        let avg_len = if lens.is_empty() {
+            1.0
+        } else {
+            lens.iter().map(|&n| n as f32).sum::<f32>() / lens.len() as f32
+        };
+        let mut sorted: Vec<(String, Vec<(u32, u32)>)> = self
+            .terms
+            .into_par_iter()
+            .map(|(term, mut list)| {
+                for (page, tf) in &mut list {
+                    *tf = weight(*tf, lens[*page as usize], avg_len);
+                }
+                (term, list)
+            })
+            .collect();
+        sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        sorted
+    }
 }
 
 /// Cuts the sorted postings into chunks; returns each chunk's separator

@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
-use runbook_widgets::search::format::{PageRecord, FORMAT, HEADING_BOOST, TITLE_BOOST};
+use runbook_widgets::search::format::{Fnv, PageRecord, FORMAT, HEADING_BOOST, TITLE_BOOST};
 use runbook_widgets::search::scan;
 
 use crate::build::RenderedPage;
@@ -18,6 +18,9 @@ pub struct PageTerms {
     pub len: u32,
     /// The record without its stamp (known once every page is read).
     pub record: PageRecord,
+    /// A hash of what the page puts in the index (record and terms),
+    /// for the index's stamp.
+    pub digest: u64,
 }
 
 pub fn collect(page: &Page, rendered: &RenderedPage) -> PageTerms {
@@ -70,15 +73,37 @@ pub fn collect(page: &Page, rendered: &RenderedPage) -> PageTerms {
         }
         sections.push((anchor, heading, section.text.clone()));
     }
+    let record = PageRecord {
+        format: FORMAT,
+        stamp: String::new(),
+        url: page.output.clone(),
+        title: rendered.title.clone(),
+        sections,
+    };
+    let digest = digest(&record, &terms);
     PageTerms {
         terms,
         len,
-        record: PageRecord {
-            format: FORMAT,
-            stamp: String::new(),
-            url: page.output.clone(),
-            title: rendered.title.clone(),
-            sections,
-        },
+        record,
+        digest,
     }
+}
+
+fn digest(record: &PageRecord, terms: &FxHashMap<String, u32>) -> u64 {
+    let mut hash = Fnv::default();
+    hash.write(record.url.as_bytes());
+    hash.write(record.title.as_bytes());
+    for (anchor, heading, text) in &record.sections {
+        hash.write(anchor.as_bytes());
+        hash.write(heading.as_bytes());
+        hash.write(text.as_bytes());
+    }
+    // Terms also come from front matter, which the record omits.
+    let mut sorted: Vec<(&String, &u32)> = terms.iter().collect();
+    sorted.sort_unstable();
+    for (term, tf) in sorted {
+        hash.write(term.as_bytes());
+        hash.write(&tf.to_le_bytes());
+    }
+    hash.0
 }
