@@ -423,7 +423,7 @@ pub fn write_selected(
         base_url: config.base_url.as_deref(),
         asset_version: &asset_version,
         generator: concat!("runbook ", env!("CARGO_PKG_VERSION")),
-        has_search: theme.assets.contains_key("search.js"),
+        has_search: config.search && theme.assets.contains_key("search.js"),
     };
     let entries: Vec<NavEntry> = site
         .pages
@@ -552,7 +552,11 @@ pub fn write_selected(
 }
 
 /// The search index (generator/src/search), fetched in shards by search.js.
+/// Nothing when runbook.yaml says `search: false`.
 pub fn write_search(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
+    if !rendered.site.config.search {
+        return Ok(());
+    }
     crate::search::index(rendered)
         .files
         .par_iter()

@@ -43,6 +43,11 @@ pub struct SiteConfig {
     /// Live panels: which SLOs and workloads exist and where the API is.
     #[serde(default)]
     pub live: LiveConfig,
+    /// Build the search index and show the search box. Off for a site
+    /// searched some other way; pages.html, the no-JS list of every page,
+    /// is written either way.
+    #[serde(default = "default_true")]
+    pub search: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -138,6 +143,9 @@ pub struct WorkloadConfig {
     pub hpa: Option<String>,
 }
 
+fn default_true() -> bool {
+    true
+}
 fn default_title() -> String {
     "Runbook".to_string()
 }
@@ -168,6 +176,7 @@ impl Default for SiteConfig {
             repository: None,
             placeholders: IndexMap::new(),
             live: LiveConfig::default(),
+            search: true,
         }
     }
 }

@@ -53,8 +53,10 @@ impl<'a> Sidebars<'a> {
         // One representative page per folder: any page of it sees the
         // same lines.
         let mut representatives: HashMap<FolderKey<'a>, usize> = HashMap::new();
+        let mut wanted_current = vec![false; entries.len()];
         for &i in pages {
             representatives.entry(key(&entries[i])).or_insert(i);
+            wanted_current[i] = true;
         }
         let mut wanted: Vec<(FolderKey<'a>, usize)> = representatives.into_iter().collect();
         wanted.sort_unstable();
@@ -68,7 +70,9 @@ impl<'a> Sidebars<'a> {
                         item.current = false;
                         let html = render_line(theme, strings, &item)?;
                         let current = match target {
-                            Some(j) if key(&entries[j]) == folder => {
+                            // Only a page being laid out needs its line
+                            // marked (the dev server lays out one or two).
+                            Some(j) if wanted_current[j] && key(&entries[j]) == folder => {
                                 item.current = true;
                                 Some((j, render_line(theme, strings, &item)?))
                             }

@@ -255,6 +255,26 @@ fn theme_dir_overrides_one_file_by_path() {
 }
 
 #[test]
+fn search_can_be_switched_off() {
+    let site = TestSite::fixture("basic");
+    site.build(&[]).assert_ok();
+    assert!(site.out.join("search/manifest.json").exists());
+    assert!(site.output("index.html").contains("assets/search.js"));
+    site.write(
+        "runbook.yaml",
+        format!(
+            "{}search: false\n",
+            std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap()
+        ),
+    );
+    site.build(&[]).assert_ok();
+    assert!(!site.out.join("search").exists());
+    assert!(!site.output("index.html").contains("assets/search.js"));
+    // The list of every page stays: it is also the site map.
+    assert!(site.output("pages.html").contains("href="));
+}
+
+#[test]
 fn migrated_collections_build_on_the_first_try() {
     let site = TestSite::empty();
     site.write(
