@@ -28,6 +28,7 @@ pub fn index(rendered: &Rendered) -> SearchFiles {
     let mut stamp = Fnv::default();
     stamp.write(&FORMAT.to_le_bytes());
     stamp.write(env!("CARGO_PKG_VERSION").as_bytes());
+    let mut merging = std::time::Duration::ZERO;
     let pages: Vec<(&crate::site::Page, &crate::build::RenderedPage)> =
         rendered.site.pages.iter().zip(&rendered.pages).collect();
     for batch in pages.chunks(BATCH) {
@@ -35,11 +36,13 @@ pub fn index(rendered: &Rendered) -> SearchFiles {
             .par_iter()
             .map(|(page, r)| collect::collect(page, r))
             .collect();
+        let merge_started = std::time::Instant::now();
         for page in collected {
             stamp.write(&page.digest.to_le_bytes());
             dictionary.add(page.terms, page.len);
             records.push(page.record);
         }
+        merging += merge_started.elapsed();
     }
     let collected = started.elapsed();
 
@@ -72,6 +75,7 @@ pub fn index(rendered: &Rendered) -> SearchFiles {
         chunks = chunk_files.len(),
         bytes = files.iter().map(|(_, b)| b.len()).sum::<usize>(),
         collect_ms = collected.as_secs_f64() * 1000.0,
+        merge_ms = merging.as_secs_f64() * 1000.0,
         dictionary_ms = (dictionary_done - collected).as_secs_f64() * 1000.0,
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
         "search index built"
