@@ -5,10 +5,13 @@
 mod chunks;
 mod collect;
 
-use rayon::prelude::*;
-use runbook_widgets::search::format::{self, Fnv, Manifest, FORMAT};
+use std::time::{Duration, Instant};
 
-use crate::build::Rendered;
+use rayon::prelude::*;
+use runbook_widgets::search::format::{self, Fnv, Manifest, PageRecord, FORMAT};
+
+use crate::build::{Rendered, RenderedPage};
+use crate::site::Page;
 
 /// The index as files: `(path from the site root, bytes)`, in a fixed
 /// order, identical for identical input.
@@ -21,27 +24,39 @@ pub struct SearchFiles {
 /// at once was most of a 10,000-page build's memory.
 const BATCH: usize = 256;
 
-pub fn index(rendered: &Rendered) -> SearchFiles {
-    let started = std::time::Instant::now();
+/// Every page tokenised: the dictionary, the records in page order, and
+/// the stamp.
+struct Collected {
+    dictionary: chunks::Dictionary,
+    records: Vec<PageRecord>,
+    /// A hash of everything indexed and of the format: two builds of the
+    /// same content share it, any change gives a new one.
+    stamp: String,
+    /// Time spent merging pages into the dictionary (one thread's work).
+    merging: Duration,
+}
+
+/// Tokenises the pages a batch at a time, merging each batch while the
+/// next one is tokenised: the merge is one thread's work, and at 10,000
+/// pages it is half a second.
+fn collect_pages(rendered: &Rendered) -> Collected {
     let mut dictionary = chunks::Dictionary::default();
     let mut records = Vec::with_capacity(rendered.pages.len());
     let mut stamp = Fnv::default();
     stamp.write(&FORMAT.to_le_bytes());
     stamp.write(env!("CARGO_PKG_VERSION").as_bytes());
-    let mut merging = std::time::Duration::ZERO;
-    let pages: Vec<(&crate::site::Page, &crate::build::RenderedPage)> =
-        rendered.site.pages.iter().zip(&rendered.pages).collect();
-    // Each batch is merged while the next one is tokenised: the merge is
-    // one thread's work, and at 10,000 pages it is half a second.
+    let mut merging = Duration::ZERO;
     let mut merge = |collected: Vec<collect::PageTerms>| {
-        let merge_started = std::time::Instant::now();
+        let started = Instant::now();
         for page in collected {
             stamp.write(&page.digest.to_le_bytes());
             dictionary.add(page.terms, page.len);
             records.push(page.record);
         }
-        merging += merge_started.elapsed();
+        merging += started.elapsed();
     };
+    let pages: Vec<(&Page, &RenderedPage)> =
+        rendered.site.pages.iter().zip(&rendered.pages).collect();
     let mut pending: Option<Vec<collect::PageTerms>> = None;
     for batch in pages.chunks(BATCH) {
         let (collected, ()) = rayon::join(
@@ -62,9 +77,24 @@ pub fn index(rendered: &Rendered) -> SearchFiles {
     if let Some(done) = pending {
         merge(done);
     }
+    Collected {
+        dictionary,
+        records,
+        stamp: format!("{:016x}", stamp.0),
+        merging,
+    }
+}
+
+pub fn index(rendered: &Rendered) -> SearchFiles {
+    let started = Instant::now();
+    let Collected {
+        dictionary,
+        mut records,
+        stamp,
+        merging,
+    } = collect_pages(rendered);
     let collected = started.elapsed();
 
-    let stamp = format!("{:016x}", stamp.0);
     let (firsts, chunk_files) = chunks::split(dictionary.postings(), &stamp);
     let dictionary_done = started.elapsed();
 
