@@ -33,7 +33,8 @@ impl Default for Highlighter {
     }
 }
 
-/// Our grammars, by the name `syntax` finds them under.
+/// Our grammars: file stem (for messages) and text. `syntax` finds them by
+/// the `name:` each file declares.
 const OWN_GRAMMARS: [(&str, &str); 2] = [
     ("shell", include_str!("../syntaxes/shell.sublime-syntax")),
     ("sql", include_str!("../syntaxes/sql.sublime-syntax")),

@@ -58,9 +58,7 @@ impl<'a> Sidebars<'a> {
             representatives.entry(key(&entries[i])).or_insert(i);
             wanted_current[i] = true;
         }
-        let mut wanted: Vec<(FolderKey<'a>, usize)> = representatives.into_iter().collect();
-        wanted.sort_unstable();
-        let folders = wanted
+        let folders = representatives
             .into_par_iter()
             .map(|(folder, representative)| {
                 let lines = view::sidebar(root, entries, representative)
