@@ -3,9 +3,10 @@
 //! shortest string that separates it from the chunk before.
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use runbook_widgets::search::format::{encode_postings, weight, Chunk, FORMAT};
+
+use super::terms::TermMap;
 
 /// Chunk size (serialised JSON, before gzip). Small sites get chunks of
 /// this size; a large site gets bigger ones, so the manifest, which every
@@ -17,18 +18,20 @@ const MAX_CHUNKS: usize = 2048;
 #[derive(Default)]
 pub struct Dictionary {
     /// Term → `[(page, field-boosted frequency)]`, pages ascending.
-    terms: FxHashMap<String, Vec<(u32, u32)>>,
+    terms: TermMap<Vec<(u32, u32)>>,
     /// Tokens per page: BM25's document length.
     lens: Vec<u32>,
 }
 
 impl Dictionary {
     /// Adds the next page's terms.
-    pub fn add(&mut self, terms: FxHashMap<String, u32>, len: u32) {
+    pub fn add(&mut self, terms: TermMap<u32>, len: u32) {
         let page = self.lens.len() as u32;
         self.lens.push(len);
-        for (term, tf) in terms {
-            self.terms.entry(term).or_default().push((page, tf));
+        for (term, tf) in terms.into_entries() {
+            self.terms
+                .get_or_insert_key(term, Vec::new)
+                .push((page, tf));
         }
     }
 
@@ -43,12 +46,12 @@ impl Dictionary {
         };
         let mut sorted: Vec<(String, Vec<(u32, u32)>)> = self
             .terms
-            .into_par_iter()
+            .into_par_entries()
             .map(|(term, mut list)| {
                 for (page, tf) in &mut list {
                     *tf = weight(*tf, lens[*page as usize], avg_len);
                 }
-                (term, list)
+                (term.into_string(), list)
             })
             .collect();
         sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));

@@ -4,6 +4,7 @@
 
 mod chunks;
 mod collect;
+mod terms;
 
 use std::time::{Duration, Instant};
 

@@ -20,4 +20,4 @@ mod properties;
 
 pub use engine::{Engine, SearchError, SearchResult};
 pub use normalize::normalize;
-pub use tokenize::{scan, tokenize, Kind, Token, TokenRef};
+pub use tokenize::{scan, tokenize, Kind, Scanner, Token, TokenRef};

@@ -32,54 +32,75 @@ const LONG_VOWEL: char = 'ー';
 /// cased, with a word-final katakana long-vowel mark dropped.
 pub fn normalize_chars(text: &str) -> Vec<NormChar> {
     let mut out = Vec::with_capacity(text.len());
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, first)) = chars.next() {
-        // Fast path: ASCII never composes with what follows it except
-        // through combining marks, which are not ASCII.
-        let mut end = start + first.len_utf8();
-        while let Some(&(i, next)) = chars.peek() {
-            if !composes_with_previous(next) {
-                break;
-            }
-            end = i + next.len_utf8();
-            chars.next();
-        }
-        let cluster = &text[start..end];
-        if cluster.len() == first.len_utf8()
-            && (first.is_ascii()
-                || is_plain_japanese(first)
-                || is_nfkc_quick(std::iter::once(first)) == IsNormalized::Yes)
-        {
-            push_folded(&mut out, first, start, end);
+    normalize_into(text, &mut out);
+    out
+}
+
+/// `normalize_chars` into a buffer the caller keeps: the tokenizer reuses
+/// one for every text of a site.
+pub fn normalize_into(text: &str, out: &mut Vec<NormChar>) {
+    out.clear();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII composes with nothing but a non-ASCII mark after it: with
+        // ASCII next, it is a cluster of its own (most of a runbook).
+        if bytes[i].is_ascii() && bytes.get(i + 1).is_none_or(u8::is_ascii) {
+            out.push(NormChar {
+                ch: bytes[i].to_ascii_lowercase() as char,
+                start: i,
+                end: i + 1,
+            });
+            i += 1;
         } else {
-            // Lower-casing can put combining marks out of canonical order
-            // (İ → i + U+0307 before a ﾟ): compose once more after it.
-            let folded: String = cluster.nfkc().flat_map(char::to_lowercase).collect();
-            for ch in folded.nfkc() {
-                out.push(NormChar { ch, start, end });
-            }
+            i = push_cluster(text, i, out);
         }
     }
-    fold_long_vowels(&mut out);
-    out
+    fold_long_vowels(out);
+}
+
+/// Normalises the cluster that starts at byte `start`; returns its end.
+fn push_cluster(text: &str, start: usize, out: &mut Vec<NormChar>) -> usize {
+    let mut chars = text[start..].char_indices().peekable();
+    let Some((_, first)) = chars.next() else {
+        return text.len();
+    };
+    let mut end = start + first.len_utf8();
+    while let Some(&(i, next)) = chars.peek() {
+        if !composes_with_previous(next) {
+            break;
+        }
+        end = start + i + next.len_utf8();
+        chars.next();
+    }
+    if end == start + first.len_utf8() {
+        if is_plain_japanese(first) {
+            out.push(NormChar {
+                ch: first,
+                start,
+                end,
+            });
+            return end;
+        }
+        if first.is_ascii() || is_nfkc_quick(std::iter::once(first)) == IsNormalized::Yes {
+            // Full lower-casing: a few characters lower-case to two.
+            out.extend(first.to_lowercase().map(|ch| NormChar { ch, start, end }));
+            return end;
+        }
+    }
+    // Lower-casing can put combining marks out of canonical order
+    // (İ → i + U+0307 before a ﾟ): compose once more after it.
+    let folded: String = text[start..end]
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .collect();
+    out.extend(folded.nfkc().map(|ch| NormChar { ch, start, end }));
+    end
 }
 
 /// The normalised text alone.
 pub fn normalize(text: &str) -> String {
     normalize_chars(text).into_iter().map(|c| c.ch).collect()
-}
-
-/// Case folding: full lower-casing (a few characters lower-case to two).
-fn push_folded(out: &mut Vec<NormChar>, ch: char, start: usize, end: usize) {
-    if ch.is_ascii() {
-        out.push(NormChar {
-            ch: ch.to_ascii_lowercase(),
-            start,
-            end,
-        });
-    } else {
-        out.extend(ch.to_lowercase().map(|ch| NormChar { ch, start, end }));
-    }
 }
 
 /// Hiragana and katakana letters, the long-vowel mark and the common
@@ -114,23 +135,24 @@ fn fold_long_vowels(chars: &mut Vec<NormChar>) {
     if !chars.iter().any(|c| c.ch == LONG_VOWEL) {
         return;
     }
-    let mut keep = vec![true; chars.len()];
     let mut after_katakana = false;
+    let mut kept = 0;
     for i in 0..chars.len() {
-        let ch = chars[i].ch;
-        if ch == LONG_VOWEL && after_katakana {
-            let next = chars.get(i + 1).map(|c| c.ch);
-            let word_goes_on = next.is_some_and(is_katakana_letter);
+        let c = chars[i];
+        if c.ch == LONG_VOWEL && after_katakana {
+            // A run ーー stays "after katakana". `chars[i + 1]` is still
+            // the original: `kept` never passes `i`.
+            let word_goes_on = chars.get(i + 1).is_some_and(|n| is_katakana_letter(n.ch));
             if !word_goes_on {
-                keep[i] = false;
+                continue;
             }
-            // A run ーー stays "after katakana".
-            continue;
+        } else {
+            after_katakana = is_katakana_letter(c.ch);
         }
-        after_katakana = is_katakana_letter(ch);
+        chars[kept] = c;
+        kept += 1;
     }
-    let mut flags = keep.into_iter();
-    chars.retain(|_| flags.next().unwrap_or(true));
+    chars.truncate(kept);
 }
 
 #[cfg(test)]

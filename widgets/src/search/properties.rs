@@ -152,3 +152,15 @@ fn a_word_is_found_by_itself() {
         }
     });
 }
+
+#[test]
+fn a_scanner_kept_across_texts_gives_what_a_fresh_one_gives() {
+    // The indexer keeps one `Scanner` per page: nothing of a longer text
+    // may leak into the tokens of a shorter one read after it.
+    let scanner = std::cell::RefCell::new(super::tokenize::Scanner::default());
+    for_each_text(|text| {
+        let mut kept = Vec::new();
+        scanner.borrow_mut().scan(text, |t| kept.push(t.to_token()));
+        assert_eq!(kept, tokenize(text), "text {text:?}");
+    });
+}

@@ -21,7 +21,7 @@
 //! marking matches in snippets, and a `group`: the word or run it belongs
 //! to, which the query uses for "all terms" ranking.
 
-use super::normalize::{normalize_chars, NormChar};
+use super::normalize::{normalize_into, NormChar};
 
 /// What a token is; the query treats each kind differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -84,23 +84,37 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 
 /// The tokens of `text` in order, one call each: `tokenize` without a
 /// `String` per token.
-pub fn scan(text: &str, mut emit: impl FnMut(TokenRef)) {
-    let chars = normalize_chars(text);
-    let mut buffer = String::new();
-    let mut group = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        let ch = chars[i].ch;
-        if is_unspaced(ch) {
-            let end = run_end(&chars, i, is_unspaced);
-            scan_run(&chars[i..end], group, &mut buffer, &mut emit);
-            group += 1;
-            i = end;
-        } else if is_word_char(ch) {
-            i = scan_word(&chars, i, group, &mut buffer, &mut emit);
-            group += 1;
-        } else {
-            i += 1;
+pub fn scan(text: &str, emit: impl FnMut(TokenRef)) {
+    Scanner::default().scan(text, emit);
+}
+
+/// `scan` with buffers kept from one text to the next: an indexer reading
+/// every text of a site through one allocates only while they grow.
+#[derive(Default)]
+pub struct Scanner {
+    chars: Vec<NormChar>,
+    buffer: String,
+}
+
+impl Scanner {
+    pub fn scan(&mut self, text: &str, mut emit: impl FnMut(TokenRef)) {
+        normalize_into(text, &mut self.chars);
+        let (chars, buffer) = (&self.chars, &mut self.buffer);
+        let mut group = 0;
+        let mut i = 0;
+        while i < chars.len() {
+            let ch = chars[i].ch;
+            if is_unspaced(ch) {
+                let end = run_end(chars, i, is_unspaced);
+                scan_run(&chars[i..end], group, buffer, &mut emit);
+                group += 1;
+                i = end;
+            } else if is_word_char(ch) {
+                i = scan_word(chars, i, group, buffer, &mut emit);
+                group += 1;
+            } else {
+                i += 1;
+            }
         }
     }
 }
@@ -124,8 +138,9 @@ fn is_word_char(ch: char) -> bool {
     if ch.is_ascii() {
         return ch.is_ascii_alphanumeric();
     }
-    (ch.is_alphanumeric() || unicode_normalization::char::canonical_combining_class(ch) != 0)
-        && !is_unspaced(ch)
+    // The cheap range test first: a word usually ends at Japanese text.
+    !is_unspaced(ch)
+        && (ch.is_alphanumeric() || unicode_normalization::char::canonical_combining_class(ch) != 0)
 }
 
 fn run_end(chars: &[NormChar], from: usize, keep: fn(char) -> bool) -> usize {
@@ -164,8 +179,8 @@ fn scan_run(run: &[NormChar], group: usize, buffer: &mut String, emit: &mut impl
     }
 }
 
-/// A word, or words joined by `_`/`-`, starting at `from`; returns where
-/// scanning goes on.
+/// A word, or words joined by `_`/`-`, starting at `from`: each part,
+/// then the whole. Returns where scanning goes on.
 fn scan_word(
     chars: &[NormChar],
     from: usize,
@@ -173,29 +188,22 @@ fn scan_word(
     buffer: &mut String,
     emit: &mut impl FnMut(TokenRef),
 ) -> usize {
-    let mut parts: Vec<(usize, usize)> = Vec::new();
-    let mut i = from;
+    let mut part = from;
     loop {
-        let end = run_end(chars, i, is_word_char);
-        parts.push((i, end));
+        let end = run_end(chars, part, is_word_char);
+        if end - part <= MAX_WORD_CHARS {
+            emit_span(&chars[part..end], Kind::Word, group, buffer, emit);
+        }
         let joined = chars.get(end).is_some_and(|c| matches!(c.ch, '_' | '-'))
             && chars.get(end + 1).is_some_and(|c| is_word_char(c.ch));
         if !joined {
-            i = end;
-            break;
+            if part > from && end - from <= MAX_WORD_CHARS {
+                emit_span(&chars[from..end], Kind::Compound, group, buffer, emit);
+            }
+            return end;
         }
-        i = end + 1;
+        part = end + 1;
     }
-    for &(a, b) in &parts {
-        if b - a <= MAX_WORD_CHARS {
-            emit_span(&chars[a..b], Kind::Word, group, buffer, emit);
-        }
-    }
-    let (first, last) = (parts[0].0, parts[parts.len() - 1].1);
-    if parts.len() > 1 && last - first <= MAX_WORD_CHARS {
-        emit_span(&chars[first..last], Kind::Compound, group, buffer, emit);
-    }
-    i
 }
 
 #[cfg(test)]
