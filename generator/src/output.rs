@@ -128,20 +128,29 @@ impl Staging {
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), BuildError> {
         let full = self.dir.path().join(path);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| BuildError::io(parent, e))?;
-        }
-        std::fs::write(&full, bytes).map_err(|e| BuildError::io(&full, e))
+        in_folder(&full, || std::fs::write(&full, bytes)).map_err(|e| BuildError::io(&full, e))
     }
 
     fn copy(&self, path: &str, from: &Path) -> Result<(), BuildError> {
         let full = self.dir.path().join(path);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| BuildError::io(parent, e))?;
-        }
-        std::fs::copy(from, &full)
-            .map(|_| ())
+        in_folder(&full, || std::fs::copy(from, &full).map(|_| ()))
             .map_err(|e| BuildError::io(from, e))
+    }
+}
+
+/// Runs `create` (which makes the file `path`), first creating the folder
+/// it goes in if that is missing. Most files go into a folder that exists
+/// already: trying first costs one failed call per folder, where making
+/// sure first cost a `mkdir` per file.
+fn in_folder(path: &Path, create: impl Fn() -> std::io::Result<()>) -> std::io::Result<()> {
+    match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            create()
+        }
+        done => done,
     }
 }
 
