@@ -2,14 +2,10 @@
 //! engine and written by the generator's indexer.
 //!
 //! ```text
-//! search/manifest.json       {format, stamp, pages, chunks: [first term of each chunk]}
-//! search/t/<n/256>/<n>.json  {format, stamp, terms: [[term, [Δpage, weight, Δpage, weight, …]], …]}
-//! search/p/<n/256>/<n>.json  {format, stamp, url, title, sections: [[anchor, heading, text], …]}
+//! search/manifest.json   {format, stamp, pages, chunks: [first term of each chunk]}
+//! search/t/<n>.json      {format, stamp, terms: [[term, [Δpage, weight, Δpage, weight, …]], …]}
+//! search/p/<n>.json      {format, stamp, url, title, sections: [[anchor, heading, text], …]}
 //! ```
-//!
-//! Chunks and records are filed 256 to a folder: the indexer writes them
-//! on every core, and creating files in one folder is serialised by the
-//! filesystem (a 1,000-page site has 1,000 records).
 //!
 //! Terms are sorted (by code point) and cut into chunks of roughly equal
 //! size; the manifest lists each chunk's first term, so a term, a prefix
@@ -26,7 +22,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the files or the meaning of their numbers change.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 1;
 
 /// Folder of the index in the site, relative to the site root.
 pub const DIR: &str = "search";
@@ -35,15 +31,12 @@ pub fn manifest_path() -> String {
     format!("{DIR}/manifest.json")
 }
 
-/// Files per folder of chunks or records.
-const PER_FOLDER: usize = 256;
-
 pub fn chunk_path(chunk: usize) -> String {
-    format!("{DIR}/t/{}/{chunk}.json", chunk / PER_FOLDER)
+    format!("{DIR}/t/{chunk}.json")
 }
 
 pub fn page_path(page: u32) -> String {
-    format!("{DIR}/p/{}/{page}.json", page as usize / PER_FOLDER)
+    format!("{DIR}/p/{page}.json")
 }
 
 /// BM25 parameters the indexer bakes into the weights.
