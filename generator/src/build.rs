@@ -557,10 +557,7 @@ pub fn write_search(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildErr
     if !rendered.site.config.search {
         return Ok(());
     }
-    crate::search::index(rendered)
-        .files
-        .par_iter()
-        .try_for_each(|(path, bytes)| sink.write(path, bytes))
+    crate::search::index(rendered, sink)
 }
 
 fn write_publishing_files(

@@ -1,35 +1,33 @@
 //! The search index stage: rendered pages in, the files of `search/` out
 //! (format: `runbook_widgets::search::format`). Tokenising is the widgets
 //! crate's, so the index holds exactly the terms the browser asks for.
+//!
+//! Each file goes to the sink as soon as it is serialised: a 10,000-page
+//! site's index is 84 MB of JSON, which need never be in memory at once.
 
 mod chunks;
 mod collect;
 mod terms;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use runbook_widgets::search::format::{self, Fnv, Manifest, PageRecord, FORMAT};
+use runbook_widgets::search::format::{self, Fnv, Manifest, FORMAT};
 
 use crate::build::{Rendered, RenderedPage};
+use crate::error::BuildError;
+use crate::output::Sink;
 use crate::site::Page;
-
-/// The index as files: `(path from the site root, bytes)`, in a fixed
-/// order, identical for identical input.
-pub struct SearchFiles {
-    pub files: Vec<(String, Vec<u8>)>,
-}
 
 /// Pages tokenised at a time. Each page's term map is merged into the
 /// dictionary and dropped before the next batch: holding every page's map
 /// at once was most of a 10,000-page build's memory.
 const BATCH: usize = 256;
 
-/// Every page tokenised: the dictionary, the records in page order, and
-/// the stamp.
+/// Every page tokenised: the dictionary and the stamp.
 struct Collected {
     dictionary: chunks::Dictionary,
-    records: Vec<PageRecord>,
     /// A hash of everything indexed and of the format: two builds of the
     /// same content share it, any change gives a new one.
     stamp: String,
@@ -42,7 +40,6 @@ struct Collected {
 /// pages it is half a second.
 fn collect_pages(rendered: &Rendered) -> Collected {
     let mut dictionary = chunks::Dictionary::default();
-    let mut records = Vec::with_capacity(rendered.pages.len());
     let mut stamp = Fnv::default();
     stamp.write(&FORMAT.to_le_bytes());
     stamp.write(env!("CARGO_PKG_VERSION").as_bytes());
@@ -52,7 +49,6 @@ fn collect_pages(rendered: &Rendered) -> Collected {
         for page in collected {
             stamp.write(&page.digest.to_le_bytes());
             dictionary.add(page.terms, page.len);
-            records.push(page.record);
         }
         merging += started.elapsed();
     };
@@ -80,17 +76,16 @@ fn collect_pages(rendered: &Rendered) -> Collected {
     }
     Collected {
         dictionary,
-        records,
         stamp: format!("{:016x}", stamp.0),
         merging,
     }
 }
 
-pub fn index(rendered: &Rendered) -> SearchFiles {
+/// Builds the index and writes its files into `sink`.
+pub fn index(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
     let started = Instant::now();
     let Collected {
         dictionary,
-        mut records,
         stamp,
         merging,
     } = collect_pages(rendered);
@@ -99,37 +94,46 @@ pub fn index(rendered: &Rendered) -> SearchFiles {
     let (firsts, chunk_files) = chunks::split(dictionary.postings(), &stamp);
     let dictionary_done = started.elapsed();
 
+    let (chunks, pages) = (chunk_files.len(), rendered.pages.len());
+    let bytes = AtomicUsize::new(0);
+    let write = |path: &str, json: Vec<u8>| {
+        bytes.fetch_add(json.len(), Ordering::Relaxed);
+        sink.write(path, &json)
+    };
     let manifest = Manifest {
         format: FORMAT,
         stamp: stamp.clone(),
-        pages: records.len() as u32,
+        pages: pages as u32,
         chunks: firsts,
     };
-    let mut files = Vec::with_capacity(records.len() + chunk_files.len() + 1);
-    files.push((format::manifest_path(), to_json(&manifest)));
-    files.par_extend(
-        chunk_files
-            .par_iter()
-            .enumerate()
-            .map(|(i, chunk)| (format::chunk_path(i), to_json(chunk))),
-    );
-    files.par_extend(records.par_iter_mut().enumerate().map(|(i, record)| {
-        record.stamp = stamp.clone();
-        (format::page_path(i as u32), to_json(record))
-    }));
+    write(&format::manifest_path(), to_json(&manifest))?;
+    chunk_files
+        .into_par_iter()
+        .enumerate()
+        .try_for_each(|(i, chunk)| write(&format::chunk_path(i), to_json(&chunk)))?;
+    rendered
+        .site
+        .pages
+        .par_iter()
+        .zip(&rendered.pages)
+        .enumerate()
+        .try_for_each(|(i, (page, r))| {
+            let record = collect::record(page, r, &stamp);
+            write(&format::page_path(i as u32), to_json(&record))
+        })?;
     // `RUNBOOK_LOG=runbook::search=debug`: the stage's cost on its own
     // (bench/search.sh reads it).
     tracing::debug!(
-        pages = records.len(),
-        chunks = chunk_files.len(),
-        bytes = files.iter().map(|(_, b)| b.len()).sum::<usize>(),
+        pages,
+        chunks,
+        bytes = bytes.load(Ordering::Relaxed),
         collect_ms = collected.as_secs_f64() * 1000.0,
         merge_ms = merging.as_secs_f64() * 1000.0,
         dictionary_ms = (dictionary_done - collected).as_secs_f64() * 1000.0,
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
         "search index built"
     );
-    SearchFiles { files }
+    Ok(())
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
