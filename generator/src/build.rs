@@ -448,6 +448,12 @@ pub fn write_selected(
         url: crate::paths::relative_url(entries[from].output, entries[to].output),
     };
 
+    // Rendered once, shown on every page that uses the placeholder.
+    let placeholder_html: HashMap<&str, String> = config
+        .placeholders
+        .iter()
+        .map(|(name, description)| (name.as_str(), view::inline_markdown(description)))
+        .collect();
     let progress = Progress::new(site.pages.len(), "Writing");
     let selected: Vec<usize> = (0..site.pages.len())
         .filter(|&i| (select.pages)(i))
@@ -491,7 +497,13 @@ pub fn write_selected(
                     .placeholders
                     .iter()
                     .filter(|(name, _)| r.markdown.placeholders.contains(name.as_str()))
-                    .map(|(name, description)| PlaceholderView { name, description })
+                    .map(|(name, description)| PlaceholderView {
+                        name,
+                        description,
+                        description_html: placeholder_html
+                            .get(name.as_str())
+                            .map_or("", String::as_str),
+                    })
                     .collect(),
                 has_widgets: r.markdown.has_widgets,
                 edit_url: view::edit_url(config, &page.rel),

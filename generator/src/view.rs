@@ -47,7 +47,25 @@ pub struct PageView<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct PlaceholderView<'a> {
     pub name: &'a str,
+    /// As written in runbook.yaml.
     pub description: &'a str,
+    /// The same, as inline Markdown rendered to HTML: descriptions say
+    /// which command finds the value (`kubectl get pods`).
+    pub description_html: &'a str,
+}
+
+/// A line of Markdown from runbook.yaml (a placeholder's description) as
+/// HTML, without the paragraph around it.
+pub fn inline_markdown(text: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(text));
+    let trimmed = html.trim_end();
+    trimmed
+        .strip_prefix("<p>")
+        .and_then(|inner| inner.strip_suffix("</p>"))
+        .filter(|inner| !inner.contains("<p>"))
+        .unwrap_or(trimmed)
+        .to_string()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -217,4 +235,21 @@ pub fn edit_url(config: &SiteConfig, rel: &str) -> Option<String> {
         format!("{dir}/{rel}")
     };
     Some(format!("{base}/edit/{}/{path}", repo.branch))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_markdown_is_one_line_of_html() {
+        assert_eq!(
+            inline_markdown("`kubectl get pods` で確認"),
+            "<code>kubectl get pods</code> で確認"
+        );
+        // Text is escaped like any Markdown text.
+        assert_eq!(inline_markdown("p95 < 500 ms"), "p95 &lt; 500 ms");
+        // Two paragraphs keep theirs.
+        assert_eq!(inline_markdown("a\n\nb"), "<p>a</p>\n<p>b</p>");
+    }
 }

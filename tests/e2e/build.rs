@@ -87,6 +87,13 @@ fn page_shows_metadata_placeholders_and_navigation() {
         "form for the page's placeholders: {alert}"
     );
     assert!(alert.contains("data-placeholder=\"PROJECT_ID\""), "{alert}");
+    // Descriptions are inline Markdown: the command to run is code.
+    assert!(
+        alert.contains(
+            "<small id=\"ph-desc-POD_NAME\">Pod 名。<code>kubectl get pods</code> で確認"
+        ),
+        "{alert}"
+    );
     // The form follows runbook.yaml's order, not the alphabet.
     assert!(
         alert.find("data-placeholder=\"PROJECT_ID\"") < alert.find("data-placeholder=\"POD_NAME\""),
