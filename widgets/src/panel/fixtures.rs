@@ -47,8 +47,10 @@ fn availability_pages_with_its_figures() {
         text.contains("Error budget: left 65.6% (28.3 min / 43.2 min)"),
         "{text}"
     );
+    // The verdict, said by the panel from the rule and the rates: the
+    // same figures as the server's own sentence.
     assert!(
-        text.contains("burn rate 15.7× over 1h and 20.0× over 5m"),
+        text.contains("Burn rate 15.7× over 1h and 20.0× over 5m (threshold 14.4×)."),
         "{text}"
     );
     // 5m, 30m and 1h burn over their thresholds; 6h (2.9×) is over the

@@ -151,7 +151,7 @@ fn card(slo: &SloStatus, demo: bool, s: &Strings) -> Element {
         .child(head)
         .child(figures)
         .child(budget(slo, s))
-        .child(el("p").class("slo-reason").text(slo.alert.reason.clone()))
+        .child(el("p").class("slo-reason").text(reason(slo, s)))
         .child(burn_table(slo, s))
         .child(
             el("figure")
@@ -165,6 +165,34 @@ fn card(slo: &SloStatus, demo: bool, s: &Strings) -> Element {
                 ))
                 .child(el("figcaption").text(s.last_24h)),
         )
+}
+
+/// The verdict in the page's language, from the rule and the burn rates:
+/// the API's `reason` is one English sentence. A rule this reader does not
+/// know (a newer server) keeps that sentence.
+fn reason(slo: &SloStatus, s: &Strings) -> String {
+    let (long, short, threshold) = match slo.alert.rule.as_deref() {
+        None if slo.alert.level == AlertLevel::Ok => return s.reason_ok.to_string(),
+        Some("fast_burn") => ("1h", "5m", FAST_BURN),
+        Some("slow_burn") => ("6h", "30m", SLOW_BURN),
+        Some("budget_burn") => ("3d", "6h", BUDGET_BURN),
+        _ => return slo.alert.reason.clone(),
+    };
+    let rate = |window: &str| {
+        let rate = slo
+            .burn_rates
+            .iter()
+            .find(|r| r.window == window)
+            .and_then(|r| r.rate)
+            .unwrap_or(0.0);
+        format!("{rate:.1}")
+    };
+    s.reason_burn
+        .replace("{long_rate}", &rate(long))
+        .replace("{short_rate}", &rate(short))
+        .replace("{long}", long)
+        .replace("{short}", short)
+        .replace("{threshold}", &threshold.to_string())
 }
 
 fn budget(slo: &SloStatus, s: &Strings) -> Element {

@@ -32,6 +32,11 @@ pub struct Strings {
     pub status_no_data: &'static str,
     pub status_unknown: &'static str,
     pub unavailable_slo: &'static str,
+    /// The verdict when no rule fires.
+    pub reason_ok: &'static str,
+    /// The verdict of a rule: `{long}`, `{long_rate}`, `{short}`,
+    /// `{short_rate}` and `{threshold}` are put in.
+    pub reason_burn: &'static str,
     pub latency: &'static str,
     pub deployment: &'static str,
     pub ready: &'static str,
@@ -113,6 +118,8 @@ pub static EN: Strings = Strings {
     status_no_data: "NO DATA",
     status_unknown: "UNKNOWN",
     unavailable_slo: "no answer from the metrics backend yet",
+    reason_ok: "No alerting window burns faster than its threshold.",
+    reason_burn: "Burn rate {long_rate}× over {long} and {short_rate}× over {short} (threshold {threshold}×).",
     latency: "Latency",
     deployment: "Deployment",
     ready: "ready",
@@ -176,6 +183,9 @@ pub static JA: Strings = Strings {
     status_no_data: "データなし",
     status_unknown: "不明",
     unavailable_slo: "メトリクスのバックエンドからまだ応答がありません",
+    reason_ok: "しきい値を超える速さで予算を消費しているウィンドウはありません。",
+    reason_burn:
+        "バーンレートが {long} で {long_rate}×、{short} で {short_rate}×（閾値 {threshold}×）。",
     latency: "レイテンシ",
     deployment: "Deployment",
     ready: "Ready",

@@ -266,3 +266,53 @@ fn slo_cards_follow_the_slot_order_and_mark_missing_ids() {
     let c = Node::from(body.find_class("slo")[1].clone()).text_content();
     assert!(c.contains("NO DATA"), "{c}");
 }
+
+#[test]
+fn the_verdict_is_said_in_the_page_language() {
+    let mut paging = slo(
+        "b",
+        Some(0.98),
+        AlertLevel::Page,
+        [Some(20.0), Some(20.0), Some(20.0), Some(3.0), None],
+    );
+    paging.alert.rule = Some("fast_burn".into());
+    let quiet = slo("a", Some(0.9995), AlertLevel::Ok, [Some(0.5); 5]);
+    let mut newer = quiet.clone();
+    newer.alert.level = AlertLevel::Ticket;
+    newer.alert.rule = Some("a_rule_from_a_newer_server".into());
+    let list = SloList {
+        slos: vec![paging, quiet, newer],
+        unavailable: vec![],
+    };
+    let ids: Vec<String> = ["b", "a"].map(String::from).to_vec();
+    let reasons = |s: &Strings| -> Vec<String> {
+        slo::panel(&list, &ids, false, s)
+            .find_class("slo-reason")
+            .iter()
+            .map(|e| Node::from((*e).clone()).text_content())
+            .collect()
+    };
+    let ja = Strings::for_lang("ja");
+    assert_eq!(
+        reasons(ja),
+        [
+            "バーンレートが 1h で 20.0×、5m で 20.0×（閾値 14.4×）。",
+            "しきい値を超える速さで予算を消費しているウィンドウはありません。",
+        ]
+    );
+    assert_eq!(
+        reasons(&EN),
+        [
+            "Burn rate 20.0× over 1h and 20.0× over 5m (threshold 14.4×).",
+            "No alerting window burns faster than its threshold.",
+        ]
+    );
+    // A rule this reader does not know keeps the server's sentence.
+    let ids: Vec<String> = vec!["a".into()];
+    let list = SloList {
+        slos: vec![list.slos[2].clone()],
+        unavailable: vec![],
+    };
+    let text = slo::panel(&list, &ids, false, &EN).find_class("slo-reason")[0].clone();
+    assert_eq!(Node::from(text).text_content(), "why");
+}
