@@ -25,6 +25,57 @@ pub const SLOW_BURN: f64 = 6.0;
 /// Burn rate that opens a ticket over 3d and 6h.
 pub const BUDGET_BURN: f64 = 1.0;
 
+/// One rule of table 5-8: both windows burn at `threshold` or faster.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    /// As `Alert::rule` names it.
+    pub name: &'static str,
+    pub level: AlertLevel,
+    pub long: &'static str,
+    pub short: &'static str,
+    pub threshold: f64,
+}
+
+/// The rules, most urgent first: the first that holds decides.
+pub const RULES: [Rule; 3] = [
+    Rule {
+        name: "fast_burn",
+        level: AlertLevel::Page,
+        long: "1h",
+        short: "5m",
+        threshold: FAST_BURN,
+    },
+    Rule {
+        name: "slow_burn",
+        level: AlertLevel::Page,
+        long: "6h",
+        short: "30m",
+        threshold: SLOW_BURN,
+    },
+    Rule {
+        name: "budget_burn",
+        level: AlertLevel::Ticket,
+        long: "3d",
+        short: "6h",
+        threshold: BUDGET_BURN,
+    },
+];
+
+/// The rule `Alert::rule` names, if this code knows it.
+pub fn rule(name: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.name == name)
+}
+
+/// A window's burn rate in `rates`; a window without events (or missing)
+/// burns nothing.
+pub fn rate_of(rates: &[BurnRate], window: &str) -> f64 {
+    rates
+        .iter()
+        .find(|r| r.window == window)
+        .and_then(|r| r.rate)
+        .unwrap_or(0.0)
+}
+
 /// SLI from counts of good events: `None` without events.
 pub fn sli_from_good(good: f64, total: f64) -> Option<f64> {
     (total > 0.0).then(|| (good / total).clamp(0.0, 1.0))
@@ -82,54 +133,28 @@ pub fn burn_rates(objective: f64, slis: [Option<f64>; 5]) -> Vec<BurnRate> {
 
 /// The multi-window verdict. A window without events burns nothing.
 pub fn alert(rates: &[BurnRate]) -> Alert {
-    let rate = |label: &str| {
-        rates
-            .iter()
-            .find(|r| r.window == label)
-            .and_then(|r| r.rate)
-            .unwrap_or(0.0)
-    };
-    let (m5, m30, h1, h6, d3) = (rate("5m"), rate("30m"), rate("1h"), rate("6h"), rate("3d"));
-    let both = |long: f64, short: f64, threshold: f64| long >= threshold && short >= threshold;
-    let verdict =
-        |level, rule: &str, long: (&str, f64), short: (&str, f64), threshold: f64| Alert {
-            level,
-            rule: Some(rule.to_string()),
+    let rate = |window| rate_of(rates, window);
+    let fired = RULES
+        .iter()
+        .find(|r| rate(r.long) >= r.threshold && rate(r.short) >= r.threshold);
+    match fired {
+        Some(r) => Alert {
+            level: r.level,
+            rule: Some(r.name.to_string()),
             reason: format!(
-                "burn rate {:.1}× over {} and {:.1}× over {} (threshold {threshold}×)",
-                long.1, long.0, short.1, short.0
+                "burn rate {:.1}× over {} and {:.1}× over {} (threshold {}×)",
+                rate(r.long),
+                r.long,
+                rate(r.short),
+                r.short,
+                r.threshold
             ),
-        };
-    if both(h1, m5, FAST_BURN) {
-        verdict(
-            AlertLevel::Page,
-            "fast_burn",
-            ("1h", h1),
-            ("5m", m5),
-            FAST_BURN,
-        )
-    } else if both(h6, m30, SLOW_BURN) {
-        verdict(
-            AlertLevel::Page,
-            "slow_burn",
-            ("6h", h6),
-            ("30m", m30),
-            SLOW_BURN,
-        )
-    } else if both(d3, h6, BUDGET_BURN) {
-        verdict(
-            AlertLevel::Ticket,
-            "budget_burn",
-            ("3d", d3),
-            ("6h", h6),
-            BUDGET_BURN,
-        )
-    } else {
-        Alert {
+        },
+        None => Alert {
             level: AlertLevel::Ok,
             rule: None,
             reason: "no alerting window burns faster than its threshold".to_string(),
-        }
+        },
     }
 }
 

@@ -3,7 +3,7 @@
 //! thresholds that page, and the last 24 hours as a sparkline.
 
 use crate::contract::{AlertLevel, SloList, SloStatus};
-use crate::slo::{BUDGET_BURN, FAST_BURN, SLOW_BURN};
+use crate::slo::{rate_of, rule, RULES};
 
 use super::format;
 use super::sparkline::sparkline;
@@ -68,16 +68,11 @@ impl SloState {
 
 /// The thresholds each alerting window takes part in (SRE workbook 5-8).
 pub fn thresholds(window: &str) -> Vec<(AlertLevel, f64)> {
-    match window {
-        "5m" | "1h" => vec![(AlertLevel::Page, FAST_BURN)],
-        "30m" => vec![(AlertLevel::Page, SLOW_BURN)],
-        "6h" => vec![
-            (AlertLevel::Page, SLOW_BURN),
-            (AlertLevel::Ticket, BUDGET_BURN),
-        ],
-        "3d" => vec![(AlertLevel::Ticket, BUDGET_BURN)],
-        _ => Vec::new(),
-    }
+    RULES
+        .iter()
+        .filter(|r| r.long == window || r.short == window)
+        .map(|r| (r.level, r.threshold))
+        .collect()
 }
 
 /// The whole panel body for the SLOs a slot names, in the slot's order.
@@ -171,28 +166,19 @@ fn card(slo: &SloStatus, demo: bool, s: &Strings) -> Element {
 /// the API's `reason` is one English sentence. A rule this reader does not
 /// know (a newer server) keeps that sentence.
 fn reason(slo: &SloStatus, s: &Strings) -> String {
-    let (long, short, threshold) = match slo.alert.rule.as_deref() {
-        None if slo.alert.level == AlertLevel::Ok => return s.reason_ok.to_string(),
-        Some("fast_burn") => ("1h", "5m", FAST_BURN),
-        Some("slow_burn") => ("6h", "30m", SLOW_BURN),
-        Some("budget_burn") => ("3d", "6h", BUDGET_BURN),
-        _ => return slo.alert.reason.clone(),
+    if slo.alert.rule.is_none() && slo.alert.level == AlertLevel::Ok {
+        return s.reason_ok.to_string();
+    }
+    let Some(r) = slo.alert.rule.as_deref().and_then(rule) else {
+        return slo.alert.reason.clone();
     };
-    let rate = |window: &str| {
-        let rate = slo
-            .burn_rates
-            .iter()
-            .find(|r| r.window == window)
-            .and_then(|r| r.rate)
-            .unwrap_or(0.0);
-        format!("{rate:.1}")
-    };
+    let rate = |window| format!("{:.1}", rate_of(&slo.burn_rates, window));
     s.reason_burn
-        .replace("{long_rate}", &rate(long))
-        .replace("{short_rate}", &rate(short))
-        .replace("{long}", long)
-        .replace("{short}", short)
-        .replace("{threshold}", &threshold.to_string())
+        .replace("{long_rate}", &rate(r.long))
+        .replace("{short_rate}", &rate(r.short))
+        .replace("{long}", r.long)
+        .replace("{short}", r.short)
+        .replace("{threshold}", &r.threshold.to_string())
 }
 
 fn budget(slo: &SloStatus, s: &Strings) -> Element {
