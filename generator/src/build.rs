@@ -448,11 +448,23 @@ pub fn write_selected(
         url: crate::paths::relative_url(entries[from].output, entries[to].output),
     };
 
-    // Rendered once, shown on every page that uses the placeholder.
-    let placeholder_html: HashMap<&str, String> = config
+    // Descriptions rendered once, shown on every page that uses them; in
+    // runbook.yaml's order: the writer lists them as a reader fills them
+    // (project, region, then the pod).
+    let placeholder_html: Vec<String> = config
+        .placeholders
+        .values()
+        .map(|description| view::inline_markdown(description))
+        .collect();
+    let placeholders: Vec<PlaceholderView> = config
         .placeholders
         .iter()
-        .map(|(name, description)| (name.as_str(), view::inline_markdown(description)))
+        .zip(&placeholder_html)
+        .map(|((name, description), html)| PlaceholderView {
+            name,
+            description,
+            description_html: html,
+        })
         .collect();
     let progress = Progress::new(site.pages.len(), "Writing");
     let selected: Vec<usize> = (0..site.pages.len())
@@ -491,19 +503,10 @@ pub fn write_selected(
                     .filter(|h| (2..=3).contains(&h.level))
                     .collect(),
                 has_h1: r.markdown.first_h1.is_some(),
-                // In runbook.yaml's order: the writer lists them as a
-                // reader fills them (project, region, then the pod).
-                placeholders: config
-                    .placeholders
+                placeholders: placeholders
                     .iter()
-                    .filter(|(name, _)| r.markdown.placeholders.contains(name.as_str()))
-                    .map(|(name, description)| PlaceholderView {
-                        name,
-                        description,
-                        description_html: placeholder_html
-                            .get(name.as_str())
-                            .map_or("", String::as_str),
-                    })
+                    .filter(|p| r.markdown.placeholders.contains(p.name))
+                    .cloned()
                     .collect(),
                 has_widgets: r.markdown.has_widgets,
                 edit_url: view::edit_url(config, &page.rel),
