@@ -1,6 +1,8 @@
 //! The query suite natively: the index files `runbook build` wrote, read
 //! by the same engine the browser runs as wasm.
 
+use runbook_widgets::search::format::{self, Manifest, MAX_RECORD_FILES};
+
 use crate::suite::{assert_recall, cases, score, Site, TOP};
 
 #[test]
@@ -99,4 +101,76 @@ fn results_link_to_the_matching_section() {
         "{:?}",
         results[0].excerpt
     );
+}
+
+/// A site with more pages than `MAX_RECORD_FILES` groups its page records:
+/// the file count stays under the bound, and a result anywhere (the first
+/// page of a file, the last page of the site, in the short last file)
+/// shows its own page's title, heading and text.
+#[test]
+fn a_large_site_groups_page_records_and_each_result_is_its_own_page() {
+    let pages = MAX_RECORD_FILES + 3;
+    let content = tempfile::tempdir().unwrap();
+    std::fs::write(content.path().join("runbook.yaml"), "title: Large\n").unwrap();
+    // A word unique to each page, of letters only: digits would be a
+    // separate token.
+    let word = |i: u32| -> String {
+        let digits = format!("{i:04}");
+        let letters: String = digits
+            .chars()
+            .map(|d| (b'k' + d as u8 - b'0') as char)
+            .collect();
+        format!("zeta{letters}")
+    };
+    for i in 0..pages {
+        let page = format!(
+            "# ページ {i}\n\n概要の段落。\n\n## 手順 {i}\n\n`kubectl describe` で {} を確認する。\n",
+            word(i)
+        );
+        std::fs::write(content.path().join(format!("p{i:04}.md")), page).unwrap();
+    }
+    let site = Site::build_from(content.path());
+    let manifest: Manifest =
+        format::parse("manifest", &site.read("search/manifest.json"), None).unwrap();
+    assert_eq!(manifest.records_per_file, 2);
+    // Pages and the index page (the generated one, when content has none).
+    let record_files = std::fs::read_dir(site.out.join("search/p"))
+        .unwrap()
+        .count() as u32;
+    assert_eq!(record_files, manifest.pages.div_ceil(2));
+    assert!(
+        record_files <= MAX_RECORD_FILES,
+        "{record_files} record files"
+    );
+
+    for i in [0, 1, 1000, 1001, pages - 1] {
+        let mut search = site.engine();
+        let results = search.search(&word(i), 1);
+        let result = results
+            .first()
+            .unwrap_or_else(|| panic!("{}: no result", word(i)));
+        assert_eq!(
+            result.title,
+            format!("ページ {i}"),
+            "{}: {result:?}",
+            word(i)
+        );
+        assert_eq!(result.heading, format!("手順 {i}"));
+        assert!(
+            result
+                .excerpt
+                .contains(&format!("<mark>{}</mark>", word(i))),
+            "{result:?}"
+        );
+        assert!(
+            result.url.starts_with(&format!("p{i:04}.html#")),
+            "{result:?}"
+        );
+        let record_fetches: Vec<&String> = search
+            .fetched
+            .iter()
+            .filter(|f| f.starts_with("search/p/"))
+            .collect();
+        assert_eq!(record_fetches.len(), 1, "{:?}", search.fetched);
+    }
 }

@@ -39,9 +39,14 @@ pub struct Site {
 
 impl Site {
     pub fn build() -> Site {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        Site::build_from(&content)
+    }
+
+    /// `content` built into a temporary folder.
+    pub fn build_from(content: &Path) -> Site {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
         let output = Command::new(env!("CARGO_BIN_EXE_runbook"))
             .arg("build")
             .arg(&content)
@@ -52,7 +57,8 @@ impl Site {
             .expect("run runbook");
         assert!(
             output.status.success(),
-            "runbook build content failed:\n{}",
+            "runbook build {} failed:\n{}",
+            content.display(),
             String::from_utf8_lossy(&output.stderr)
         );
         Site { _dir: dir, out }

@@ -62,7 +62,7 @@ pub fn collect(page: &Page, rendered: &RenderedPage) -> PageTerms {
     for section in &markdown.sections {
         add(&section.text, 1);
     }
-    let digest = digest(&record(page, rendered, ""), &terms);
+    let digest = digest(&record(page, rendered), &terms);
     PageTerms { terms, len, digest }
 }
 
@@ -71,8 +71,6 @@ pub fn collect(page: &Page, rendered: &RenderedPage) -> PageTerms {
 /// are 55 MB). Fields in `PageRecord`'s order: the JSON is the same.
 #[derive(Serialize)]
 pub struct Record<'a> {
-    format: u32,
-    stamp: &'a str,
     url: &'a str,
     title: &'a str,
     sections: Vec<(&'a str, &'a str, &'a str)>,
@@ -80,7 +78,7 @@ pub struct Record<'a> {
 
 /// The record of a page: its sections as `(heading id, heading, text)`,
 /// without the empty ones.
-pub fn record<'a>(page: &'a Page, rendered: &'a RenderedPage, stamp: &'a str) -> Record<'a> {
+pub fn record<'a>(page: &'a Page, rendered: &'a RenderedPage) -> Record<'a> {
     let markdown = &rendered.markdown;
     let sections = markdown
         .sections
@@ -95,11 +93,27 @@ pub fn record<'a>(page: &'a Page, rendered: &'a RenderedPage, stamp: &'a str) ->
         })
         .collect();
     Record {
-        format: FORMAT,
-        stamp,
         url: &page.output,
         title: &rendered.title,
         sections,
+    }
+}
+
+/// A record file (`format::RecordFile`) of borrowed records.
+#[derive(Serialize)]
+pub struct RecordFile<'a> {
+    format: u32,
+    stamp: &'a str,
+    records: Vec<Record<'a>>,
+}
+
+impl<'a> RecordFile<'a> {
+    pub fn new(stamp: &'a str, records: Vec<Record<'a>>) -> RecordFile<'a> {
+        RecordFile {
+            format: FORMAT,
+            stamp,
+            records,
+        }
     }
 }
 
@@ -128,33 +142,47 @@ fn digest(record: &Record, terms: &TermMap<u32>) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use runbook_widgets::search::format::PageRecord;
+    use runbook_widgets::search::format::{self, PageRecord};
 
     use super::*;
 
-    /// The borrowed record is written where the browser reads a
-    /// `PageRecord`: its JSON must parse as one, field for field.
+    /// The borrowed records are written where the browser reads a
+    /// `RecordFile`: their JSON must parse as one, field for field.
     #[test]
-    fn a_record_reads_back_as_the_format_says() {
-        let record = Record {
-            format: FORMAT,
-            stamp: "0123456789abcdef",
-            url: "db/ROLLBACK.html",
-            title: "ロールバック",
-            sections: vec![("", "", "前文"), ("手順", "手順", "kubectl rollout undo")],
-        };
-        let json = serde_json::to_string(&record).unwrap();
-        let read: PageRecord = serde_json::from_str(&json).unwrap();
+    fn a_record_file_reads_back_as_the_format_says() {
+        let records = vec![
+            Record {
+                url: "db/ROLLBACK.html",
+                title: "ロールバック",
+                sections: vec![("", "", "前文"), ("手順", "手順", "kubectl rollout undo")],
+            },
+            Record {
+                url: "index.html",
+                title: "Runbook",
+                sections: vec![],
+            },
+        ];
+        let json = serde_json::to_string(&RecordFile::new("0123456789abcdef", records)).unwrap();
+        let read: format::RecordFile = serde_json::from_str(&json).unwrap();
         assert_eq!(
             read,
-            PageRecord {
+            format::RecordFile {
                 format: FORMAT,
                 stamp: "0123456789abcdef".into(),
-                url: "db/ROLLBACK.html".into(),
-                title: "ロールバック".into(),
-                sections: vec![
-                    (String::new(), String::new(), "前文".into()),
-                    ("手順".into(), "手順".into(), "kubectl rollout undo".into()),
+                records: vec![
+                    PageRecord {
+                        url: "db/ROLLBACK.html".into(),
+                        title: "ロールバック".into(),
+                        sections: vec![
+                            (String::new(), String::new(), "前文".into()),
+                            ("手順".into(), "手順".into(), "kubectl rollout undo".into()),
+                        ],
+                    },
+                    PageRecord {
+                        url: "index.html".into(),
+                        title: "Runbook".into(),
+                        sections: vec![],
+                    },
                 ],
             }
         );

@@ -22,7 +22,7 @@ import init, {
   SearchIndex,
   searchManifestPath,
   searchChunkPath,
-  searchPagePath,
+  searchRecordFilePath,
 } from "./runbook_search.js";
 
 const ROOT = new URL("../", import.meta.url);
@@ -76,10 +76,10 @@ async function run(index, query, limit) {
   const candidates = index.candidates(query, limit);
   for (;;) {
     const pages = index.arrange(query, candidates, limit);
-    const need = Array.from(index.missingPages(pages));
+    const need = Array.from(index.missingRecordFiles(pages));
     if (need.length === 0) return JSON.parse(index.results(query, pages));
-    const texts = await Promise.all(need.map((id) => fetchText(searchPagePath(id), stamp)));
-    need.forEach((id, i) => index.addPage(id, texts[i]));
+    const texts = await Promise.all(need.map((id) => fetchText(searchRecordFilePath(id), stamp)));
+    need.forEach((id, i) => index.addRecordFile(id, texts[i]));
   }
 }
 

@@ -7,8 +7,8 @@
 //! ```text
 //! loop { ids = missing_chunks(q); if ids.is_empty() { break } fetch + add_chunk }
 //! candidates = candidates(q, limit)
-//! loop { pages = arrange(q, candidates, limit); ids = missing_pages(pages);
-//!        if ids.is_empty() { break } fetch + add_page }
+//! loop { pages = arrange(q, candidates, limit); ids = missing_record_files(pages);
+//!        if ids.is_empty() { break } fetch + add_record_file }
 //! results(q, pages)
 //! ```
 //!
@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::excerpt::{best_section, snippet};
-use super::format::{self, Chunk, FormatError, Manifest, PageRecord};
+use super::format::{self, Chunk, FormatError, Manifest, PageRecord, RecordFile};
 use super::lookup::{chunk_of, expand, home_chunks, typo_chunks, Expansion};
 use super::normalize::normalize;
 use super::query::Query;
@@ -130,7 +130,7 @@ impl Engine {
     /// whose record is loaded and lacks one of the query's unspaced runs
     /// (it holds スケールアウト and ロールバック, the reader typed
     /// ロールアウト) goes after the others. A page not loaded yet counts as
-    /// holding them: call again after loading `missing_pages` of the
+    /// holding them: call again after loading `missing_record_files` of the
     /// answer, until nothing is missing.
     pub fn arrange(&self, query: &str, candidates: &[u32], limit: usize) -> Vec<u32> {
         let query = Query::parse(query);
@@ -145,18 +145,46 @@ impl Engine {
         first
     }
 
-    pub fn missing_pages(&self, pages: &[u32]) -> Vec<u32> {
-        pages
-            .iter()
-            .copied()
-            .filter(|p| !self.pages.contains_key(p) && *p < self.manifest.pages)
-            .collect()
+    /// The record files holding the records of `pages` not loaded yet,
+    /// each once, in the order of their first page in `pages`.
+    pub fn missing_record_files(&self, pages: &[u32]) -> Vec<u32> {
+        let mut files = Vec::new();
+        for &page in pages {
+            if self.pages.contains_key(&page) || page >= self.manifest.pages {
+                continue;
+            }
+            let file = page / self.records_per_file();
+            if !files.contains(&file) {
+                files.push(file);
+            }
+        }
+        files
     }
 
-    pub fn add_page(&mut self, id: u32, json: &str) -> Result<(), FormatError> {
-        let page = format::parse(&format::page_path(id), json, Some(&self.manifest.stamp))?;
-        self.pages.insert(id, page);
+    pub fn add_record_file(&mut self, id: u32, json: &str) -> Result<(), FormatError> {
+        let path = format::record_file_path(id);
+        let file: RecordFile = format::parse(&path, json, Some(&self.manifest.stamp))?;
+        let per_file = self.records_per_file();
+        let first = id.saturating_mul(per_file);
+        let expected = per_file.min(self.manifest.pages.saturating_sub(first));
+        // A wrong count would put every record under another page's id.
+        if file.records.len() != expected as usize {
+            return Err(FormatError::Malformed {
+                file: path,
+                message: format!(
+                    "{} page records where the manifest says {expected}",
+                    file.records.len()
+                ),
+            });
+        }
+        for (page, record) in (first..).zip(file.records) {
+            self.pages.insert(page, record);
+        }
         Ok(())
+    }
+
+    fn records_per_file(&self) -> u32 {
+        self.manifest.records_per_file.max(1)
     }
 
     /// Results for `pages` (in that order) whose records are loaded.
@@ -223,13 +251,14 @@ impl Engine {
         let candidates = self.candidates(query, limit);
         loop {
             let pages = self.arrange(query, &candidates, limit);
-            let missing = self.missing_pages(&pages);
+            let missing = self.missing_record_files(&pages);
             if missing.is_empty() {
                 return Ok(self.results(query, &pages));
             }
             for id in missing {
-                let json = fetch(&format::page_path(id)).map_err(SearchError::Fetch)?;
-                self.add_page(id, &json).map_err(SearchError::Format)?;
+                let json = fetch(&format::record_file_path(id)).map_err(SearchError::Fetch)?;
+                self.add_record_file(id, &json)
+                    .map_err(SearchError::Format)?;
             }
         }
     }
@@ -274,8 +303,14 @@ mod tests {
     use crate::search::format::{encode_postings, weight, FORMAT};
     use crate::search::tokenize;
 
-    /// A one-chunk index of `(title, text)` pages, as files by path.
+    /// A one-chunk index of `(title, text)` pages, as files by path, one
+    /// record per file.
     fn index(pages: &[(&str, &str)]) -> BTreeMap<String, String> {
+        index_grouped(pages, 1)
+    }
+
+    /// The same with `per_file` records per record file.
+    fn index_grouped(pages: &[(&str, &str)], per_file: u32) -> BTreeMap<String, String> {
         let mut terms: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
         for (id, (title, text)) in pages.iter().enumerate() {
             let mut tf: BTreeMap<String, u32> = BTreeMap::new();
@@ -301,6 +336,7 @@ mod tests {
             format: FORMAT,
             stamp: "s".into(),
             pages: pages.len() as u32,
+            records_per_file: per_file,
             chunks: vec![String::new()],
         };
         let mut files = BTreeMap::new();
@@ -312,17 +348,24 @@ mod tests {
             format::chunk_path(0),
             serde_json::to_string(&chunk).unwrap(),
         );
-        for (id, (title, text)) in pages.iter().enumerate() {
-            let record = PageRecord {
-                format: FORMAT,
-                stamp: "s".into(),
+        let records: Vec<PageRecord> = pages
+            .iter()
+            .enumerate()
+            .map(|(id, (title, text))| PageRecord {
                 url: format!("p{id}.html"),
                 title: title.to_string(),
                 sections: vec![(String::new(), String::new(), text.to_string())],
+            })
+            .collect();
+        for (n, group) in records.chunks(per_file as usize).enumerate() {
+            let file = RecordFile {
+                format: FORMAT,
+                stamp: "s".into(),
+                records: group.to_vec(),
             };
             files.insert(
-                format::page_path(id as u32),
-                serde_json::to_string(&record).unwrap(),
+                format::record_file_path(n as u32),
+                serde_json::to_string(&file).unwrap(),
             );
         }
         files
@@ -359,5 +402,67 @@ mod tests {
         assert_eq!(search(&files, "ﾛｰﾙｱｳﾄ", 2), ["p1.html", "p0.html"]);
         // Two-character runs and Latin words are not reordered.
         assert_eq!(search(&files, "スケ", 2)[0], "p0.html");
+    }
+
+    /// Pages grouped three to a file, seven pages: a result in the middle
+    /// of a file and one in the short last file both get their own
+    /// record, and a file costs one fetch however many results it holds.
+    #[test]
+    fn grouped_records_land_under_their_own_pages() {
+        let words = [
+            "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf",
+        ];
+        let pages: Vec<(String, String)> = words
+            .iter()
+            .map(|w| (format!("{w} title"), format!("{w} body text")))
+            .collect();
+        let pages: Vec<(&str, &str)> = pages
+            .iter()
+            .map(|(t, b)| (t.as_str(), b.as_str()))
+            .collect();
+        let files = index_grouped(&pages, 3);
+        assert!(files.contains_key(&format::record_file_path(2)));
+        assert!(!files.contains_key(&format::record_file_path(3)));
+        assert_eq!(search(&files, "delta", 1), ["p3.html"]);
+        assert_eq!(search(&files, "golf", 1), ["p6.html"]);
+
+        let mut engine = Engine::new(&files[&format::manifest_path()]).unwrap();
+        let mut fetched = Vec::new();
+        let results = engine
+            .search("title", 7, |path| {
+                fetched.push(path.to_string());
+                files.get(path).cloned().ok_or(path.to_string())
+            })
+            .unwrap();
+        assert_eq!(results.len(), 7);
+        let record_fetches = fetched
+            .iter()
+            .filter(|p| p.starts_with("search/p/"))
+            .count();
+        assert_eq!(record_fetches, 3, "{fetched:?}");
+        for result in &results {
+            let word = result.url.trim_start_matches('p').trim_end_matches(".html");
+            let id: usize = word.parse().unwrap();
+            assert_eq!(result.title, format!("{} title", words[id]));
+        }
+    }
+
+    /// A record file whose count disagrees with the manifest would put
+    /// records under other pages' ids: refused, naming the file.
+    #[test]
+    fn a_record_file_of_the_wrong_length_is_refused() {
+        let files = index_grouped(&[("a", "one"), ("b", "two"), ("c", "three")], 2);
+        let mut engine = Engine::new(&files[&format::manifest_path()]).unwrap();
+        let full = &files[&format::record_file_path(0)];
+        // The last file holds one record; give it file 0's two.
+        let err = engine.add_record_file(1, full).unwrap_err();
+        assert!(
+            err.to_string().contains("search/p/1.json")
+                && err
+                    .to_string()
+                    .contains("2 page records where the manifest says 1"),
+            "{err}"
+        );
+        assert!(engine.add_record_file(0, full).is_ok());
     }
 }

@@ -28,9 +28,9 @@ pub fn search_chunk_path(id: u32) -> String {
     format::chunk_path(id as usize)
 }
 
-#[wasm_bindgen(js_name = searchPagePath)]
-pub fn search_page_path(id: u32) -> String {
-    format::page_path(id)
+#[wasm_bindgen(js_name = searchRecordFilePath)]
+pub fn search_record_file_path(id: u32) -> String {
+    format::record_file_path(id)
 }
 
 /// The tokens of `text` as JSON `[[text, start, end], …]` (byte offsets):
@@ -45,7 +45,7 @@ pub fn search_tokens(text: &str) -> String {
 }
 
 /// The engine over one site's index: created from `search/manifest.json`,
-/// fed the chunk and page files it asks for.
+/// fed the chunk and record files it asks for.
 #[wasm_bindgen]
 pub struct SearchIndex {
     engine: Engine,
@@ -97,20 +97,21 @@ impl SearchIndex {
     }
 
     /// The page ids to show, from `candidates`, over the records loaded;
-    /// load `missingPages` of the answer and ask again until none is.
+    /// load `missingRecordFiles` of the answer and ask again until none is.
     pub fn arrange(&self, query: &str, candidates: &[u32], limit: u32) -> Vec<u32> {
         self.engine.arrange(query, candidates, limit as usize)
     }
 
-    #[wasm_bindgen(js_name = missingPages)]
-    pub fn missing_pages(&self, pages: &[u32]) -> Vec<u32> {
-        self.engine.missing_pages(pages)
+    /// Record files holding the records of `pages` not loaded yet.
+    #[wasm_bindgen(js_name = missingRecordFiles)]
+    pub fn missing_record_files(&self, pages: &[u32]) -> Vec<u32> {
+        self.engine.missing_record_files(pages)
     }
 
-    #[wasm_bindgen(js_name = addPage)]
-    pub fn add_page(&mut self, id: u32, json: &str) -> Result<(), JsError> {
+    #[wasm_bindgen(js_name = addRecordFile)]
+    pub fn add_record_file(&mut self, id: u32, json: &str) -> Result<(), JsError> {
         self.engine
-            .add_page(id, json)
+            .add_record_file(id, json)
             .map_err(|e| JsError::new(&e.to_string()))
     }
 
