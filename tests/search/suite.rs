@@ -49,7 +49,7 @@ impl Site {
         let out = dir.path().join("site");
         let output = Command::new(env!("CARGO_BIN_EXE_runbook"))
             .arg("build")
-            .arg(&content)
+            .arg(content)
             .arg("--out")
             .arg(&out)
             .env_remove("RUNBOOK_LOG")
