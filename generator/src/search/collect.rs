@@ -99,16 +99,29 @@ pub fn record<'a>(page: &'a Page, rendered: &'a RenderedPage) -> Record<'a> {
     }
 }
 
+impl Record<'_> {
+    /// Bytes of text the record holds: what grouping records into files
+    /// goes by (`records::group`).
+    pub fn text_len(&self) -> usize {
+        let sections: usize = self
+            .sections
+            .iter()
+            .map(|(anchor, heading, text)| anchor.len() + heading.len() + text.len())
+            .sum();
+        self.url.len() + self.title.len() + sections
+    }
+}
+
 /// A record file (`format::RecordFile`) of borrowed records.
 #[derive(Serialize)]
 pub struct RecordFile<'a> {
     format: u32,
     stamp: &'a str,
-    records: Vec<Record<'a>>,
+    records: &'a [Record<'a>],
 }
 
 impl<'a> RecordFile<'a> {
-    pub fn new(stamp: &'a str, records: Vec<Record<'a>>) -> RecordFile<'a> {
+    pub fn new(stamp: &'a str, records: &'a [Record<'a>]) -> RecordFile<'a> {
         RecordFile {
             format: FORMAT,
             stamp,
@@ -162,7 +175,7 @@ mod tests {
                 sections: vec![],
             },
         ];
-        let json = serde_json::to_string(&RecordFile::new("0123456789abcdef", records)).unwrap();
+        let json = serde_json::to_string(&RecordFile::new("0123456789abcdef", &records)).unwrap();
         let read: format::RecordFile = serde_json::from_str(&json).unwrap();
         assert_eq!(
             read,

@@ -7,6 +7,7 @@
 
 mod chunks;
 mod collect;
+mod records;
 mod terms;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -100,12 +101,21 @@ pub fn index(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
         bytes.fetch_add(json.len(), Ordering::Relaxed);
         sink.write(path, &json)
     };
-    let records_per_file = format::records_per_file(pages as u32);
+    // Records borrow the rendered text: building them all is cheap.
+    let records: Vec<collect::Record> = rendered
+        .site
+        .pages
+        .par_iter()
+        .zip(&rendered.pages)
+        .map(|(page, r)| collect::record(page, r))
+        .collect();
+    let sizes: Vec<usize> = records.iter().map(collect::Record::text_len).collect();
+    let record_files = records::group(&sizes);
     let manifest = Manifest {
         format: FORMAT,
         stamp: stamp.clone(),
         pages: pages as u32,
-        records_per_file,
+        record_files: record_files.iter().map(|r| r.len() as u32).collect(),
         chunks: firsts,
     };
     write(&format::manifest_path(), to_json(&manifest))?;
@@ -113,22 +123,19 @@ pub fn index(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
         .into_par_iter()
         .enumerate()
         .try_for_each(|(i, chunk)| write(&format::chunk_path(i), to_json(&chunk)))?;
-    let per_file = records_per_file as usize;
-    let record_files = pages.div_ceil(per_file);
-    (0..record_files).into_par_iter().try_for_each(|n| {
-        let range = n * per_file..((n + 1) * per_file).min(pages);
-        let records = range
-            .map(|i| collect::record(&rendered.site.pages[i], &rendered.pages[i]))
-            .collect();
-        let file = collect::RecordFile::new(&stamp, records);
-        write(&format::record_file_path(n as u32), to_json(&file))
-    })?;
+    record_files
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(n, range)| {
+            let file = collect::RecordFile::new(&stamp, &records[range.clone()]);
+            write(&format::record_file_path(n as u32), to_json(&file))
+        })?;
     // `RUNBOOK_LOG=runbook::search=debug`: the stage's cost on its own
     // (bench/search.sh reads it).
     tracing::debug!(
         pages,
         chunks,
-        record_files,
+        record_files = record_files.len(),
         bytes = bytes.load(Ordering::Relaxed),
         collect_ms = collected.as_secs_f64() * 1000.0,
         merge_ms = merging.as_secs_f64() * 1000.0,

@@ -40,15 +40,36 @@ pub struct SearchResult {
 
 pub struct Engine {
     manifest: Manifest,
+    /// The first page of each record file, ascending (from the manifest's
+    /// counts).
+    record_starts: Vec<u32>,
     chunks: HashMap<usize, Chunk>,
     pages: HashMap<u32, PageRecord>,
 }
 
 impl Engine {
     pub fn new(manifest_json: &str) -> Result<Engine, FormatError> {
-        let manifest = format::parse(&format::manifest_path(), manifest_json, None)?;
+        let manifest: Manifest = format::parse(&format::manifest_path(), manifest_json, None)?;
+        let mut record_starts = Vec::with_capacity(manifest.record_files.len());
+        let mut next = 0u32;
+        for &count in &manifest.record_files {
+            record_starts.push(next);
+            next = next.saturating_add(count);
+        }
+        // Counts that do not cover the pages would file records under
+        // other pages' ids.
+        if next != manifest.pages || manifest.record_files.contains(&0) {
+            return Err(FormatError::Malformed {
+                file: format::manifest_path(),
+                message: format!(
+                    "record_files must be counts above 0 adding up to pages ({}), not {:?}",
+                    manifest.pages, manifest.record_files
+                ),
+            });
+        }
         Ok(Engine {
             manifest,
+            record_starts,
             chunks: HashMap::new(),
             pages: HashMap::new(),
         })
@@ -153,7 +174,7 @@ impl Engine {
             if self.pages.contains_key(&page) || page >= self.manifest.pages {
                 continue;
             }
-            let file = page / self.records_per_file();
+            let file = self.record_file_of(page);
             if !files.contains(&file) {
                 files.push(file);
             }
@@ -164,9 +185,13 @@ impl Engine {
     pub fn add_record_file(&mut self, id: u32, json: &str) -> Result<(), FormatError> {
         let path = format::record_file_path(id);
         let file: RecordFile = format::parse(&path, json, Some(&self.manifest.stamp))?;
-        let per_file = self.records_per_file();
-        let first = id.saturating_mul(per_file);
-        let expected = per_file.min(self.manifest.pages.saturating_sub(first));
+        let (first, expected) = match (
+            self.record_starts.get(id as usize),
+            self.manifest.record_files.get(id as usize),
+        ) {
+            (Some(&first), Some(&count)) => (first, count),
+            _ => (0, 0),
+        };
         // A wrong count would put every record under another page's id.
         if file.records.len() != expected as usize {
             return Err(FormatError::Malformed {
@@ -183,8 +208,10 @@ impl Engine {
         Ok(())
     }
 
-    fn records_per_file(&self) -> u32 {
-        self.manifest.records_per_file.max(1)
+    /// The record file holding `page` (`page < pages`).
+    fn record_file_of(&self, page: u32) -> u32 {
+        let after = self.record_starts.partition_point(|&start| start <= page);
+        after.saturating_sub(1) as u32
     }
 
     /// Results for `pages` (in that order) whose records are loaded.
@@ -309,7 +336,7 @@ mod tests {
         index_grouped(pages, 1)
     }
 
-    /// The same with `per_file` records per record file.
+    /// The same with records grouped `per_file` to a file.
     fn index_grouped(pages: &[(&str, &str)], per_file: u32) -> BTreeMap<String, String> {
         let mut terms: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
         for (id, (title, text)) in pages.iter().enumerate() {
@@ -336,7 +363,10 @@ mod tests {
             format: FORMAT,
             stamp: "s".into(),
             pages: pages.len() as u32,
-            records_per_file: per_file,
+            record_files: (0..pages.len() as u32)
+                .step_by(per_file as usize)
+                .map(|first| per_file.min(pages.len() as u32 - first))
+                .collect(),
             chunks: vec![String::new()],
         };
         let mut files = BTreeMap::new();
@@ -464,5 +494,21 @@ mod tests {
             "{err}"
         );
         assert!(engine.add_record_file(0, full).is_ok());
+    }
+
+    /// A manifest whose record counts do not add up to its pages is
+    /// refused before any record is filed under a wrong page.
+    #[test]
+    fn a_manifest_whose_record_counts_miss_pages_is_refused() {
+        let manifest = |counts: &str| {
+            format!(
+                r#"{{"format":{FORMAT},"stamp":"s","pages":5,"record_files":{counts},"chunks":[""]}}"#
+            )
+        };
+        assert!(Engine::new(&manifest("[2,3]")).is_ok());
+        for wrong in ["[2,2]", "[2,4]", "[]", "[5,0]"] {
+            let err = Engine::new(&manifest(wrong)).err().expect(wrong);
+            assert!(err.to_string().contains("search/manifest.json"), "{err}");
+        }
     }
 }

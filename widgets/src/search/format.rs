@@ -2,7 +2,7 @@
 //! engine and written by the generator's indexer.
 //!
 //! ```text
-//! search/manifest.json   {format, stamp, pages, records_per_file, chunks: [first term of each chunk]}
+//! search/manifest.json   {format, stamp, pages, record_files: [records in each file], chunks: [first term of each chunk]}
 //! search/t/<n>.json      {format, stamp, terms: [[term, [Δpage, weight, Δpage, weight, …]], …]}
 //! search/p/<n>.json      {format, stamp, records: [{url, title, sections: [[anchor, heading, text], …]}, …]}
 //! ```
@@ -14,10 +14,11 @@
 //! records of the results it shows: on a 10,000-page site that is a
 //! handful of small files.
 //!
-//! Record file `n` holds pages `n * records_per_file ..` in page order.
-//! Small sites have one page per file, so a result costs exactly its own
-//! record; a large site groups them, so the index stays at a few thousand
-//! files whatever the page count (see [`records_per_file`]).
+//! Record files hold consecutive pages' records, in page order, as many
+//! as the manifest's `record_files` says for each: file 0 the first
+//! `record_files[0]` pages, file 1 the next `record_files[1]`, and so on.
+//! The generator groups small records and keeps the file count bounded
+//! (generator/src/search/records.rs); the reader needs only the counts.
 //!
 //! Every file carries `format` (this module's [`FORMAT`]) and `stamp` (a
 //! hash of the indexed content): a browser holding a cached chunk of an
@@ -44,21 +45,6 @@ pub fn record_file_path(file: u32) -> String {
     format!("{DIR}/p/{file}.json")
 }
 
-/// Record files a site has at most: beyond this many pages, records are
-/// grouped. On disk a file costs a build an inode and a directory entry,
-/// and a deletion when the next build replaces the site, whatever its
-/// size; a host's upload counts files too. Grouping costs a reader the
-/// neighbours' records (about 2 KB gzipped each on the generated corpus)
-/// in the first result's download, so it starts only where the file
-/// count begins to matter.
-pub const MAX_RECORD_FILES: u32 = 2048;
-
-/// Pages per record file for a site of `pages` pages: 1 up to
-/// [`MAX_RECORD_FILES`] pages, then as few as keep the file count under it.
-pub fn records_per_file(pages: u32) -> u32 {
-    pages.div_ceil(MAX_RECORD_FILES).max(1)
-}
-
 /// BM25 parameters the indexer bakes into the weights.
 pub const K1: f32 = 1.2;
 pub const B: f32 = 0.75;
@@ -76,8 +62,9 @@ pub struct Manifest {
     pub stamp: String,
     /// Number of pages: page ids are `0..pages`.
     pub pages: u32,
-    /// Page `p`'s record is in record file `p / records_per_file`.
-    pub records_per_file: u32,
+    /// How many page records each record file holds, in file order;
+    /// they add up to `pages`.
+    pub record_files: Vec<u32>,
     /// The first term of each chunk, ascending; chunk `n` holds the terms
     /// from `chunks[n]` up to (not including) `chunks[n + 1]`.
     pub chunks: Vec<String>,
@@ -98,7 +85,7 @@ pub struct Chunk {
 pub struct RecordFile {
     pub format: u32,
     pub stamp: String,
-    /// `records_per_file` records (fewer in the last file), in page order.
+    /// As many records as the manifest's `record_files` says, in page order.
     pub records: Vec<PageRecord>,
 }
 
@@ -267,7 +254,7 @@ mod tests {
 
     #[test]
     fn other_formats_and_builds_are_refused() {
-        let json = r#"{"format":999,"stamp":"a","pages":1,"records_per_file":1,"chunks":[]}"#;
+        let json = r#"{"format":999,"stamp":"a","pages":1,"record_files":[1],"chunks":[]}"#;
         let err = parse::<Manifest>("m", json, None).unwrap_err();
         assert!(matches!(err, FormatError::Version { found: 999, .. }));
         assert!(err.to_string().contains("rebuild"));
@@ -275,19 +262,6 @@ mod tests {
         let err = parse::<Chunk>("c", &json, Some("new")).unwrap_err();
         assert!(matches!(err, FormatError::Stale { .. }));
         assert!(parse::<Chunk>("c", &json, Some("old")).is_ok());
-    }
-
-    #[test]
-    fn small_sites_get_a_record_file_per_page_and_large_ones_a_bounded_count() {
-        assert_eq!(records_per_file(0), 1);
-        assert_eq!(records_per_file(11), 1);
-        assert_eq!(records_per_file(MAX_RECORD_FILES), 1);
-        assert_eq!(records_per_file(MAX_RECORD_FILES + 1), 2);
-        for pages in [1000, 2049, 10_000, 100_000] {
-            let per_file = records_per_file(pages);
-            assert!(pages.div_ceil(per_file) <= MAX_RECORD_FILES, "{pages}");
-        }
-        assert_eq!(records_per_file(10_000), 5);
     }
 
     #[test]
