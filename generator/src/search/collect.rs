@@ -22,7 +22,9 @@ pub struct PageTerms {
     pub digest: u64,
 }
 
-pub fn collect(page: &Page, rendered: &RenderedPage) -> PageTerms {
+/// Tokenises a page; `record` is its record (`record(page, rendered)`),
+/// hashed into the digest.
+pub fn collect(page: &Page, rendered: &RenderedPage, record: &Record) -> PageTerms {
     let markdown = &rendered.markdown;
     // Pages hold one distinct term per 8-17 bytes of Markdown (median 11
     // on content/ and on the generated corpus): reserving for that spares
@@ -62,7 +64,7 @@ pub fn collect(page: &Page, rendered: &RenderedPage) -> PageTerms {
     for section in &markdown.sections {
         add(&section.text, 1);
     }
-    let digest = digest(&record(page, rendered), &terms);
+    let digest = digest(record, &terms);
     PageTerms { terms, len, digest }
 }
 

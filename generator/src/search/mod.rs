@@ -39,7 +39,7 @@ struct Collected {
 /// Tokenises the pages a batch at a time, merging each batch while the
 /// next one is tokenised: the merge is one thread's work, and at 10,000
 /// pages it is 0.3-0.4 s.
-fn collect_pages(rendered: &Rendered) -> Collected {
+fn collect_pages(rendered: &Rendered, records: &[collect::Record]) -> Collected {
     let mut dictionary = chunks::Dictionary::default();
     let mut stamp = Fnv::default();
     stamp.write(&FORMAT.to_le_bytes());
@@ -53,15 +53,21 @@ fn collect_pages(rendered: &Rendered) -> Collected {
         }
         merging += started.elapsed();
     };
-    let pages: Vec<(&Page, &RenderedPage)> =
-        rendered.site.pages.iter().zip(&rendered.pages).collect();
+    let pages: Vec<(&Page, &RenderedPage, &collect::Record)> = rendered
+        .site
+        .pages
+        .iter()
+        .zip(&rendered.pages)
+        .zip(records)
+        .map(|((page, r), record)| (page, r, record))
+        .collect();
     let mut pending: Option<Vec<collect::PageTerms>> = None;
     for batch in pages.chunks(BATCH) {
         let (collected, ()) = rayon::join(
             || {
                 batch
                     .par_iter()
-                    .map(|(page, r)| collect::collect(page, r))
+                    .map(|(page, r, record)| collect::collect(page, r, record))
                     .collect::<Vec<_>>()
             },
             || {
@@ -85,11 +91,20 @@ fn collect_pages(rendered: &Rendered) -> Collected {
 /// Builds the index and writes its files into `sink`.
 pub fn index(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
     let started = Instant::now();
+    // Records borrow the rendered text: building them all is cheap. The
+    // stamp hashes them, and they are written grouped into files.
+    let records: Vec<collect::Record> = rendered
+        .site
+        .pages
+        .par_iter()
+        .zip(&rendered.pages)
+        .map(|(page, r)| collect::record(page, r))
+        .collect();
     let Collected {
         dictionary,
         stamp,
         merging,
-    } = collect_pages(rendered);
+    } = collect_pages(rendered, &records);
     let collected = started.elapsed();
 
     let (firsts, chunk_files) = chunks::split(dictionary.postings(), &stamp);
@@ -101,14 +116,6 @@ pub fn index(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
         bytes.fetch_add(json.len(), Ordering::Relaxed);
         sink.write(path, &json)
     };
-    // Records borrow the rendered text: building them all is cheap.
-    let records: Vec<collect::Record> = rendered
-        .site
-        .pages
-        .par_iter()
-        .zip(&rendered.pages)
-        .map(|(page, r)| collect::record(page, r))
-        .collect();
     let sizes: Vec<usize> = records.iter().map(collect::Record::text_len).collect();
     let record_files = records::group(&sizes);
     let manifest = Manifest {
