@@ -14,7 +14,7 @@ use crate::error::{BuildError, Location, Warning};
 use crate::highlight::{self, Highlighter};
 use crate::i18n::Strings;
 use crate::nav::{self, Nav, NavInput};
-use crate::output::{Sink, Staging, MARKER_FILE};
+use crate::output::{Exclusive, Sink, Staging};
 use crate::placeholder::Placeholders;
 use crate::progress::Progress;
 use crate::publish::{self, AlertTarget};
@@ -82,7 +82,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
             warnings: rendered.warnings,
         });
     }
-    let staging = Staging::new(&options.out)?;
+    let staging = Staging::new(&options.out, &options.content)?;
     timed("write", || write(&rendered, &theme, &staging))?;
     timed("commit", || staging.commit())?;
     Ok(Report {
@@ -413,6 +413,20 @@ pub fn write_selected(
 ) -> Result<(), BuildError> {
     let site = &rendered.site;
     let config = &site.config;
+    let sources = |output: &str| {
+        let output = output.to_lowercase();
+        site.pages
+            .iter()
+            .find(|p| p.output.to_lowercase() == output)
+            .map(|p| p.display.clone())
+            .or_else(|| {
+                site.assets
+                    .iter()
+                    .find(|a| a.rel.to_lowercase() == output)
+                    .map(|a| a.abs.clone())
+            })
+    };
+    let sink = &Exclusive::new(sink, &sources);
     let strings = Strings::for_language(&config.language);
     let highlight_css = highlight::stylesheet();
     let asset_version = asset_version(theme, &highlight_css);
@@ -559,11 +573,7 @@ pub fn write_selected(
         sink.write(&format!("assets/{name}"), bytes)?;
     }
     sink.write("assets/highlight.css", highlight_css.as_bytes())?;
-    write_publishing_files(rendered, theme, sink, &site_view, &strings, &entries)?;
-    sink.write(
-        MARKER_FILE,
-        concat!("runbook ", env!("CARGO_PKG_VERSION"), "\n").as_bytes(),
-    )
+    write_publishing_files(rendered, theme, sink, &site_view, &strings, &entries)
 }
 
 /// The search index (generator/src/search), fetched in shards by search.js.
@@ -601,7 +611,7 @@ fn write_publishing_files(
         .iter()
         .map(|&i| LinkView {
             title: entries[i].title.to_string(),
-            url: entries[i].output.to_string(),
+            url: crate::paths::href(entries[i].output).into_owned(),
         })
         .collect();
     let mut context = tera::Context::new();

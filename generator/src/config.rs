@@ -204,6 +204,14 @@ impl SiteConfig {
         SiteConfig::parse(&text, &path)
     }
 
+    /// Where `key` is written in `content_dir`'s runbook.yaml, for errors
+    /// found after parsing (the file is read again only then).
+    pub fn location_of(&self, content_dir: &Path, key: &str) -> Location {
+        let path = content_dir.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        Location::new(path, line_of(&text, key), 1)
+    }
+
     /// Parses and validates config text; `path` is only used in errors.
     pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, BuildError> {
         if text.trim().is_empty() {

@@ -93,6 +93,24 @@ pub enum BuildError {
         second: PathBuf,
         output: String,
     },
+    #[error("{}: links to {}, outside the content folder {}; runbook never reads a file outside it into a site\n  fix: copy the file into the content folder, or remove the link", path.display(), target.display(), root.display())]
+    LinkOutside {
+        path: PathBuf,
+        target: PathBuf,
+        root: PathBuf,
+    },
+    #[error("{}: refusing to write the site there: the folder {reason}\n  fix: {hint}", path.display())]
+    OutputRefused {
+        path: PathBuf,
+        reason: String,
+        hint: String,
+    },
+    #[error("{}: becomes {output}, which runbook writes itself ({generated})\n  fix: rename the file; runbook writes {output} in every site", source_file.display())]
+    GeneratedCollision {
+        source_file: PathBuf,
+        output: String,
+        generated: &'static str,
+    },
     #[error("{}: symbolic link loop\n  fix: remove the link that points back into its own folder", path.display())]
     SymlinkLoop { path: PathBuf },
     #[error("{}", strict_message(.warnings))]

@@ -10,9 +10,13 @@ use std::sync::Mutex;
 
 use crate::error::BuildError;
 
-/// Written into every output folder; an existing folder without it is not
-/// ours and is never replaced.
+/// Written last into every output folder: a version line, then every
+/// file the build wrote, one path a line. A folder is replaced only when
+/// each file in it is listed there, so nothing runbook did not write (a
+/// CNAME put in by hand, a user's notes, a forged marker's neighbours) is
+/// ever deleted.
 pub const MARKER_FILE: &str = ".runbook-site";
+const MARKER_VERSION: &str = concat!("runbook ", env!("CARGO_PKG_VERSION"));
 
 /// Receives the files of a build. Writers run in parallel.
 pub trait Sink: Sync {
@@ -46,22 +50,69 @@ impl Sink for MemorySink {
     }
 }
 
+/// Passes writes on to a sink, refusing a second write to one path
+/// (compared without case, as macOS and Windows do): a content file whose
+/// output is a file runbook generates (`pages.md`, `404.md`,
+/// `assets/style.css`) would otherwise be replaced without a word.
+/// Collisions between content files are caught earlier, in `site`.
+pub struct Exclusive<'a> {
+    inner: &'a dyn Sink,
+    claimed: Mutex<std::collections::HashSet<String>>,
+    /// The content file behind each output, for the message.
+    sources: &'a (dyn Fn(&str) -> Option<PathBuf> + Sync),
+}
+
+impl<'a> Exclusive<'a> {
+    pub fn new(inner: &'a dyn Sink, sources: &'a (dyn Fn(&str) -> Option<PathBuf> + Sync)) -> Self {
+        Exclusive {
+            inner,
+            claimed: Mutex::default(),
+            sources,
+        }
+    }
+
+    fn claim(&self, path: &str) -> Result<(), BuildError> {
+        let fresh = self
+            .claimed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_lowercase());
+        if fresh {
+            return Ok(());
+        }
+        Err(BuildError::GeneratedCollision {
+            source_file: (self.sources)(path).unwrap_or_else(|| PathBuf::from(path)),
+            output: path.to_string(),
+            generated: crate::publish::generated_file(path),
+        })
+    }
+}
+
+impl Sink for Exclusive<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), BuildError> {
+        self.claim(path)?;
+        self.inner.write(path, bytes)
+    }
+
+    fn copy(&self, path: &str, from: &Path) -> Result<(), BuildError> {
+        self.claim(path)?;
+        self.inner.copy(path, from)
+    }
+}
+
 /// A staging folder beside the target; `commit` swaps it in.
 pub struct Staging {
     dir: tempfile::TempDir,
     target: PathBuf,
+    /// Every path written, for the marker.
+    written: Mutex<Vec<String>>,
 }
 
 impl Staging {
-    pub fn new(target: &Path) -> Result<Staging, BuildError> {
-        if target.exists() && !is_replaceable(target) {
-            return Err(BuildError::io(
-                target,
-                std::io::Error::other(
-                    "the output folder exists and was not written by runbook; refusing to replace it (choose another --out, or empty it)",
-                ),
-            ));
-        }
+    /// Refuses a target that is, or holds, the content folder, and an
+    /// existing folder holding any file runbook did not write there.
+    pub fn new(target: &Path, content: &Path) -> Result<Staging, BuildError> {
+        check_target(target, content)?;
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -78,6 +129,7 @@ impl Staging {
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
+            written: Mutex::new(Vec::new()),
         })
     }
 
@@ -85,10 +137,22 @@ impl Staging {
         self.dir.path()
     }
 
-    /// Replaces the target with the staged folder. The old site is moved
-    /// aside first and deleted last, so the target is missing only for the
-    /// instant between two renames.
+    /// Writes the marker, then replaces the target with the staged folder.
+    /// The old site is moved aside first and deleted last, so the target is
+    /// missing only for the instant between two renames.
     pub fn commit(self) -> Result<(), BuildError> {
+        let mut written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        written.sort_unstable();
+        let mut marker = String::with_capacity(written.len() * 32);
+        marker.push_str(MARKER_VERSION);
+        marker.push('\n');
+        for path in &written {
+            marker.push_str(path);
+            marker.push('\n');
+        }
+        let marker_path = self.dir.path().join(MARKER_FILE);
+        std::fs::write(&marker_path, marker).map_err(|e| BuildError::io(&marker_path, e))?;
+
         let staged = self.dir.keep();
         let parent = staged.parent().unwrap_or(Path::new(".")).to_path_buf();
         let set_permissions = |path: &Path| {
@@ -117,24 +181,42 @@ impl Staging {
                 let _ = std::fs::remove_dir_all(&staged);
                 return Err(BuildError::io(&self.target, e));
             }
+            // Only files check_target found listed in the old marker.
             let _ = std::fs::remove_dir_all(&old);
         } else {
             std::fs::rename(&staged, &self.target).map_err(|e| BuildError::io(&self.target, e))?;
         }
         Ok(())
     }
+
+    fn record(&self, path: &str) {
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+    }
+
+    /// An error about `path` names it in the target, not in the staging
+    /// folder whose name the writer never chose.
+    fn failed(&self, path: &str, error: std::io::Error) -> BuildError {
+        BuildError::io(&self.target.join(path), error)
+    }
 }
 
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), BuildError> {
         let full = self.dir.path().join(path);
-        in_folder(&full, || std::fs::write(&full, bytes)).map_err(|e| BuildError::io(&full, e))
+        in_folder(&full, || std::fs::write(&full, bytes)).map_err(|e| self.failed(path, e))?;
+        self.record(path);
+        Ok(())
     }
 
     fn copy(&self, path: &str, from: &Path) -> Result<(), BuildError> {
         let full = self.dir.path().join(path);
         in_folder(&full, || std::fs::copy(from, &full).map(|_| ()))
-            .map_err(|e| BuildError::io(from, e))
+            .map_err(|e| BuildError::io(from, e))?;
+        self.record(path);
+        Ok(())
     }
 }
 
@@ -154,29 +236,127 @@ fn in_folder(path: &Path, create: impl Fn() -> std::io::Result<()>) -> std::io::
     }
 }
 
-fn is_replaceable(target: &Path) -> bool {
-    target.join(MARKER_FILE).is_file()
-        || std::fs::read_dir(target)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false)
+/// Why `target` may not be replaced, if it may not.
+fn check_target(target: &Path, content: &Path) -> Result<(), BuildError> {
+    let refuse = |reason: String, hint: &str| {
+        Err(BuildError::OutputRefused {
+            path: target.to_path_buf(),
+            reason,
+            hint: hint.to_string(),
+        })
+    };
+    let resolved = resolve_missing(target);
+    if let (Some(out), Ok(content)) = (&resolved, content.canonicalize()) {
+        if *out == content {
+            return refuse(
+                "is the content folder".into(),
+                "write the site elsewhere, e.g. `--out site` beside the content folder",
+            );
+        }
+        if content.starts_with(out) {
+            return refuse(
+                format!("holds the content folder {}", content.display()),
+                "write the site to a folder of its own, e.g. `--out site`; it may sit inside the content folder, never around it",
+            );
+        }
+    }
+    let entries = match std::fs::read_dir(target) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            return refuse("is a file".into(), "choose a folder name for --out")
+        }
+        Err(e) => return Err(BuildError::io(target, e)),
+    };
+    if entries.count() == 0 {
+        return Ok(());
+    }
+    let listed = match std::fs::read_to_string(target.join(MARKER_FILE)) {
+        Ok(text) => text,
+        Err(_) => {
+            return refuse(
+                format!("exists and was not written by runbook (it has no {MARKER_FILE})"),
+                "choose another --out, or empty the folder yourself",
+            )
+        }
+    };
+    let listed: std::collections::HashSet<&str> = listed.lines().skip(1).collect();
+    for entry in walkdir::WalkDir::new(target)
+        .min_depth(1)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| BuildError::io(target, e.into()))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(target).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if rel != MARKER_FILE && !listed.contains(rel.as_str()) {
+            return refuse(
+                format!("holds {rel}, which runbook did not write there (it is not listed in {MARKER_FILE})"),
+                "move the file into the content folder (files there are copied into the site), or choose another --out; a site from an older runbook lists nothing: delete that folder once",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `path` resolved through the links of its nearest existing ancestor,
+/// for a target that does not exist yet.
+fn resolve_missing(path: &Path) -> Option<PathBuf> {
+    if let Ok(found) = path.canonicalize() {
+        return Some(found);
+    }
+    // Missing: `..` cannot be resolved by the file system, so lexically.
+    let mut absolute = PathBuf::new();
+    for part in std::path::absolute(path).ok()?.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                absolute.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => absolute.push(other),
+        }
+    }
+    let mut rest = Vec::new();
+    let mut current = absolute.as_path();
+    loop {
+        if let Ok(found) = current.canonicalize() {
+            let mut resolved = found;
+            for part in rest.iter().rev() {
+                resolved.push(part);
+            }
+            return Some(resolved);
+        }
+        rest.push(current.file_name()?.to_os_string());
+        current = current.parent()?;
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn content(tmp: &Path) -> PathBuf {
+        let content = tmp.join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        std::fs::write(content.join("a.md"), "# A\n").unwrap();
+        content
+    }
+
     #[test]
     fn commit_replaces_our_site_and_refuses_others() {
         let tmp = tempfile::tempdir().unwrap();
+        let content = content(tmp.path());
         let target = tmp.path().join("site");
-        let staging = Staging::new(&target).unwrap();
-        staging.write(MARKER_FILE, b"").unwrap();
+        let staging = Staging::new(&target, &content).unwrap();
         staging.write("a/index.html", b"one").unwrap();
         staging.commit().unwrap();
         assert_eq!(std::fs::read(target.join("a/index.html")).unwrap(), b"one");
+        let marker = std::fs::read_to_string(target.join(MARKER_FILE)).unwrap();
+        assert_eq!(marker, format!("{MARKER_VERSION}\na/index.html\n"));
 
-        let staging = Staging::new(&target).unwrap();
-        staging.write(MARKER_FILE, b"").unwrap();
+        let staging = Staging::new(&target, &content).unwrap();
         staging.write("b.html", b"two").unwrap();
         staging.commit().unwrap();
         assert!(!target.join("a/index.html").exists());
@@ -185,12 +365,70 @@ mod tests {
         let foreign = tmp.path().join("docs");
         std::fs::create_dir(&foreign).unwrap();
         std::fs::write(foreign.join("keep.txt"), b"mine").unwrap();
-        assert!(Staging::new(&foreign).is_err());
-        // Nothing but the two sites is left behind.
+        assert!(Staging::new(&foreign, &content).is_err());
+        // Nothing but the content and the two folders is left behind.
         let names: Vec<_> = std::fs::read_dir(tmp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names.len(), 2, "{names:?}");
+        assert_eq!(names.len(), 3, "{names:?}");
+    }
+
+    #[test]
+    fn a_file_put_into_the_site_by_hand_stops_the_replacement() {
+        let tmp = tempfile::tempdir().unwrap();
+        let content = content(tmp.path());
+        let target = tmp.path().join("site");
+        let staging = Staging::new(&target, &content).unwrap();
+        staging.write("index.html", b"one").unwrap();
+        staging.commit().unwrap();
+        std::fs::write(target.join("CNAME"), b"runbook.example.com").unwrap();
+        let error = Staging::new(&target, &content).err().unwrap().to_string();
+        assert!(error.contains("holds CNAME"), "{error}");
+        assert!(
+            error.contains("fix: move the file into the content folder"),
+            "{error}"
+        );
+        assert_eq!(
+            std::fs::read(target.join("CNAME")).unwrap(),
+            b"runbook.example.com"
+        );
+    }
+
+    #[test]
+    fn a_forged_marker_does_not_make_a_folder_ours() {
+        let tmp = tempfile::tempdir().unwrap();
+        let content = content(tmp.path());
+        let notes = tmp.path().join("notes");
+        std::fs::create_dir(&notes).unwrap();
+        std::fs::write(notes.join(MARKER_FILE), b"").unwrap();
+        std::fs::write(notes.join("todo.md"), b"mine").unwrap();
+        let error = Staging::new(&notes, &content).err().unwrap().to_string();
+        assert!(error.contains("holds todo.md"), "{error}");
+    }
+
+    #[test]
+    fn the_content_folder_and_its_parents_are_refused_whatever_they_hold() {
+        let tmp = tempfile::tempdir().unwrap();
+        let content = content(tmp.path());
+        std::fs::write(content.join(MARKER_FILE), b"").unwrap();
+        std::fs::write(tmp.path().join(MARKER_FILE), b"").unwrap();
+        let error = Staging::new(&content, &content).err().unwrap().to_string();
+        assert!(error.contains("is the content folder"), "{error}");
+        let error = Staging::new(tmp.path(), &content)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(error.contains("holds the content folder"), "{error}");
+        // Spelled another way: through `..` and through a link.
+        let dotted = content.join("sub/../..");
+        assert!(Staging::new(&dotted, &content).is_err());
+        #[cfg(unix)]
+        {
+            let link = tmp.path().join("link");
+            std::os::unix::fs::symlink(&content, &link).unwrap();
+            assert!(Staging::new(&link, &content).is_err());
+        }
+        assert!(content.join("a.md").is_file());
     }
 }

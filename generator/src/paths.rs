@@ -1,7 +1,38 @@
 //! Source paths, output paths and the relative URLs between them.
 //!
 //! Every URL the site writes is relative, so one build works at `/`, under
-//! a GitHub Pages project path and from `file://`.
+//! a GitHub Pages project path and from `file://`, and percent-encoded, so
+//! a file named `a#b.md`, `why?.md` or `100%.md` is a link a browser can
+//! open (a raw `#` would start the fragment, a raw `%` an escape).
+
+use std::borrow::Cow;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+
+/// What a path segment of an href must escape: the URL's delimiters and
+/// what HTML and browsers treat specially (WHATWG's path set, plus `%`).
+/// Non-ASCII is always encoded, as UTF-8.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// A `/`-separated output path as an href: each segment percent-encoded.
+pub fn href(path: &str) -> Cow<'_, str> {
+    utf8_percent_encode(path, SEGMENT).into()
+}
 
 /// The output file of a Markdown source: `README.md` and `index.md` become
 /// their folder's `index.html`, `a/B.md` becomes `a/B.html`.
@@ -51,10 +82,10 @@ pub fn relative_url(from: &str, to: &str) -> String {
         .count();
     let mut url = "../".repeat(from_dir.len() - common);
     for part in &to_dir[common..] {
-        url.push_str(part);
+        url.push_str(&href(part));
         url.push('/');
     }
-    url.push_str(to_file[0]);
+    url.push_str(&href(to_file[0]));
     url
 }
 
@@ -127,6 +158,19 @@ mod tests {
         assert_eq!(relative_url("x.html", "a/b/index.html"), "a/b/index.html");
         assert_eq!(root_prefix("a/b/c.html"), "../../");
         assert_eq!(root_prefix("index.html"), "");
+    }
+
+    #[test]
+    fn hrefs_escape_what_a_browser_would_misread() {
+        assert_eq!(relative_url("index.html", "a#b.html"), "a%23b.html");
+        assert_eq!(relative_url("x/y.html", "why?.html"), "../why%3F.html");
+        assert_eq!(relative_url("index.html", "100%.html"), "100%25.html");
+        assert_eq!(
+            relative_url("index.html", "on call/日本語.html"),
+            "on%20call/%E6%97%A5%E6%9C%AC%E8%AA%9E.html"
+        );
+        assert_eq!(href("db/ROLLBACK.html"), "db/ROLLBACK.html");
+        assert!(matches!(href("db/ROLLBACK.html"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -68,7 +68,7 @@ fn is_alert_name(name: &str) -> bool {
 /// A redirect page at `alerts/<name>.html`, one folder below the root. It
 /// keeps any `#fragment` the link carried.
 pub fn alert_redirect(name: &str, target: &AlertTarget, redirecting: &str) -> String {
-    let url = format!("../{}", target.url);
+    let url = format!("../{}", crate::paths::href(&target.url));
     let url = escape(&url);
     let title = escape(&target.title);
     format!(
@@ -79,6 +79,23 @@ pub fn alert_redirect(name: &str, target: &AlertTarget, redirecting: &str) -> St
 <body><p>{redirecting}: <a href=\"{url}\">{title}</a></p></body></html>\n",
         name = escape(name),
     )
+}
+
+/// What runbook writes at `output` besides pages, named for a reader of
+/// the collision message.
+pub fn generated_file(output: &str) -> &'static str {
+    let lower = output.to_lowercase();
+    match lower.as_str() {
+        "404.html" => "the page for missing addresses",
+        "pages.html" => "the list of all pages",
+        "sitemap.xml" => "the sitemap",
+        "alerts.json" => "the alert index",
+        ".nojekyll" => "GitHub Pages' marker",
+        _ if lower.starts_with("alerts/") => "an alert's redirect page",
+        _ if lower.starts_with("assets/") => "the theme's assets",
+        _ if lower.starts_with("search/") => "the search index",
+        _ => "another file of the site",
+    }
 }
 
 /// `sitemap.xml` with absolute URLs; only written when `base_url` is set.
@@ -93,7 +110,7 @@ pub fn sitemap(base_url: &str, pages: &[(String, Option<String>)]) -> String {
         let loc = if path == "index.html" {
             base.clone()
         } else {
-            format!("{base}{path}")
+            format!("{base}{}", crate::paths::href(path))
         };
         xml.push_str(&format!("  <url><loc>{}</loc>", escape(&loc)));
         if let Some(date) = updated {
@@ -186,5 +203,10 @@ mod tests {
         );
         assert!(xml.contains("<loc>https://x.io/p/</loc>"));
         assert!(xml.contains("<loc>https://x.io/p/A.html</loc><lastmod>2026-01-01</lastmod>"));
+        let xml = sitemap("https://x.io/", &[("db/a#b 日.html".into(), None)]);
+        assert!(
+            xml.contains("<loc>https://x.io/db/a%23b%20%E6%97%A5.html</loc>"),
+            "{xml}"
+        );
     }
 }

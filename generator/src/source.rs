@@ -3,6 +3,12 @@
 //! Markdown files become `SourcePage`s, every other file is an asset copied
 //! as-is (images, downloads). Hidden files, `runbook.yaml`, the theme folder
 //! and the output folder (when it lies inside the content) are skipped.
+//!
+//! Nothing outside the content folder is ever read: a symbolic link (to a
+//! file or a folder) whose target resolves outside it stops the load. A
+//! build runs in CI with secrets in its environment and a checkout's
+//! credentials one folder up; `ln -s /proc/self/environ env.txt` must not
+//! put either on a public site.
 
 use std::path::{Path, PathBuf};
 
@@ -51,34 +57,62 @@ pub fn load(root: &Path, exclude: &[PathBuf]) -> Result<Sources, BuildError> {
             path: root.to_path_buf(),
         });
     }
+    let fence = Fence::new(root)?;
+    fence.check(&root.join(CONFIG_FILE))?;
     let config = SiteConfig::load(root)?;
     let mut skip: Vec<PathBuf> = exclude
         .iter()
         .filter_map(|p| p.canonicalize().ok())
         .collect();
     if let Some(theme) = &config.theme_dir {
-        if let Ok(theme) = root.join(theme).canonicalize() {
-            skip.push(theme);
+        if let Ok(canonical) = root.join(theme).canonicalize() {
+            if !fence.contains(&canonical) {
+                return Err(BuildError::Config {
+                    at: config.location_of(root, "theme_dir"),
+                    message: format!(
+                        "theme_dir `{}` is outside the content folder {}",
+                        theme.display(),
+                        root.display()
+                    ),
+                    hint: "move the theme folder into the content folder (it is never published as pages) and name it relative to runbook.yaml".into(),
+                });
+            }
+            skip.push(canonical);
         }
     }
 
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
+    // Links are followed, so links between files of the content work; each
+    // link's target is checked before the walk reads or enters it.
+    let outside = std::cell::RefCell::new(None);
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
             let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+            if hidden {
+                return false;
+            }
+            if e.depth() > 0 && e.path_is_symlink() {
+                if let Err(error) = fence.check(e.path()) {
+                    outside.borrow_mut().get_or_insert(error);
+                    return false;
+                }
+            }
             let skipped = e.file_type().is_dir()
                 && e.path()
                     .canonicalize()
                     .map(|p| skip.contains(&p))
                     .unwrap_or(false);
-            !hidden && !skipped
+            !skipped
         });
     for entry in walker {
         let entry = entry.map_err(|e| walk_error(root, e))?;
+        if let Some(error) = outside.borrow_mut().take() {
+            return Err(error);
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -101,6 +135,10 @@ pub fn load(root: &Path, exclude: &[PathBuf]) -> Result<Sources, BuildError> {
         }
     }
 
+    if let Some(error) = outside.into_inner() {
+        return Err(error);
+    }
+
     // Reading is I/O and UTF-8 checking: spread it over the cores too.
     use rayon::prelude::*;
     let pages = markdown
@@ -114,6 +152,44 @@ pub fn load(root: &Path, exclude: &[PathBuf]) -> Result<Sources, BuildError> {
         pages,
         assets,
     })
+}
+
+/// The content folder as the file system resolves it: every file read
+/// into a site must resolve below it.
+#[derive(Debug, Clone)]
+pub struct Fence {
+    root: PathBuf,
+    canonical: PathBuf,
+}
+
+impl Fence {
+    pub fn new(root: &Path) -> Result<Fence, BuildError> {
+        let canonical = root.canonicalize().map_err(|e| BuildError::io(root, e))?;
+        Ok(Fence {
+            root: root.to_path_buf(),
+            canonical,
+        })
+    }
+
+    /// True when a resolved path lies in the content folder.
+    pub fn contains(&self, canonical: &Path) -> bool {
+        canonical.starts_with(&self.canonical)
+    }
+
+    /// `Ok` when `path` (below the root as given) is missing or resolves
+    /// inside the content folder; an error naming the link otherwise.
+    pub fn check(&self, path: &Path) -> Result<(), BuildError> {
+        match path.canonicalize() {
+            Ok(target) if self.contains(&target) => Ok(()),
+            Ok(target) => Err(BuildError::LinkOutside {
+                path: path.to_path_buf(),
+                target,
+                root: self.root.clone(),
+            }),
+            // Missing (or a dangling link): nothing outside can be read.
+            Err(_) => Ok(()),
+        }
+    }
 }
 
 /// Reads and decodes one Markdown file (also used by the dev server to

@@ -234,7 +234,11 @@ pub fn edit_url(config: &SiteConfig, rel: &str) -> Option<String> {
     } else {
         format!("{dir}/{rel}")
     };
-    Some(format!("{base}/edit/{}/{path}", repo.branch))
+    Some(format!(
+        "{base}/edit/{}/{}",
+        repo.branch,
+        paths::href(&path)
+    ))
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ pub fn collect(page: &Page, rendered: &RenderedPage, record: &Record) -> PageTer
 /// are 55 MB). Fields in `PageRecord`'s order: the JSON is the same.
 #[derive(Serialize)]
 pub struct Record<'a> {
-    url: &'a str,
+    url: std::borrow::Cow<'a, str>,
     title: &'a str,
     sections: Vec<(&'a str, &'a str, &'a str)>,
 }
@@ -95,7 +95,7 @@ pub fn record<'a>(page: &'a Page, rendered: &'a RenderedPage) -> Record<'a> {
         })
         .collect();
     Record {
-        url: &page.output,
+        url: crate::paths::href(&page.output),
         title: &rendered.title,
         sections,
     }
@@ -167,12 +167,12 @@ mod tests {
     fn a_record_file_reads_back_as_the_format_says() {
         let records = vec![
             Record {
-                url: "db/ROLLBACK.html",
+                url: "db/ROLLBACK.html".into(),
                 title: "ロールバック",
                 sections: vec![("", "", "前文"), ("手順", "手順", "kubectl rollout undo")],
             },
             Record {
-                url: "index.html",
+                url: "index.html".into(),
                 title: "Runbook",
                 sections: vec![],
             },
