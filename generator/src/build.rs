@@ -418,12 +418,12 @@ pub fn write_selected(
         site.pages
             .iter()
             .find(|p| p.output.to_lowercase() == output)
-            .map(|p| p.display.clone())
+            .map(|p| (p.display.clone(), p.output.clone()))
             .or_else(|| {
                 site.assets
                     .iter()
                     .find(|a| a.rel.to_lowercase() == output)
-                    .map(|a| a.abs.clone())
+                    .map(|a| (a.abs.clone(), a.rel.clone()))
             })
     };
     let sink = &Exclusive::new(sink, &sources);

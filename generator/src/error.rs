@@ -105,7 +105,7 @@ pub enum BuildError {
         reason: String,
         hint: String,
     },
-    #[error("{}: becomes {output}, which runbook writes itself ({generated})\n  fix: rename the file; runbook writes {output} in every site", source_file.display())]
+    #[error("{}: becomes {output}, which runbook writes itself ({generated})\n  fix: rename the file; runbook writes that file in every site", source_file.display())]
     GeneratedCollision {
         source_file: PathBuf,
         output: String,

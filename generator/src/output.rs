@@ -58,12 +58,16 @@ impl Sink for MemorySink {
 pub struct Exclusive<'a> {
     inner: &'a dyn Sink,
     claimed: Mutex<std::collections::HashSet<String>>,
-    /// The content file behind each output, for the message.
-    sources: &'a (dyn Fn(&str) -> Option<PathBuf> + Sync),
+    /// The content file behind an output (compared without case) and its
+    /// output path as written, for the message.
+    sources: &'a (dyn Fn(&str) -> Option<(PathBuf, String)> + Sync),
 }
 
 impl<'a> Exclusive<'a> {
-    pub fn new(inner: &'a dyn Sink, sources: &'a (dyn Fn(&str) -> Option<PathBuf> + Sync)) -> Self {
+    pub fn new(
+        inner: &'a dyn Sink,
+        sources: &'a (dyn Fn(&str) -> Option<(PathBuf, String)> + Sync),
+    ) -> Self {
         Exclusive {
             inner,
             claimed: Mutex::default(),
@@ -80,9 +84,11 @@ impl<'a> Exclusive<'a> {
         if fresh {
             return Ok(());
         }
+        let (source_file, output) =
+            (self.sources)(path).unwrap_or_else(|| (PathBuf::from(path), path.to_string()));
         Err(BuildError::GeneratedCollision {
-            source_file: (self.sources)(path).unwrap_or_else(|| PathBuf::from(path)),
-            output: path.to_string(),
+            source_file,
+            output,
             generated: crate::publish::generated_file(path),
         })
     }

@@ -9,3 +9,4 @@ mod bad_input;
 mod build;
 mod content;
 mod in_browser;
+mod safety;
