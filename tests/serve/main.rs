@@ -7,6 +7,7 @@ mod browser;
 mod harness;
 
 mod cli;
+mod content_folder;
 mod edits;
 mod errors;
 mod in_browser;

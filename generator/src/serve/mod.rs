@@ -200,15 +200,33 @@ fn rebuild_loop(
         mounted,
         search_jobs,
     } = state;
+    // After a build that was not served, the next one loads everything.
+    let mut reload = false;
     while let Some(batch) = watcher.next_batch() {
+        if !watcher.is_current() {
+            resume(watcher, builder, publisher, options);
+            reload = true;
+            if !watcher.is_current() {
+                continue;
+            }
+        }
         let ready = Instant::now();
         let what = batch.describe(&watcher.roots().content);
-        let result = if batch.rescan {
+        let result = if batch.rescan || reload {
             builder.build_all()
         } else {
             builder.rebuild(&batch)
         };
         let rebuilt = Instant::now();
+        // Files went while the build read them (`rm -rf`, a branch switch):
+        // what it saw may be half a tree. Never serve that; the events
+        // start another build.
+        if watcher.removals_pending() || !watcher.is_current() {
+            tracing::debug!("{what}: files were removed during the build; not served");
+            reload = true;
+            continue;
+        }
+        reload = false;
         let theme_dir = match &result {
             Ok(built) => Some(built.config.theme_dir.clone()),
             Err(_) => None,
@@ -233,6 +251,43 @@ fn rebuild_loop(
         }
     }
 }
+
+/// The content folder is gone, or was made again: says so, keeps serving
+/// the last good build, and once a folder is there again watches it anew.
+/// Returns with the watcher current, or not when watching failed (the next
+/// batch tries again).
+fn resume(
+    watcher: &mut watch::Watcher,
+    builder: &Builder,
+    publisher: &Publisher,
+    options: &ServeOptions,
+) {
+    let content = &options.content;
+    if !content.is_dir() {
+        eprintln!(
+            "{}: the content folder is gone; still serving the last good build until it is back",
+            content.display()
+        );
+        publisher.fail(ErrorReport::from_error(&BuildError::MissingContent {
+            path: content.clone(),
+        }));
+        while !content.is_dir() {
+            std::thread::sleep(CONTENT_POLL);
+        }
+        println!("{}: the content folder is back", content.display());
+    }
+    let theme = builder.config().and_then(|c| c.theme_dir.clone());
+    match watch::Watcher::start(watch::Roots::new(content, theme.as_deref())) {
+        Ok(fresh) => *watcher = fresh,
+        Err(error) => eprintln!(
+            "error: {}: cannot watch for changes: {error}",
+            content.display()
+        ),
+    }
+}
+
+/// How often a vanished content folder is looked for.
+const CONTENT_POLL: Duration = Duration::from_millis(200);
 
 /// Computes the search index of the newest build and swaps it in; an
 /// older build's job is skipped when a newer one is already queued.

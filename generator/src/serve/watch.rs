@@ -5,7 +5,8 @@
 //! comparing stage values (see `rebuild`), so a missed or reordered event
 //! costs time, never correctness.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -50,6 +51,8 @@ pub enum Kind {
     Theme,
     /// git moved HEAD (commit, checkout, reset): "last updated" dates change.
     Git,
+    /// The content folder itself: removed, moved away, or replaced.
+    Root,
     /// Hidden files, editor swap files, paths outside what we watch.
     Ignored,
 }
@@ -85,6 +88,9 @@ pub struct Batch {
     pub git: bool,
     /// The OS dropped events: nothing can be assumed.
     pub rescan: bool,
+    /// An event named the content folder itself (`rm -rf`, `mv`, a branch
+    /// switch that removes it): its watch may be gone with it.
+    pub root: bool,
     /// When the batch's first event arrived (for the timings in the log).
     pub since: Option<Instant>,
 }
@@ -97,6 +103,7 @@ impl Batch {
             && !self.theme
             && !self.git
             && !self.rescan
+            && !self.root
     }
 
     fn paths(&self) -> usize {
@@ -114,6 +121,7 @@ impl Batch {
             Kind::Config => self.config = true,
             Kind::Theme => self.theme = true,
             Kind::Git => self.git = true,
+            Kind::Root => self.root = true,
             Kind::Ignored => {}
         }
     }
@@ -144,6 +152,9 @@ impl Batch {
         if self.rescan {
             parts.push("rescan".to_string());
         }
+        if self.root {
+            parts.push("the content folder".to_string());
+        }
         parts.join(", ")
     }
 }
@@ -166,7 +177,10 @@ pub fn classify(roots: &Roots, path: &Path) -> Kind {
     let Ok(rel) = path.strip_prefix(&roots.content) else {
         return Kind::Ignored;
     };
-    if rel.as_os_str().is_empty() || is_hidden(rel) {
+    if rel.as_os_str().is_empty() {
+        return Kind::Root;
+    }
+    if is_hidden(rel) {
         return Kind::Ignored;
     }
     if rel == Path::new(CONFIG_FILE) {
@@ -200,7 +214,40 @@ fn is_read_only(kind: &EventKind) -> bool {
 pub struct Watcher {
     watcher: RecommendedWatcher,
     events: Receiver<notify::Result<Event>>,
+    /// Events taken off the channel by `removals_pending`, not yet batched.
+    early: RefCell<VecDeque<notify::Result<Event>>>,
     roots: Roots,
+    /// The content folder the watch was set on; a folder deleted and made
+    /// again under the same name is another one, and unwatched.
+    identity: Option<Identity>,
+}
+
+/// What tells one folder from another of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Identity {
+    device: u64,
+    inode: u64,
+}
+
+impl Identity {
+    #[cfg(unix)]
+    fn of(path: &Path) -> Option<Identity> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path).ok()?;
+        meta.is_dir().then(|| Identity {
+            device: meta.dev(),
+            inode: meta.ino(),
+        })
+    }
+
+    /// Elsewhere only presence can be told.
+    #[cfg(not(unix))]
+    fn of(path: &Path) -> Option<Identity> {
+        path.is_dir().then_some(Identity {
+            device: 0,
+            inode: 0,
+        })
+    }
 }
 
 impl Watcher {
@@ -218,6 +265,8 @@ impl Watcher {
         let mut this = Watcher {
             watcher,
             events,
+            early: RefCell::default(),
+            identity: Identity::of(&roots.content),
             roots: roots.clone(),
         };
         this.roots.theme = None;
@@ -227,6 +276,54 @@ impl Watcher {
 
     pub fn roots(&self) -> &Roots {
         &self.roots
+    }
+
+    /// Whether the content folder is still the one being watched: false
+    /// once it is gone, or was made again (its new files send no events
+    /// until it is watched anew).
+    pub fn is_current(&self) -> bool {
+        self.identity.is_some() && Identity::of(&self.roots.content) == self.identity
+    }
+
+    /// Whether files of the content were removed (or the OS lost track)
+    /// since the last batch: a build read meanwhile may have seen a tree
+    /// half deleted. The events stay for the next batch.
+    pub fn removals_pending(&self) -> bool {
+        let mut early = self.early.borrow_mut();
+        while let Ok(event) = self.events.try_recv() {
+            early.push_back(event);
+        }
+        early.iter().any(|event| match event {
+            // The build's own reads open every folder.
+            Ok(event) if is_read_only(&event.kind) => false,
+            Ok(event) => {
+                event.need_rescan()
+                    || (matches!(event.kind, EventKind::Remove(_))
+                        && event
+                            .paths
+                            .iter()
+                            .any(|p| classify(&self.roots, p) != Kind::Ignored))
+                    || event
+                        .paths
+                        .iter()
+                        .any(|p| classify(&self.roots, p) == Kind::Root)
+            }
+            Err(_) => true,
+        })
+    }
+
+    /// The next event, those taken early first.
+    fn recv(&self, timeout: Option<Duration>) -> Result<notify::Result<Event>, RecvTimeoutError> {
+        if let Some(event) = self.early.borrow_mut().pop_front() {
+            return Ok(event);
+        }
+        match timeout {
+            Some(timeout) => self.events.recv_timeout(timeout),
+            None => self
+                .events
+                .recv()
+                .map_err(|_| RecvTimeoutError::Disconnected),
+        }
     }
 
     /// Follows `theme_dir` when runbook.yaml changes it. A theme folder
@@ -256,7 +353,7 @@ impl Watcher {
         loop {
             let mut batch = Batch::default();
             let mut writes = Writes::default();
-            self.absorb(&mut batch, &mut writes, self.events.recv().ok()?);
+            self.absorb(&mut batch, &mut writes, self.recv(None).ok()?);
             let start = Instant::now();
             batch.since = Some(start);
             loop {
@@ -276,7 +373,7 @@ impl Watcher {
                 } else {
                     QUIET
                 };
-                match self.events.recv_timeout(quiet.min(left)) {
+                match self.recv(Some(quiet.min(left))) {
                     Ok(event) => self.absorb(&mut batch, &mut writes, event),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return None,
@@ -415,7 +512,7 @@ mod tests {
         assert_eq!(kind("/site/content/db/.#a.md"), Kind::Ignored);
         assert_eq!(kind("/site/content/theme/.x.swp"), Kind::Ignored);
         assert_eq!(kind("/elsewhere/a.md"), Kind::Ignored);
-        assert_eq!(kind("/site/content"), Kind::Ignored);
+        assert_eq!(kind("/site/content"), Kind::Root);
     }
 
     #[test]
