@@ -542,7 +542,8 @@ pub fn write_selected(
             root,
         };
         let html = theme.render("page.html", &tera_context(&context)?)?;
-        sink.write(&page.output, html.as_bytes())?;
+        sink.write(&page.output, html.as_bytes())
+            .map_err(|e| e.at_source(&page.display, &page.output))?;
         progress.tick();
         Ok::<(), BuildError>(())
     };

@@ -111,6 +111,13 @@ pub enum BuildError {
         output: String,
         generated: &'static str,
     },
+    #[error("{}: cannot write its page {output}: {source}\n  fix: {hint}", source_file.display())]
+    PageWrite {
+        source_file: PathBuf,
+        output: String,
+        source: std::io::Error,
+        hint: &'static str,
+    },
     #[error("{}: symbolic link loop\n  fix: remove the link that points back into its own folder", path.display())]
     SymlinkLoop { path: PathBuf },
     #[error("{}", strict_message(.warnings))]
@@ -128,6 +135,30 @@ impl BuildError {
             path: path.to_path_buf(),
             source,
             hint,
+        }
+    }
+}
+
+impl BuildError {
+    /// A failed write of the page made from `source_file`, told at that
+    /// file: the output path is ours, the name that is too long is the
+    /// writer's.
+    pub fn at_source(self, source_file: &Path, output: &str) -> BuildError {
+        match self {
+            BuildError::Io { source, .. } => {
+                let hint = if source.kind() == std::io::ErrorKind::InvalidFilename {
+                    "shorten the file name: most file systems allow 255 bytes per name (a Japanese character takes 3)"
+                } else {
+                    "check that the output folder is writable and the disk is not full"
+                };
+                BuildError::PageWrite {
+                    source_file: source_file.to_path_buf(),
+                    output: output.to_string(),
+                    source,
+                    hint,
+                }
+            }
+            other => other,
         }
     }
 }

@@ -127,7 +127,9 @@ pub fn assemble(sources: Sources) -> Result<Site, BuildError> {
 pub fn assemble_page(source: SourcePage) -> Result<(Page, Vec<Warning>), BuildError> {
     let parsed = front_matter::parse(&source.display, &source.text)?;
     let body_start = source.text.len() - parsed.body.len();
-    let (front, line_offset, warnings) = (parsed.front, parsed.body_line_offset, parsed.warnings);
+    let (front, line_offset, mut warnings) =
+        (parsed.front, parsed.body_line_offset, parsed.warnings);
+    warnings.extend(source.warnings);
     let page = Page::new(PageData {
         output: paths::output_path(&source.rel),
         front,

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::{SiteConfig, CONFIG_FILE};
-use crate::error::{BuildError, LineIndex, Location};
+use crate::error::{BuildError, LineIndex, Location, Warning};
 
 /// Everything the later stages need from disk.
 #[derive(Debug, Clone)]
@@ -32,6 +32,8 @@ pub struct SourcePage {
     /// Path as given to the user in messages.
     pub display: PathBuf,
     pub text: String,
+    /// What reading found worth telling (old Mac line endings).
+    pub warnings: Vec<Warning>,
 }
 
 /// A non-Markdown file copied to the output unchanged.
@@ -196,11 +198,23 @@ impl Fence {
 /// re-read just the pages that changed).
 pub fn read_page(rel: String, abs: &Path) -> Result<SourcePage, BuildError> {
     let bytes = std::fs::read(abs).map_err(|e| BuildError::io(abs, e))?;
-    let text = decode(abs, bytes)?;
+    let mut text = decode(abs, bytes)?;
+    let mut warnings = Vec::new();
+    if text.contains('\r') {
+        // Lone CRs (classic Mac OS) end lines for Markdown but not for the
+        // front matter split or for line numbers: make them newlines.
+        text = text.replace('\r', "\n");
+        warnings.push(Warning {
+            at: Location::new(abs, 1, 1),
+            message: "lines end with a carriage return alone (classic Mac OS)".into(),
+            hint: "save the file with LF (or CRLF) line endings".into(),
+        });
+    }
     Ok(SourcePage {
         rel,
         display: abs.to_path_buf(),
         text,
+        warnings,
     })
 }
 

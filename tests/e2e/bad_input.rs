@@ -186,3 +186,42 @@ fn several_megabyte_file_builds() {
     let html = site.output("BIG.html");
     assert!(html.contains("id=\"手順-39999\""));
 }
+
+#[test]
+fn a_file_name_too_long_for_its_page_is_told_at_the_source() {
+    // 251 bytes + `.md` fits a file system's 255; `.html` does not.
+    let name = format!("{}.md", "a".repeat(251));
+    fails_and_keeps_the_site(
+        |s| {
+            s.write(&name, "# Long\n");
+        },
+        &[
+            &format!("content/{name}: cannot write its page"),
+            "fix: shorten the file name",
+        ],
+    );
+}
+
+#[test]
+fn old_mac_line_endings_are_read_with_a_warning() {
+    let site = TestSite::fixture("basic");
+    site.write("MAC.md", "---\rtitle: Classic\r---\r# Heading\r\rText.\r");
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("MAC.md:1:1: warning: lines end with a carriage return alone"),
+        "{}",
+        run.stderr
+    );
+    let html = site.output("MAC.html");
+    assert!(html.contains("<title>Classic"), "{html}");
+}
+
+#[test]
+fn unclosed_front_matter_is_a_warning() {
+    let site = TestSite::fixture("basic");
+    site.write("OPEN.md", "---\ntitle: Open\n\n# Open\n");
+    let run = site.check();
+    run.assert_failed_with("OPEN.md:1:1: warning: front matter opened by `---` is never closed");
+}
