@@ -1,8 +1,9 @@
 //! The bundled TekuToko runbook (content/): it builds cleanly with
 //! --strict, every page has the shape a reader relies on, every alert leads
-//! to one page, and every bash block is valid shell once filled in.
+//! to one page and is in the rules file (deploy/rules/), and every bash
+//! block is valid shell once filled in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
@@ -172,6 +173,101 @@ fn every_page_has_front_matter_and_no_todo() {
     }
 }
 
+/// The alert names of a page's front matter (`alerts: [A, B]`).
+fn front_matter_alerts(text: &str) -> Vec<String> {
+    let front = &text[4..text[4..].find("\n---").unwrap() + 4];
+    let line = front
+        .lines()
+        .find(|l| l.starts_with("alerts:"))
+        .unwrap_or("alerts: []");
+    line["alerts:".len()..]
+        .trim()
+        .trim_matches(['[', ']'])
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The bodies of a page's ```promql blocks, trailing newline trimmed.
+fn promql_blocks(markdown: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut block: Option<String> = None;
+    for event in Parser::new_ext(markdown, pulldown_cmark::Options::all()) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if &*info == "promql" => {
+                block = Some(String::new())
+            }
+            Event::Text(t) => {
+                if let Some(b) = &mut block {
+                    b.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                blocks.extend(block.take().map(|b| b.trim_end().to_string()))
+            }
+            _ => {}
+        }
+    }
+    blocks
+}
+
+#[derive(serde::Deserialize)]
+struct RuleFile {
+    groups: Vec<RuleGroup>,
+}
+
+#[derive(serde::Deserialize)]
+struct RuleGroup {
+    rules: Vec<Rule>,
+}
+
+#[derive(serde::Deserialize)]
+struct Rule {
+    alert: String,
+    expr: String,
+}
+
+/// deploy/rules/tekutoko.rules.yaml holds exactly the alerts the pages
+/// declare and the index's table lists, each with a page's expression:
+/// an alert added to one place and not the others fails here.
+#[test]
+fn the_rules_file_matches_the_pages_and_the_index() {
+    let path = workspace_dir().join("deploy/rules/tekutoko.rules.yaml");
+    let file: RuleFile = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let rules: Vec<Rule> = file.groups.into_iter().flat_map(|g| g.rules).collect();
+    let in_rules: BTreeSet<String> = rules.iter().map(|r| r.alert.clone()).collect();
+    assert_eq!(in_rules.len(), rules.len(), "an alert is defined twice");
+
+    let pages = pages();
+    let in_pages: BTreeSet<String> = pages
+        .values()
+        .flat_map(|t| front_matter_alerts(t))
+        .collect();
+    let index = &pages["README.md"];
+    let table = &index[index.find("## アラートと手順書の対応").unwrap()..];
+    let table = &table[..3 + table[3..].find("\n## ").unwrap()];
+    let in_index: BTreeSet<String> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| TekuToko"))
+        .map(|rest| format!("TekuToko{}", rest.split(' ').next().unwrap()))
+        .collect();
+    assert_eq!(in_rules, in_pages, "rules file vs pages' front matter");
+    assert_eq!(in_rules, in_index, "rules file vs README.md's alert table");
+
+    let expressions: BTreeSet<String> = pages.values().flat_map(|t| promql_blocks(t)).collect();
+    for rule in &rules {
+        assert!(
+            expressions.contains(rule.expr.trim_end()),
+            "{}: the expression is on no page:\n{}",
+            rule.alert,
+            rule.expr
+        );
+    }
+}
+
 #[test]
 fn every_alert_maps_to_exactly_one_page() {
     let site = TestSite::copy_of(&content_dir());
@@ -180,22 +276,10 @@ fn every_alert_maps_to_exactly_one_page() {
         serde_json::from_str(&site.output("alerts.json")).unwrap();
     let mut declared = 0;
     for (name, text) in pages() {
-        let front = &text[4..text[4..].find("\n---").unwrap() + 4];
-        let line = front
-            .lines()
-            .find(|l| l.starts_with("alerts:"))
-            .unwrap_or("alerts: []");
-        let names: Vec<&str> = line["alerts:".len()..]
-            .trim()
-            .trim_matches(['[', ']'])
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect();
-        for alert in names {
+        for alert in front_matter_alerts(&text) {
             declared += 1;
             assert_eq!(
-                alerts[alert]["url"],
+                alerts[alert.as_str()]["url"],
                 name.replace(".md", ".html")
                     .replace("README.html", "index.html"),
                 "{alert}"
