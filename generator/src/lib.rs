@@ -1,20 +1,24 @@
 //! runbook: a static site generator for operations runbooks.
 //!
-//! The build is a list of stages (see `build`): `source` loads files,
-//! `site` assembles pages, `render` turns Markdown into HTML, `nav` orders
-//! pages, `theme`, `view` and `sidebar` lay them out, `output` writes and swaps.
+//! The build is a list of stages (see `pipeline`): `source` loads files,
+//! `site` assembles pages, `render` turns Markdown into HTML (and `nav`
+//! orders the pages), `links` checks fragments, `layout` puts pages through
+//! the theme (with `view` and `sidebar`), `output` and `publish` write and
+//! swap, `search` indexes.
 
 pub mod api;
-pub mod build;
 pub mod config;
 pub mod error;
 pub mod front_matter;
 pub mod git;
 pub mod highlight;
 pub mod i18n;
+pub mod layout;
+pub mod links;
 pub mod nav;
 pub mod output;
 pub mod paths;
+pub mod pipeline;
 pub mod placeholder;
 pub mod progress;
 pub mod publish;
@@ -26,5 +30,6 @@ pub mod site;
 pub mod slug;
 pub mod source;
 pub mod theme;
+pub mod timing;
 pub mod view;
 pub mod widgets_bundle;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use runbook::build::{self, BuildOptions, Report};
+use runbook::pipeline::{self, BuildOptions, Report};
 
 #[derive(Parser)]
 #[command(
@@ -92,7 +92,7 @@ fn main() -> ExitCode {
                 base_url,
                 strict,
             };
-            build::build(&options).map(|report| summary("Built", &report, Some(&out)))
+            pipeline::build(&options).map(|report| summary("Built", &report, Some(&out)))
         }
         Command::Serve {
             content,
@@ -122,7 +122,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Command::Check { content } => {
-            build::check(&content).map(|report| summary("Checked", &report, None))
+            pipeline::check(&content).map(|report| summary("Checked", &report, None))
         }
     };
     match result {

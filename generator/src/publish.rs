@@ -4,11 +4,84 @@
 //! `runbook_url`.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Serialize;
 
-use crate::error::{Location, Warning};
-use crate::render::escape;
+use crate::error::{BuildError, Location, Warning};
+use crate::i18n::Strings;
+use crate::output::Sink;
+use crate::render::{escape, Rendered};
+use crate::theme::Theme;
+use crate::view::{LinkView, NavEntry, SiteView};
+
+/// Writes the files a published site needs besides its pages and assets.
+pub fn write_files(
+    rendered: &Rendered,
+    theme: &Theme,
+    sink: &dyn Sink,
+    site_view: &SiteView,
+    strings: &Strings,
+    entries: &[NavEntry],
+) -> Result<(), BuildError> {
+    let config = &rendered.config;
+    sink.write(".nojekyll", b"")?;
+
+    // The 404 page is served at whatever address was missed, so it links
+    // from the base path rather than relatively.
+    let mut context = tera::Context::new();
+    context.insert("site", site_view);
+    context.insert("t", strings);
+    context.insert("root", &base_path(config.base_url.as_deref()));
+    sink.write("404.html", theme.render("404.html", &context)?.as_bytes())?;
+
+    // Every page on one list: the no-JS fallback of search, and a map.
+    let all: Vec<LinkView> = rendered
+        .nav
+        .order
+        .iter()
+        .map(|&i| LinkView {
+            title: entries[i].title.to_string(),
+            url: crate::paths::href(entries[i].output).into_owned(),
+        })
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert("site", site_view);
+    context.insert("t", strings);
+    context.insert("root", "");
+    context.insert("pages", &all);
+    sink.write(
+        "pages.html",
+        theme.render("pages.html", &context)?.as_bytes(),
+    )?;
+
+    if let Some(base) = &config.base_url {
+        let pages: Vec<(String, Option<String>)> = rendered
+            .nav
+            .order
+            .iter()
+            .map(|&i| {
+                let page = &rendered.pages[i].page;
+                (
+                    page.output.clone(),
+                    rendered.updated.get(&page.rel).cloned(),
+                )
+            })
+            .collect();
+        sink.write("sitemap.xml", sitemap(base, &pages).as_bytes())?;
+    }
+
+    let json = serde_json::to_vec_pretty(&rendered.alerts)
+        .map_err(|e| BuildError::io(Path::new("alerts.json"), e.into()))?;
+    sink.write("alerts.json", &json)?;
+    for (name, target) in &rendered.alerts {
+        sink.write(
+            &format!("alerts/{name}.html"),
+            alert_redirect(name, target, &strings.redirecting).as_bytes(),
+        )?;
+    }
+    Ok(())
+}
 
 /// One page an alert leads to.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -144,7 +217,6 @@ pub fn base_path(base_url: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     fn target(url: &str) -> AlertTarget {
         AlertTarget {

@@ -18,6 +18,10 @@ pub struct Theme {
     pub tera: Tera,
     /// Static files by path below `static/`, written to `assets/`.
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// Cache-busting suffix (`?v=…`) of everything under `assets/`: the
+    /// static files, the highlighting stylesheet and the wasm bundle.
+    /// Computed once per theme load, not once per page write.
+    pub asset_version: String,
     /// Where each template came from, for messages.
     origins: BTreeMap<String, PathBuf>,
 }
@@ -88,9 +92,11 @@ impl Theme {
                 .unwrap_or_else(|| PathBuf::from("themes"));
             return Err(template_error(&origin, &e));
         }
+        let asset_version = asset_version(&assets);
         Ok(Theme {
             tera,
             assets,
+            asset_version,
             origins,
         })
     }
@@ -106,6 +112,25 @@ impl Theme {
             template_error(&origin, &e)
         })
     }
+}
+
+/// A short content hash of what the site serves under `assets/`. FNV-1a
+/// over the bytes, so the same assets give the same version with every
+/// Rust release (`DefaultHasher` promises no such thing).
+fn asset_version(assets: &BTreeMap<String, Vec<u8>>) -> String {
+    use runbook_widgets::search::format::Fnv;
+    let mut hash = Fnv::default();
+    let highlight_css = crate::highlight::stylesheet();
+    let files = assets
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+        .chain(std::iter::once(("highlight.css", highlight_css.as_bytes())))
+        .chain(crate::widgets_bundle::files());
+    for (name, bytes) in files {
+        hash.write(name.as_bytes());
+        hash.write(bytes);
+    }
+    format!("{:08x}", hash.0 as u32)
 }
 
 fn all_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {

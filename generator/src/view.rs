@@ -113,6 +113,7 @@ pub struct PageContext<'a> {
 }
 
 /// What the sidebar needs to know of each page.
+#[derive(Debug, Clone, PartialEq)]
 pub struct NavEntry<'a> {
     pub rel: &'a str,
     pub output: &'a str,

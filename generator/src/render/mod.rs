@@ -6,6 +6,7 @@
 //! else (raw HTML, footnotes, task lists) goes to pulldown-cmark's writer.
 
 pub mod code;
+pub mod pages;
 pub mod widget;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -25,6 +26,7 @@ use crate::placeholder::Placeholders;
 use crate::slug::Slugger;
 
 pub use code::escape;
+pub use pages::{render_all, Rendered, RenderedPage};
 
 /// What every page render shares: read-only, so pages render in parallel.
 pub struct RenderContext<'a> {
@@ -129,7 +131,7 @@ pub fn render(ctx: &RenderContext, page: &PageSource) -> Result<RenderedMarkdown
         | Options::ENABLE_GFM;
     options.remove(Options::ENABLE_SMART_PUNCTUATION);
 
-    let mut out = Rendered {
+    let mut out = EventsOut {
         events: Vec::new(),
         headings: Vec::new(),
         links: Vec::new(),
@@ -321,7 +323,8 @@ struct HeadingBuffer {
     text: String,
 }
 
-struct Rendered {
+/// What one page's event walk collects, before it is written as HTML.
+struct EventsOut {
     events: Vec<Event<'static>>,
     sections: Vec<Section>,
     headings: Vec<Heading>,
@@ -332,7 +335,7 @@ struct Rendered {
     has_toc_marker: bool,
 }
 
-impl Rendered {
+impl EventsOut {
     /// Adds text to the current section, keeping words apart.
     fn section_text(&mut self, text: &str) {
         if let Some(section) = self.sections.last_mut() {

@@ -8,8 +8,7 @@ use runbook_widgets::search::format::{Fnv, FORMAT, HEADING_BOOST, TITLE_BOOST};
 use runbook_widgets::search::Scanner;
 
 use super::terms::TermMap;
-use crate::build::RenderedPage;
-use crate::site::Page;
+use crate::render::RenderedPage;
 
 /// One page, tokenised.
 pub struct PageTerms {
@@ -22,9 +21,10 @@ pub struct PageTerms {
     pub digest: u64,
 }
 
-/// Tokenises a page; `record` is its record (`record(page, rendered)`),
+/// Tokenises a page; `record` is its record (`record(rendered)`),
 /// hashed into the digest.
-pub fn collect(page: &Page, rendered: &RenderedPage, record: &Record) -> PageTerms {
+pub fn collect(rendered: &RenderedPage, record: &Record) -> PageTerms {
+    let page = &rendered.page;
     let markdown = &rendered.markdown;
     // Pages hold one distinct term per 8-17 bytes of Markdown (median 11
     // on content/ and on the generated corpus): reserving for that spares
@@ -80,7 +80,8 @@ pub struct Record<'a> {
 
 /// The record of a page: its sections as `(heading id, heading, text)`,
 /// without the empty ones.
-pub fn record<'a>(page: &'a Page, rendered: &'a RenderedPage) -> Record<'a> {
+pub fn record(rendered: &RenderedPage) -> Record<'_> {
+    let page = &rendered.page;
     let markdown = &rendered.markdown;
     let sections = markdown
         .sections

@@ -16,10 +16,9 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use runbook_widgets::search::format::{self, Fnv, Manifest, FORMAT};
 
-use crate::build::{Rendered, RenderedPage};
 use crate::error::BuildError;
 use crate::output::Sink;
-use crate::site::Page;
+use crate::render::{Rendered, RenderedPage};
 
 /// Pages tokenised at a time. Each page's term map is merged into the
 /// dictionary and dropped before the next batch: holding every page's map
@@ -53,21 +52,15 @@ fn collect_pages(rendered: &Rendered, records: &[collect::Record]) -> Collected 
         }
         merging += started.elapsed();
     };
-    let pages: Vec<(&Page, &RenderedPage, &collect::Record)> = rendered
-        .site
-        .pages
-        .iter()
-        .zip(&rendered.pages)
-        .zip(records)
-        .map(|((page, r), record)| (page, r, record))
-        .collect();
+    let pages: Vec<(&RenderedPage, &collect::Record)> =
+        rendered.pages.iter().zip(records).collect();
     let mut pending: Option<Vec<collect::PageTerms>> = None;
     for batch in pages.chunks(BATCH) {
         let (collected, ()) = rayon::join(
             || {
                 batch
                     .par_iter()
-                    .map(|(page, r, record)| collect::collect(page, r, record))
+                    .map(|(page, record)| collect::collect(page, record))
                     .collect::<Vec<_>>()
             },
             || {
@@ -93,13 +86,7 @@ pub fn index(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
     let started = Instant::now();
     // Records borrow the rendered text: building them all is cheap. The
     // stamp hashes them, and they are written grouped into files.
-    let records: Vec<collect::Record> = rendered
-        .site
-        .pages
-        .par_iter()
-        .zip(&rendered.pages)
-        .map(|(page, r)| collect::record(page, r))
-        .collect();
+    let records: Vec<collect::Record> = rendered.pages.par_iter().map(collect::record).collect();
     let Collected {
         dictionary,
         stamp,

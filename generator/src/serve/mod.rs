@@ -26,10 +26,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::api::{self, ApiState};
-use crate::build::Rendered;
 use crate::config::{LiveConfig, SiteConfig};
 use crate::error::BuildError;
 use crate::publish;
+use crate::render::Rendered;
 
 use livereload::LiveState;
 use overlay::ErrorReport;

@@ -138,7 +138,7 @@ mod tests {
     }
 
     fn load(root: &Path) -> Site {
-        crate::build::load(root, &[]).unwrap()
+        crate::pipeline::load(root, &[]).unwrap()
     }
 
     fn same(a: &Site, b: &Site) {

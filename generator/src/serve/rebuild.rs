@@ -5,10 +5,10 @@
 //! folder event, a rescan or a config change reloads everything. What is
 //! reused downstream is decided by comparing values, not by trusting events:
 //! - a page's Markdown render is reused when its text, the config and the
-//!   set of link targets are unchanged (`build::render_reusing`);
-//! - a page is laid out again when its render, its date or anything of
-//!   other pages it shows (nav, prev/next, breadcrumbs: `pages_to_write`)
-//!   changed; everything else the writer makes (assets, the 404 page,
+//!   set of link targets are unchanged (`render::render_all`);
+//! - a page is laid out again when its layout keys changed: its render,
+//!   front matter and date, or anything of the site it shows (config, nav,
+//!   every page's nav entry: `layout::changed`); everything else the writer makes (assets, the 404 page,
 //!   pages.html, alerts) is written every time;
 //! - the search index, which spans every page, is computed after the pages
 //!   are served (`search_files`, on its own thread), so an edit shows
@@ -24,11 +24,12 @@ use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Bytes;
 
-use crate::build::{self, Rendered, Selection};
 use crate::config::SiteConfig;
 use crate::error::{BuildError, Warning};
 use crate::highlight::Highlighter;
 use crate::output::Sink;
+use crate::pipeline::{self, Selection};
+use crate::render::Rendered;
 use crate::theme::Theme;
 use crate::{git, publish};
 
@@ -102,7 +103,7 @@ impl Builder {
 
     /// The config of the last good build, if any.
     pub fn config(&self) -> Option<&SiteConfig> {
-        self.last.as_ref().map(|l| &l.rendered.site.config)
+        self.last.as_ref().map(|l| &l.rendered.config)
     }
 
     /// Builds everything: the first build, and after a rescan.
@@ -121,19 +122,19 @@ impl Builder {
         self.forget_assets(batch);
         let last = self.last.as_ref();
         let patched = match last {
-            Some(last) => super::patch::apply(&last.rendered.site, &self.canonical, batch)?,
+            Some(last) => super::patch::apply(&last.rendered.site(), &self.canonical, batch)?,
             None => None,
         };
         let site = match patched {
             Some(site) => site,
-            None => build::load(&self.content, &[])?,
+            None => pipeline::load(&self.content, &[])?,
         };
         laps.lap("load");
 
         let reload_theme = batch.config || batch.theme || batch.rescan;
         let theme = match last {
             Some(last) if !reload_theme => last.theme.clone(),
-            _ => Arc::new(build::load_theme(&site)?),
+            _ => Arc::new(pipeline::load_theme(&site)?),
         };
         // Dates move only when git's HEAD does; a `git log` walk per
         // keystroke would cost more than the rest of the rebuild.
@@ -143,7 +144,7 @@ impl Builder {
         };
         // The config decides reuse too: render_reusing compares it.
         let previous = last.map(|l| &*l.rendered);
-        let rendered = build::render_reusing(site, previous, updated, &self.highlighter)?;
+        let rendered = pipeline::render_reusing(site, previous, updated, &self.highlighter)?;
         laps.lap("render");
         if self.strict && !rendered.warnings.is_empty() {
             return Err(BuildError::Strict {
@@ -165,16 +166,16 @@ impl Builder {
             pages: &|i| select[i],
             search: false,
         };
-        build::write_selected(&rendered, &theme, &sink, &selection)?;
+        pipeline::write_selected(&rendered, &theme, &sink, &selection)?;
         laps.lap("write");
         let mut files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
         if let Some(last) = last {
             // Pages not laid out again keep the bytes (and the buffers) of
             // the last build: pages_to_write proved them unchanged.
             for (page, _) in rendered
-                .site
                 .pages
                 .iter()
+                .map(|r| &r.page)
                 .zip(&select)
                 .filter(|(_, s)| !**s)
             {
@@ -198,8 +199,8 @@ impl Builder {
         let built = Built {
             files: Arc::new(files),
             rendered: rendered.clone(),
-            base_path: publish::base_path(rendered.site.config.base_url.as_deref()),
-            config: rendered.site.config.clone(),
+            base_path: publish::base_path(rendered.config.base_url.as_deref()),
+            config: rendered.config.clone(),
             warnings: rendered.warnings.clone(),
             stats,
         };
@@ -235,13 +236,9 @@ impl Builder {
 
     fn forget_deleted_assets(&self, rendered: &Rendered) {
         let mut cache = self.assets.lock().unwrap_or_else(|e| e.into_inner());
-        if cache.len() > rendered.site.assets.len() {
-            let live: std::collections::HashSet<&str> = rendered
-                .site
-                .assets
-                .iter()
-                .map(|a| a.rel.as_str())
-                .collect();
+        if cache.len() > rendered.assets.len() {
+            let live: std::collections::HashSet<&str> =
+                rendered.assets.iter().map(|a| a.rel.as_str()).collect();
             cache.retain(|rel, _| live.contains(rel.as_str()));
         }
     }
@@ -295,56 +292,19 @@ pub fn search_files(rendered: &Rendered) -> Result<Files, BuildError> {
         assets: &assets,
         previous: None,
     };
-    build::write_search(rendered, &sink)?;
+    pipeline::write_search(rendered, &sink)?;
     Ok(sink.files.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// Which pages must be laid out through the theme again, by index into
-/// `next.pages`. What a page shows, besides its own render, front matter
-/// and date: the config, and the nav (titles, order, severities, outputs
-/// of every page: the sidebar, breadcrumbs and prev/next read them).
-/// Keep this in step with what `build::write_selected` puts in a page.
+/// `next.pages`: those whose layout keys changed (`layout::changed`), and
+/// any the last build's files lack.
 pub fn pages_to_write(prev: &Rendered, prev_files: &Files, next: &Rendered) -> Vec<bool> {
-    let everything = vec![true; next.pages.len()];
-    if prev.site.config != next.site.config || prev.nav != next.nav {
-        return everything;
+    let mut select = crate::layout::changed(prev, next);
+    for (selected, rendered) in select.iter_mut().zip(&next.pages) {
+        *selected |= !prev_files.contains_key(&rendered.page.output);
     }
-    if prev.pages.len() != next.pages.len() || !nav_entries(prev).eq(nav_entries(next)) {
-        return everything;
-    }
-    // Same nav entries: the same pages in the same order (rel is part of
-    // each entry), so page `i` was page `i` of the last build too.
-    next.site
-        .pages
-        .iter()
-        .zip(&next.pages)
-        .zip(prev.site.pages.iter().zip(&prev.pages))
-        .map(|((page, rendered), (before, was))| {
-            !Arc::ptr_eq(&was.markdown, &rendered.markdown)
-                || before.front != page.front
-                || prev.updated.get(&page.rel) != next.updated.get(&page.rel)
-                || !prev_files.contains_key(&page.output)
-        })
-        .collect()
-}
-
-/// What `view::NavEntry` holds of each page: rel, output, title, severity.
-type NavKey<'a> = (&'a str, &'a str, &'a str, Option<&'a str>);
-
-fn nav_entries(rendered: &Rendered) -> impl Iterator<Item = NavKey<'_>> {
-    rendered
-        .site
-        .pages
-        .iter()
-        .zip(&rendered.pages)
-        .map(|(page, r)| {
-            (
-                page.rel.as_str(),
-                page.output.as_str(),
-                r.title.as_str(),
-                page.front.severity.as_deref(),
-            )
-        })
+    select
 }
 
 /// Pages of `next` whose Markdown was rendered rather than reused.
@@ -427,11 +387,11 @@ mod tests {
 
     /// What `runbook check` would write: every file, search index included.
     fn clean_build(content: &Path) -> Files {
-        let site = build::load(content, &[]).unwrap();
-        let theme = build::load_theme(&site).unwrap();
-        let rendered = build::render(site).unwrap();
+        let site = pipeline::load(content, &[]).unwrap();
+        let theme = pipeline::load_theme(&site).unwrap();
+        let rendered = pipeline::render(site).unwrap();
         let memory = crate::output::MemorySink::default();
-        build::write(&rendered, &theme, &memory).unwrap();
+        pipeline::write(&rendered, &theme, &memory).unwrap();
         memory
             .into_files()
             .into_iter()

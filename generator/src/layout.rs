@@ -1,0 +1,253 @@
+//! The layout stage: a rendered page through the theme's `page.html`, with
+//! everything it shows of the site (sidebar, breadcrumbs, prev/next,
+//! placeholders). The page context is built here only, for `build` and
+//! `serve` alike; [`PageKey`] and [`SiteKey`] say what a page's layout
+//! reads, so the dev server lays out again exactly the pages whose keys
+//! changed.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::config::SiteConfig;
+use crate::error::BuildError;
+use crate::front_matter::FrontMatter;
+use crate::i18n::Strings;
+use crate::nav::Nav;
+use crate::paths;
+use crate::render::{Rendered, RenderedMarkdown};
+use crate::sidebar::Sidebars;
+use crate::theme::Theme;
+use crate::view::{
+    self, LinkView, LiveView, NavEntry, PageContext, PageView, PlaceholderView, SiteView,
+};
+
+/// The site-wide view every page and publishing file shares.
+pub fn site_view<'a>(config: &'a SiteConfig, theme: &'a Theme) -> SiteView<'a> {
+    SiteView {
+        title: &config.title,
+        description: config.description.as_deref(),
+        language: &config.language,
+        base_url: config.base_url.as_deref(),
+        asset_version: &theme.asset_version,
+        generator: concat!("runbook ", env!("CARGO_PKG_VERSION")),
+        has_search: config.search && theme.assets.contains_key("search.js"),
+    }
+}
+
+/// What the sidebar, breadcrumbs and page lists show of each page, in the
+/// build's page order.
+pub fn nav_entries(rendered: &Rendered) -> Vec<NavEntry<'_>> {
+    rendered
+        .pages
+        .iter()
+        .map(|r| NavEntry {
+            rel: &r.page.rel,
+            output: &r.page.output,
+            title: &r.title,
+            severity: r.page.front.severity.as_deref(),
+        })
+        .collect()
+}
+
+/// Lays out the pages of one build.
+pub struct Layout<'a> {
+    rendered: &'a Rendered,
+    theme: &'a Theme,
+    site: &'a SiteView<'a>,
+    strings: &'a Strings,
+    entries: &'a [NavEntry<'a>],
+    /// A page's place in the reading order (prev/next).
+    position: HashMap<usize, usize>,
+    placeholders: Vec<PlaceholderView<'a>>,
+    sidebars: Sidebars<'a>,
+}
+
+impl<'a> Layout<'a> {
+    /// Prepares the layout of the pages `selected` (indices into
+    /// `rendered.pages`): their folders' sidebars, the placeholders.
+    pub fn new(
+        rendered: &'a Rendered,
+        theme: &'a Theme,
+        site: &'a SiteView<'a>,
+        strings: &'a Strings,
+        entries: &'a [NavEntry<'a>],
+        placeholder_html: &'a [String],
+        selected: &[usize],
+    ) -> Result<Layout<'a>, BuildError> {
+        let position = rendered
+            .nav
+            .order
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| (i, n))
+            .collect();
+        // In runbook.yaml's order: the writer lists them as a reader fills
+        // them (project, region, then the pod).
+        let placeholders = rendered
+            .config
+            .placeholders
+            .iter()
+            .zip(placeholder_html)
+            .map(|((name, description), html)| PlaceholderView {
+                name,
+                description,
+                description_html: html,
+            })
+            .collect();
+        let sidebars = crate::timing::timed("sidebar", || {
+            Sidebars::new(&rendered.nav.root, entries, selected, theme, strings)
+        })?;
+        Ok(Layout {
+            rendered,
+            theme,
+            site,
+            strings,
+            entries,
+            position,
+            placeholders,
+            sidebars,
+        })
+    }
+
+    /// Page `i` as HTML.
+    pub fn page(&self, i: usize) -> Result<String, BuildError> {
+        let rendered = self.rendered;
+        let config = &rendered.config;
+        let r = &rendered.pages[i];
+        let page = &r.page;
+        let root = paths::root_prefix(&page.output);
+        let link_to = |to: usize| LinkView {
+            title: self.entries[to].title.to_string(),
+            url: paths::relative_url(&page.output, self.entries[to].output),
+        };
+        let order = self.position.get(&i).copied();
+        let prev = order
+            .and_then(|n| n.checked_sub(1))
+            .map(|n| link_to(rendered.nav.order[n]));
+        let next = order
+            .and_then(|n| rendered.nav.order.get(n + 1))
+            .map(|&j| link_to(j));
+        let context = PageContext {
+            site: self.site,
+            t: self.strings,
+            page: PageView {
+                title: &r.title,
+                description: page.front.description.as_deref(),
+                severity: page.front.severity.as_deref(),
+                alerts: &page.front.alerts,
+                owner: page.front.owner.as_deref(),
+                tags: &page.front.tags,
+                updated: rendered.updated.get(&page.rel).map(String::as_str),
+                content: &r.markdown.html,
+                toc: r
+                    .markdown
+                    .headings
+                    .iter()
+                    .filter(|h| (2..=3).contains(&h.level))
+                    .collect(),
+                has_h1: r.markdown.first_h1.is_some(),
+                placeholders: self
+                    .placeholders
+                    .iter()
+                    .filter(|p| r.markdown.placeholders.contains(p.name))
+                    .cloned()
+                    .collect(),
+                has_widgets: r.markdown.has_widgets,
+                edit_url: view::edit_url(config, &page.rel),
+                path: &page.output,
+                source: &page.rel,
+            },
+            sidebar: self.sidebars.for_page(i),
+            breadcrumbs: view::breadcrumbs(&rendered.nav.root, self.entries, i, &self.strings.home),
+            prev,
+            next,
+            live: LiveView {
+                api_url: config
+                    .live
+                    .api_url
+                    .clone()
+                    .unwrap_or_else(|| format!("{root}api")),
+                refresh_seconds: config.live.refresh_seconds,
+            },
+            root,
+        };
+        let context =
+            tera::Context::from_serialize(&context).map_err(|e| BuildError::Template {
+                path: PathBuf::from("page.html"),
+                message: e.to_string(),
+                hint: "report this: the page context could not be serialised".into(),
+            })?;
+        self.theme.render("page.html", &context)
+    }
+}
+
+/// Placeholder descriptions as inline HTML, rendered once per build and
+/// shown on every page that uses them.
+pub fn placeholder_html(config: &SiteConfig) -> Vec<String> {
+    config
+        .placeholders
+        .values()
+        .map(|description| view::inline_markdown(description))
+        .collect()
+}
+
+/// What every page's layout reads of the whole site: the config, the
+/// navigation, and each page's nav entry (sidebar, breadcrumbs, prev/next).
+/// When it differs between two builds, every page is laid out again.
+#[derive(PartialEq)]
+pub struct SiteKey<'a> {
+    config: &'a SiteConfig,
+    nav: &'a Nav,
+    entries: Vec<NavEntry<'a>>,
+}
+
+impl<'a> SiteKey<'a> {
+    pub fn of(rendered: &'a Rendered) -> SiteKey<'a> {
+        SiteKey {
+            config: &rendered.config,
+            nav: &rendered.nav,
+            entries: nav_entries(rendered),
+        }
+    }
+}
+
+/// What page `i`'s layout reads of itself: its render (compared by
+/// pointer: an unchanged page shares the last build's), its front matter
+/// and its date.
+pub struct PageKey<'a> {
+    markdown: &'a Arc<RenderedMarkdown>,
+    front: &'a FrontMatter,
+    updated: Option<&'a String>,
+}
+
+impl<'a> PageKey<'a> {
+    pub fn of(rendered: &'a Rendered, i: usize) -> PageKey<'a> {
+        let r = &rendered.pages[i];
+        PageKey {
+            markdown: &r.markdown,
+            front: &r.page.front,
+            updated: rendered.updated.get(&r.page.rel),
+        }
+    }
+}
+
+impl PartialEq for PageKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(self.markdown, other.markdown)
+            && self.front == other.front
+            && self.updated == other.updated
+    }
+}
+
+/// Which pages of `next` to lay out again after `prev`: all when the site
+/// key differs, else those whose page key differs. (Same site key means
+/// the same pages in the same order, so page `i` was page `i` before.)
+pub fn changed(prev: &Rendered, next: &Rendered) -> Vec<bool> {
+    if SiteKey::of(prev) != SiteKey::of(next) {
+        return vec![true; next.pages.len()];
+    }
+    (0..next.pages.len())
+        .map(|i| PageKey::of(prev, i) != PageKey::of(next, i))
+        .collect()
+}

@@ -1,0 +1,243 @@
+//! The build as a list of stages, each a module that owns its types and
+//! returns a value:
+//!
+//! load (`source`, `site`: `Site`) → render (`render`: `Rendered`) → check
+//! links (`links`) → lay out (`layout`) → write (`output`, `publish`) →
+//! index (`search`).
+//!
+//! This module only sequences them, for `runbook build`, `runbook check`
+//! and the dev server (`serve::rebuild`), which runs the same stages on
+//! what an edit changed.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::error::{BuildError, Warning};
+use crate::highlight::{self, Highlighter};
+use crate::i18n::Strings;
+use crate::layout::{self, Layout};
+use crate::output::{Exclusive, MemorySink, Sink, Staging};
+use crate::progress::Progress;
+use crate::render::{self, Rendered};
+use crate::site::{self, Site};
+use crate::theme::Theme;
+use crate::timing::timed;
+use crate::{git, links, publish, source};
+
+/// What `runbook build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub content: PathBuf,
+    pub out: PathBuf,
+    /// Overrides `base_url` from runbook.yaml.
+    pub base_url: Option<String>,
+    /// Warnings fail the build.
+    pub strict: bool,
+}
+
+/// What a finished build or check reports.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub pages: usize,
+    pub warnings: Vec<Warning>,
+    pub elapsed: Duration,
+}
+
+/// `runbook build`: render into a staging folder, then swap it in. On any
+/// error the previous site is untouched.
+pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
+    let start = Instant::now();
+    let mut site = timed("load", || {
+        load(&options.content, std::slice::from_ref(&options.out))
+    })?;
+    if let Some(url) = &options.base_url {
+        site.config.base_url = Some(url.clone());
+    }
+    let theme = timed("theme", || load_theme(&site))?;
+    let rendered = render(site)?;
+    if options.strict && !rendered.warnings.is_empty() {
+        return Err(BuildError::Strict {
+            warnings: rendered.warnings,
+        });
+    }
+    let staging = Staging::new(&options.out, &options.content)?;
+    timed("write", || write(&rendered, &theme, &staging))?;
+    timed("commit", || staging.commit())?;
+    Ok(Report {
+        pages: rendered.pages.len(),
+        warnings: rendered.warnings,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// `runbook check`: the whole build in memory, every warning an error.
+pub fn check(content: &Path) -> Result<Report, BuildError> {
+    let start = Instant::now();
+    let site = load(content, &[])?;
+    let theme = load_theme(&site)?;
+    let rendered = render(site)?;
+    write(&rendered, &theme, &MemorySink::default())?;
+    if !rendered.warnings.is_empty() {
+        return Err(BuildError::Strict {
+            warnings: rendered.warnings,
+        });
+    }
+    Ok(Report {
+        pages: rendered.pages.len(),
+        warnings: Vec::new(),
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Load: sources from disk with front matter parsed.
+pub fn load(content: &Path, exclude: &[PathBuf]) -> Result<Site, BuildError> {
+    let sources = source::load(content, exclude)?;
+    site::assemble(sources)
+}
+
+pub fn load_theme(site: &Site) -> Result<Theme, BuildError> {
+    let dir = site.config.theme_dir.as_ref().map(|d| site.root.join(d));
+    Theme::load(dir.as_deref())
+}
+
+/// Render every page (in parallel), then check links.
+pub fn render(site: Site) -> Result<Rendered, BuildError> {
+    let updated = timed("git dates", || git::last_updated(&site.root));
+    let highlighter = timed("syntaxes", Highlighter::new);
+    timed("render", || {
+        render_reusing(site, None, updated, &highlighter)
+    })
+}
+
+/// Render and check links, reusing `previous`'s unchanged page renders
+/// (see `render::render_all`).
+pub fn render_reusing(
+    site: Site,
+    previous: Option<&Rendered>,
+    updated: HashMap<String, String>,
+    highlighter: &Highlighter,
+) -> Result<Rendered, BuildError> {
+    let mut rendered = render::render_all(site, previous, updated, highlighter)?;
+    let broken = links::check_fragments(&rendered);
+    rendered.warnings.extend(broken);
+    rendered.warnings.sort();
+    rendered.warnings.dedup();
+    Ok(rendered)
+}
+
+/// Writes pages, assets and publishing files into `sink`, in parallel.
+pub fn write(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Result<(), BuildError> {
+    write_selected(
+        rendered,
+        theme,
+        sink,
+        &Selection {
+            pages: &|_| true,
+            search: true,
+        },
+    )
+}
+
+/// What `write_selected` writes besides the files it always writes.
+pub struct Selection<'a> {
+    /// Pages to lay out through the theme, by index into `rendered.pages`
+    /// (the dev server passes `layout::changed`).
+    pub pages: &'a (dyn Fn(usize) -> bool + Sync),
+    /// Whether to write the search index; the dev server writes it
+    /// (`write_search`) after the pages are served.
+    pub search: bool,
+}
+
+/// `write`, for the pages and stages `select` names; every other file is
+/// always written.
+pub fn write_selected(
+    rendered: &Rendered,
+    theme: &Theme,
+    sink: &dyn Sink,
+    select: &Selection,
+) -> Result<(), BuildError> {
+    let sources = |output: &str| {
+        let output = output.to_lowercase();
+        rendered
+            .pages
+            .iter()
+            .map(|r| &r.page)
+            .find(|p| p.output.to_lowercase() == output)
+            .map(|p| (p.display.clone(), p.output.clone()))
+            .or_else(|| {
+                rendered
+                    .assets
+                    .iter()
+                    .find(|a| a.rel.to_lowercase() == output)
+                    .map(|a| (a.abs.clone(), a.rel.clone()))
+            })
+    };
+    let sink = &Exclusive::new(sink, &sources);
+    let config = &rendered.config;
+    let strings = Strings::for_language(&config.language);
+    let site_view = layout::site_view(config, theme);
+    let entries = layout::nav_entries(rendered);
+    let placeholder_html = layout::placeholder_html(config);
+    let selected: Vec<usize> = (0..rendered.pages.len())
+        .filter(|&i| (select.pages)(i))
+        .collect();
+    let layout = Layout::new(
+        rendered,
+        theme,
+        &site_view,
+        &strings,
+        &entries,
+        &placeholder_html,
+        &selected,
+    )?;
+    let progress = Progress::new(rendered.pages.len(), "Writing");
+    let write_page = |i: usize| {
+        let page = &rendered.pages[i].page;
+        let html = layout.page(i)?;
+        sink.write(&page.output, html.as_bytes())
+            .map_err(|e| e.at_source(&page.display, &page.output))?;
+        progress.tick();
+        Ok::<(), BuildError>(())
+    };
+    // The search index reads only the rendered Markdown: build it while
+    // the pages go through the theme, so both cores stay busy.
+    let (pages, search) = rayon::join(
+        || selected.into_par_iter().try_for_each(write_page),
+        || {
+            if select.search {
+                write_search(rendered, sink)
+            } else {
+                Ok(())
+            }
+        },
+    );
+    pages?;
+    search?;
+    progress.finish();
+
+    rendered
+        .assets
+        .par_iter()
+        .try_for_each(|asset| sink.copy(&asset.rel, &asset.abs))?;
+    for (name, bytes) in &theme.assets {
+        sink.write(&format!("assets/{name}"), bytes)?;
+    }
+    // The panels' (and search's) wasm module and its JS glue.
+    for (name, bytes) in crate::widgets_bundle::files() {
+        sink.write(&format!("assets/{name}"), bytes)?;
+    }
+    sink.write("assets/highlight.css", highlight::stylesheet().as_bytes())?;
+    publish::write_files(rendered, theme, sink, &site_view, &strings, &entries)
+}
+
+/// The search index (generator/src/search), fetched in shards by search.js.
+/// Nothing when runbook.yaml says `search: false`.
+pub fn write_search(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
+    if !rendered.config.search {
+        return Ok(());
+    }
+    crate::search::index(rendered, sink)
+}

@@ -1,0 +1,239 @@
+//! The render stage over a whole site: every page's Markdown rendered (in
+//! parallel), its title settled, and what spans pages computed from the
+//! renders: the alert index and the navigation order. Its output,
+//! [`Rendered`], holds one value per page for the stages after it (links,
+//! layout, write, search).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::error::{BuildError, Location, Warning};
+use crate::highlight::Highlighter;
+use crate::i18n::Strings;
+use crate::nav::{self, Nav, NavInput};
+use crate::placeholder::Placeholders;
+use crate::progress::Progress;
+use crate::publish::{self, AlertTarget};
+use crate::site::{Page, Site};
+use crate::source::Asset;
+
+use super::{LinkTargets, PageSource, RenderContext, RenderedMarkdown};
+
+/// A site with every page rendered, ready to check, lay out and write.
+pub struct Rendered {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub pages: Vec<RenderedPage>,
+    pub assets: Vec<Asset>,
+    pub nav: Nav,
+    pub alerts: BTreeMap<String, AlertTarget>,
+    /// "Last updated" dates by source path.
+    pub updated: HashMap<String, String>,
+    /// What loading the pages found (front matter): kept apart so the dev
+    /// server can patch a page's own warnings.
+    pub load_warnings: Vec<Warning>,
+    /// Every warning of the build, sorted.
+    pub warnings: Vec<Warning>,
+}
+
+/// One page: its source and front matter, its title and its render. The
+/// Markdown sits behind an `Arc` so an incremental render shares an
+/// unchanged page's HTML with the previous `Rendered` instead of copying.
+#[derive(Clone)]
+pub struct RenderedPage {
+    pub page: Page,
+    pub title: String,
+    pub markdown: Arc<RenderedMarkdown>,
+}
+
+impl Rendered {
+    /// The loaded site this render came from (pages shared, not copied):
+    /// what the dev server patches with the files an edit touched.
+    pub fn site(&self) -> Site {
+        Site {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            pages: self.pages.iter().map(|p| p.page.clone()).collect(),
+            assets: self.assets.clone(),
+            warnings: self.load_warnings.clone(),
+        }
+    }
+}
+
+/// Renders every page, taking a page's Markdown render from `previous`
+/// when nothing it depends on changed: its own text, the config, and the
+/// pages and assets its links resolve against. Everything that spans pages
+/// (nav, alerts, warnings) is recomputed, so the result equals a full
+/// render. `updated` and `highlighter` come from the caller: a `git log`
+/// walk or loading the syntax definitions per keystroke would cost the dev
+/// server more than the rest of the rebuild.
+pub fn render_all(
+    site: Site,
+    previous: Option<&Rendered>,
+    updated: HashMap<String, String>,
+    highlighter: &Highlighter,
+) -> Result<Rendered, BuildError> {
+    // A page's render reads the config and the link targets besides its
+    // own text; when either differs, no previous render is reusable.
+    let reusable: HashMap<&str, &RenderedPage> = previous
+        .filter(|prev| {
+            prev.root == site.root && prev.config == site.config && same_link_targets(prev, &site)
+        })
+        .map(|prev| {
+            prev.pages
+                .iter()
+                .map(|rendered| (rendered.page.rel.as_str(), rendered))
+                .collect()
+        })
+        .unwrap_or_default();
+    let Site {
+        root,
+        config,
+        pages,
+        assets,
+        warnings: load_warnings,
+    } = site;
+    let placeholders = Placeholders::new(config.placeholders.keys().cloned());
+    let strings = Strings::for_language(&config.language);
+    let links = LinkTargets {
+        pages: pages
+            .iter()
+            .map(|p| (p.rel.clone(), p.output.clone()))
+            .collect(),
+        assets: assets.iter().map(|a| a.rel.clone()).collect(),
+    };
+    let ctx = RenderContext {
+        highlighter,
+        placeholders: &placeholders,
+        live: &config.live,
+        strings: &strings,
+        links: &links,
+    };
+    let progress = Progress::new(pages.len(), "Rendering");
+    let pages: Vec<RenderedPage> = pages
+        .into_par_iter()
+        .map(|page| {
+            progress.tick();
+            // Same path and same whole text: same front matter, body and
+            // line offsets, so the same render.
+            if let Some(before) = reusable.get(page.rel.as_str()) {
+                if before.page.text == page.text && before.page.display == page.display {
+                    return Ok(RenderedPage {
+                        page,
+                        title: before.title.clone(),
+                        markdown: before.markdown.clone(),
+                    });
+                }
+            }
+            let markdown = super::render(
+                &ctx,
+                &PageSource {
+                    rel: &page.rel,
+                    display: &page.display,
+                    body: page.body(),
+                    line_offset: page.line_offset,
+                },
+            )?;
+            let title = page
+                .front
+                .title
+                .clone()
+                .or_else(|| markdown.first_h1.clone())
+                .unwrap_or_else(|| fallback_title(&page.rel, &config));
+            Ok(RenderedPage {
+                page,
+                title,
+                markdown: Arc::new(markdown),
+            })
+        })
+        .collect::<Result<_, BuildError>>()?;
+    progress.finish();
+
+    let mut warnings = load_warnings.clone();
+    for rendered in &pages {
+        warnings.extend(rendered.markdown.warnings.iter().cloned());
+        if rendered.page.text.trim().is_empty() {
+            warnings.push(Warning {
+                at: Location::new(&rendered.page.display, 1, 1),
+                message: "empty page".into(),
+                hint: "write the page, or delete the file".into(),
+            });
+        }
+    }
+
+    let (alerts, alert_warnings) = publish::alert_index(pages.iter().map(|rendered| {
+        let page = &rendered.page;
+        (
+            page.front.alerts.as_slice(),
+            AlertTarget {
+                url: page.output.clone(),
+                title: rendered.title.clone(),
+                severity: page.front.severity.clone(),
+            },
+            Location::new(&page.display, 2, 1),
+        )
+    }));
+    warnings.extend(alert_warnings);
+
+    let nav_inputs: Vec<NavInput> = pages
+        .iter()
+        .map(|rendered| NavInput {
+            rel: &rendered.page.rel,
+            title: &rendered.title,
+            weight: rendered.page.front.weight,
+            is_index: rendered.page.is_index(),
+            links: rendered
+                .markdown
+                .links
+                .iter()
+                .map(|l| l.target.as_str())
+                .collect(),
+        })
+        .collect();
+    let nav = nav::build(&nav_inputs);
+    Ok(Rendered {
+        root,
+        config,
+        pages,
+        assets,
+        nav,
+        alerts,
+        updated,
+        load_warnings,
+        warnings,
+    })
+}
+
+/// Links resolve against the set of pages and assets: a new, removed or
+/// renamed file can change how any page renders.
+fn same_link_targets(a: &Rendered, b: &Site) -> bool {
+    a.pages.len() == b.pages.len()
+        && a.assets.len() == b.assets.len()
+        && a.pages
+            .iter()
+            .zip(&b.pages)
+            .all(|(x, y)| x.page.rel == y.rel)
+        && a.assets.iter().zip(&b.assets).all(|(x, y)| x.rel == y.rel)
+}
+
+fn fallback_title(rel: &str, config: &SiteConfig) -> String {
+    let output = crate::paths::output_path(rel);
+    if output == "index.html" {
+        return config.title.clone();
+    }
+    let name = rel
+        .rsplit('/')
+        .find(|s| {
+            !s.is_empty()
+                && !s.to_ascii_lowercase().starts_with("readme")
+                && !s.starts_with("index")
+        })
+        .unwrap_or(rel);
+    name.trim_end_matches(".markdown")
+        .trim_end_matches(".md")
+        .replace(['_', '-'], " ")
+}
