@@ -209,7 +209,7 @@ impl SiteConfig {
     pub fn location_of(&self, content_dir: &Path, key: &str) -> Location {
         let path = content_dir.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).unwrap_or_default();
-        Location::new(path, line_of(&text, key), 1)
+        Location::new(path, crate::yaml_lines::line_of(&text, key), 1)
     }
 
     /// Parses and validates config text; `path` is only used in errors.
@@ -237,7 +237,7 @@ impl SiteConfig {
         for name in self.placeholders.keys() {
             if !is_placeholder_name(name) {
                 return Err(BuildError::Config {
-                    at: Location::new(path, line_of(text, name), 1),
+                    at: Location::new(path, crate::yaml_lines::line_of(text, name), 1),
                     message: format!("placeholder name `{name}` is not an identifier"),
                     hint: "use letters, digits and `_`, starting with a letter, e.g. PROJECT_ID"
                         .to_string(),
@@ -245,7 +245,7 @@ impl SiteConfig {
             }
         }
         for (id, slo) in &self.live.slos {
-            let at = || Location::new(path, line_of(text, id), 1);
+            let at = || Location::new(path, crate::yaml_lines::line_of(text, id), 1);
             if !(slo.objective > 0.0 && slo.objective < 1.0) {
                 return Err(BuildError::Config {
                     at: at(),
@@ -280,18 +280,6 @@ pub fn is_placeholder_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// 1-based line of the first line that mentions `needle` as a key; used to
-/// point validation errors (which serde cannot place) at a useful line.
-fn line_of(text: &str, needle: &str) -> usize {
-    text.lines()
-        .position(|line| {
-            let t = line.trim_start();
-            t.starts_with(needle) && t[needle.len()..].trim_start().starts_with(':')
-        })
-        .map(|i| i + 1)
-        .unwrap_or(1)
 }
 
 #[cfg(test)]

@@ -96,7 +96,7 @@ pub fn parse<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, BuildError> {
     let front: FrontMatter = serde_yaml::from_str(yaml).map_err(yaml_error)?;
 
     let mut warnings = Vec::new();
-    let lines = KeyLines::new(yaml);
+    let lines = crate::yaml_lines::KeyLines::new(yaml);
     for key in mapping.keys() {
         let name = key
             .as_str()
@@ -157,32 +157,6 @@ fn strip_location(message: &str) -> String {
     match message.find(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
-    }
-}
-
-/// The line of each top-level key, found in one pass: looking each key up
-/// by scanning the block made a page with many keys quadratic (40,000 keys
-/// took 17 s).
-struct KeyLines<'a>(std::collections::HashMap<&'a str, usize>);
-
-impl<'a> KeyLines<'a> {
-    fn new(yaml: &'a str) -> KeyLines<'a> {
-        let mut lines = std::collections::HashMap::new();
-        for (i, line) in yaml.lines().enumerate() {
-            if line.starts_with([' ', '\t', '#', '-']) {
-                continue;
-            }
-            if let Some((key, _)) = line.split_once(':') {
-                let key = key.trim_end().trim_matches(['"', '\'']);
-                lines.entry(key).or_insert(i + 1);
-            }
-        }
-        KeyLines(lines)
-    }
-
-    /// 1-based line of `key` in the block (1 when not found).
-    fn line(&self, key: &str) -> usize {
-        self.0.get(key).copied().unwrap_or(1)
     }
 }
 

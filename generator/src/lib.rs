@@ -33,3 +33,4 @@ pub mod theme;
 pub mod timing;
 pub mod view;
 pub mod widgets_bundle;
+pub mod yaml_lines;

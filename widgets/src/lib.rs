@@ -8,6 +8,7 @@
 pub mod wasm;
 
 pub mod contract;
+pub mod html;
 pub mod panel;
 pub mod pods;
 pub mod search;

@@ -162,10 +162,10 @@ async fn send(socket: &mut WebSocket, event: &Event) -> Result<(), axum::Error> 
 pub fn inject(html: &[u8], file: &str, snapshot: &Snapshot) -> Vec<u8> {
     let tag = format!(
         r#"<script src="{CLIENT_PATH}" data-file="{}" data-generation="{}" data-session="{}" data-base="{}"></script>"#,
-        escape_attribute(file),
+        runbook_widgets::html::escape(file),
         snapshot.generation,
-        escape_attribute(&snapshot.session),
-        escape_attribute(&snapshot.base_path),
+        runbook_widgets::html::escape(&snapshot.session),
+        runbook_widgets::html::escape(&snapshot.base_path),
     );
     let at = rfind_ignore_case(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + tag.len());
@@ -182,13 +182,6 @@ fn rfind_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     (0..=haystack.len() - needle.len())
         .rev()
         .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
-}
-
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

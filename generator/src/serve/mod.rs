@@ -333,13 +333,9 @@ fn search_loop(jobs: Receiver<(u64, Arc<Rendered>)>, publisher: &Publisher) {
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 fn background_priority() {
-    extern "C" {
-        fn setpriority(which: i32, who: u32, prio: i32) -> i32;
-    }
-    const PRIO_PROCESS: i32 = 0;
-    // SAFETY: plain system call on the calling thread (`who` 0); no memory
-    // is passed. Failing only leaves the priority as it was.
-    let failed = unsafe { setpriority(PRIO_PROCESS, 0, 19) } != 0;
+    // SAFETY: a plain system call on the calling thread (`who` 0); no
+    // memory is passed. Failing only leaves the priority as it was.
+    let failed = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 19) } != 0;
     if failed {
         tracing::debug!("could not lower the search thread's priority");
     }
@@ -445,20 +441,7 @@ async fn interrupted() {
 
 /// `--open`: the system's way to open a URL; failing is only a message.
 fn open_browser(url: &str) {
-    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
-        ("open", vec![url])
-    } else if cfg!(windows) {
-        ("cmd", vec!["/C", "start", "", url])
-    } else {
-        ("xdg-open", vec![url])
-    };
-    let opened = std::process::Command::new(program)
-        .args(&args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    if opened.is_err() {
-        eprintln!("could not start a browser ({program}); open {url} yourself");
+    if let Err(error) = opener::open_browser(url) {
+        eprintln!("could not start a browser ({error}); open {url} yourself");
     }
 }

@@ -117,14 +117,7 @@ fn push_text(out: &mut String, text: &str) {
             continue;
         }
         space = false;
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
-        }
+        crate::html::push_escaped(out, ch);
     }
 }
 
