@@ -13,6 +13,7 @@ pub mod git;
 pub mod highlight;
 pub mod i18n;
 pub mod nav;
+pub mod net;
 pub mod output;
 pub mod paths;
 pub mod placeholder;
