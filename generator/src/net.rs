@@ -42,21 +42,25 @@ pub struct Limits {
     pub idle: Duration,
     /// Open sockets at most, WebSockets included.
     pub max_connections: usize,
-    /// How long answers in progress may take to finish on shutdown.
+    /// How long answers in progress, and requests whose head is still
+    /// arriving, may take to finish on shutdown (hyper waits for a head
+    /// it has begun to read).
     pub grace: Duration,
 }
 
 impl Default for Limits {
     /// 10 s for a head is plenty for any real client (a browser sends it
-    /// in one packet) and, with 1,024 connections at most, caps what a
-    /// flood of half-open sockets can hold at about 40 MB (measured: about
-    /// 38 KB each under `axum::serve`).
+    /// in one packet). 1,024 connections at most caps what a flood of
+    /// half-open sockets can hold at about 30 MB (`bench/halfopen.py`:
+    /// 3,000 took `axum::serve` from 38 to 132 MB, about 31 KB each). 5 s of grace is well inside
+    /// Kubernetes' 30 s between SIGTERM and SIGKILL, and longer than any
+    /// answer takes (the API waits at most 2 s for an upstream).
     fn default() -> Self {
         Limits {
             header_read: Duration::from_secs(10),
             idle: Duration::from_secs(30),
             max_connections: 1024,
-            grace: Duration::from_secs(10),
+            grace: Duration::from_secs(5),
         }
     }
 }

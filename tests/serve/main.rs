@@ -10,3 +10,4 @@ mod cli;
 mod edits;
 mod errors;
 mod in_browser;
+mod network;
