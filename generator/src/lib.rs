@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod layout;
 pub mod links;
 pub mod nav;
+pub mod net;
 pub mod output;
 pub mod paths;
 pub mod pipeline;

@@ -3,6 +3,7 @@
 //! for the demo backend, and the `runbook api` command itself.
 
 mod cli;
+mod connections;
 mod golden;
 mod kubernetes;
 mod prometheus;

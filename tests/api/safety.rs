@@ -202,7 +202,18 @@ async fn upstream_failure_serves_the_last_answer_marked_stale() {
     assert_eq!(first.json()["stale"], false);
     stub.set(Mode::Fail);
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    let reply = get_path(&app, "/api/v1/slos/availability").await;
+    // Expired: served at once with its age while the refresh runs; once
+    // the refresh has failed, marked stale.
+    let during = get_path(&app, "/api/v1/slos/availability").await.json();
+    assert!(during["age_seconds"].as_u64().unwrap() >= 2, "{during}");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let reply = loop {
+        let reply = get_path(&app, "/api/v1/slos/availability").await;
+        if reply.json()["stale"] == true || Instant::now() > deadline {
+            break reply;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     assert_eq!(reply.status, StatusCode::OK);
     let body = reply.json();
     assert_eq!(body["stale"], true);
@@ -221,6 +232,150 @@ async fn upstream_failure_serves_the_last_answer_marked_stale() {
     assert_eq!(stub.instant_calls.load(Ordering::SeqCst), calls);
     let ready = get_path(&app, "/api/readyz").await.json();
     assert_eq!(ready["ids"][0]["upstream_failures"], 1, "{ready}");
+}
+
+/// Before: with a 1 s upstream, every request after expiry waited the
+/// whole second for the refresh (p99 984 ms).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_answer_is_served_at_once_while_one_refresh_runs() {
+    let stub = Stub::default();
+    *stub.delay.lock().unwrap() = Duration::from_secs(1);
+    stub.set(Mode::Slow);
+    let addr = stub.start().await;
+    let app = app(&stub_config(addr, 1, 5.0, ""), Clock::system()).await;
+    let first = get_path(&app, "/api/v1/slos/availability").await;
+    assert_eq!(
+        first.status,
+        StatusCode::OK,
+        "the first answer waits for its read"
+    );
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let reads = stub.instant_calls.load(Ordering::SeqCst);
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let started = Instant::now();
+                let reply = get_path(&app, "/api/v1/slos/availability").await;
+                (started.elapsed(), reply)
+            })
+        })
+        .collect();
+    for task in tasks {
+        let (took, reply) = task.await.unwrap();
+        assert_eq!(reply.status, StatusCode::OK);
+        let body = reply.json();
+        assert_eq!(
+            body["stale"], false,
+            "a refresh in progress is not a failure"
+        );
+        assert!(body["age_seconds"].as_u64().unwrap() >= 1, "{body}");
+        assert!(
+            took < Duration::from_millis(500),
+            "waited {took:?} for the upstream"
+        );
+    }
+    // One refresh for the crowd, and it lands.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(stub.instant_calls.load(Ordering::SeqCst), reads + 1);
+    let after = get_path(&app, "/api/v1/slos/availability").await.json();
+    assert_eq!(after["age_seconds"], 0, "{after}");
+}
+
+/// Before: a hanging upstream held every request for the whole upstream
+/// timeout. Now the first request waits at most `cache::FIRST_WAIT`, and
+/// once there is an answer nobody waits at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_upstream_holds_no_request_past_the_bound() {
+    let stub = Stub::default();
+    *stub.delay.lock().unwrap() = Duration::from_secs(60);
+    stub.set(Mode::Slow);
+    let addr = stub.start().await;
+    let hanging = app(&stub_config(addr, 1, 30.0, ""), Clock::system()).await;
+    let bound = runbook::api::cache::FIRST_WAIT;
+    for path in ["/api/v1/slos/availability", "/api/v1/slos"] {
+        let started = Instant::now();
+        let reply = get_path(&hanging, path).await;
+        let took = started.elapsed();
+        assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert!(
+            took < bound + Duration::from_millis(500),
+            "{path}: {took:?}"
+        );
+        assert_eq!(reply.header("retry-after"), Some("1"));
+        let body: ErrorAnswer = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(body.error.code, "unavailable");
+    }
+
+    // With an answer in the slot, a hanging refresh delays no one.
+    let stub = Stub::default();
+    let addr = stub.start().await;
+    let app = app(&stub_config(addr, 1, 30.0, ""), Clock::system()).await;
+    assert_eq!(
+        get_path(&app, "/api/v1/slos/availability").await.status,
+        StatusCode::OK
+    );
+    *stub.delay.lock().unwrap() = Duration::from_secs(60);
+    stub.set(Mode::Slow);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    for _ in 0..5 {
+        let started = Instant::now();
+        let reply = get_path(&app, "/api/v1/slos/availability").await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert!(started.elapsed() < Duration::from_millis(300));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// Before: an id that is not UTF-8 got axum's plain-text 400, and error
+/// answers had no `nosniff`.
+#[tokio::test]
+async fn every_answer_is_json_with_nosniff() {
+    let stub = Stub::default();
+    let addr = stub.start().await;
+    let extra = "cors:\n  allowed_origins: [https://rrrrrrr-777.github.io]\n";
+    let app = app(&stub_config(addr, 15, 2.0, extra), Clock::system()).await;
+    let bad = get_path(&app, "/api/v1/slos/%FF").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.header("content-type"), Some("application/json"));
+    let body: ErrorAnswer = serde_json::from_slice(&bad.body).unwrap();
+    assert_eq!(body.error.code, "bad_request");
+    let requests = [
+        ("GET", "/api/v1/slos/%FF"),
+        ("GET", "/api/v1/slos/availability"),
+        ("GET", "/api/v1/slos/nope"),
+        ("GET", "/nope"),
+        ("POST", "/api/v1/slos"),
+        ("GET", "/api/healthz"),
+    ];
+    for (method, path) in requests {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .body(Body::empty())
+            .unwrap();
+        let reply = send(&app, request).await;
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{method} {path}"
+        );
+        assert_eq!(
+            reply.header("content-type"),
+            Some("application/json"),
+            "{method} {path}"
+        );
+        let _ = reply.json();
+    }
+    let preflight = Request::builder()
+        .method(Method::OPTIONS)
+        .uri("/api/v1/slos")
+        .header("origin", "https://rrrrrrr-777.github.io")
+        .header("access-control-request-method", "GET")
+        .body(Body::empty())
+        .unwrap();
+    let reply = send(&app, preflight).await;
+    assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
 }
 
 #[tokio::test]

@@ -328,6 +328,8 @@ impl Live {
             .unwrap();
         match self.socket.read() {
             Ok(tungstenite::Message::Text(text)) => Some(serde_json::from_str(&text).unwrap()),
+            // The server's keep-alive pings (answered by tungstenite).
+            Ok(tungstenite::Message::Ping(_) | tungstenite::Message::Pong(_)) => None,
             Ok(other) => panic!("unexpected message {other:?}"),
             Err(tungstenite::Error::Io(e))
                 if matches!(

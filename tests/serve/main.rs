@@ -11,3 +11,4 @@ mod content_folder;
 mod edits;
 mod errors;
 mod in_browser;
+mod network;

@@ -46,7 +46,8 @@ pub struct ErrorAnswer {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct ErrorDetail {
-    /// Stable machine code: `not_found`, `method_not_allowed`, `unavailable`.
+    /// Stable machine code: `not_found`, `method_not_allowed`, `unavailable`,
+    /// `bad_request`, `internal`.
     pub code: String,
     /// One sentence for a human; never upstream details.
     pub message: String,

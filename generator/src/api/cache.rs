@@ -6,6 +6,15 @@
 //! TTL, whether the previous read succeeded or failed, and however many
 //! requests arrive. Reads run on their own task, so a client hanging up
 //! cannot cancel a read the others are waiting for.
+//!
+//! The rule that bounds client latency (stale-while-revalidate): once a
+//! slot has a good answer, no request waits for the upstream. Past its TTL
+//! the answer is served at once, with its age, while the one read of this
+//! TTL refreshes it in the background; it is marked stale only once that
+//! read has failed. Only a slot that never had a good answer makes
+//! requests wait for its read, and then for at most
+//! [`CacheSettings::first_wait`] (a hanging upstream is cut off later, at
+//! `upstream_timeout`, without anyone waiting for it).
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,11 +45,16 @@ impl Snapshot {
 /// What a request gets from a slot.
 #[derive(Debug, Clone)]
 pub enum Served {
+    /// The newest good answer: within its TTL, or past it while its
+    /// refresh runs (its age tells).
     Fresh(Arc<Snapshot>),
     /// The last read failed; this is the previous good answer.
     Stale(Arc<Snapshot>),
     /// The last read failed and there was never a good answer.
     Unavailable,
+    /// There was never a good answer and the first read is still running
+    /// after [`CacheSettings::first_wait`].
+    Pending,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -48,13 +62,20 @@ pub struct CacheSettings {
     pub ttl: Duration,
     /// Bound on one upstream read, including every request it makes.
     pub upstream_timeout: Duration,
+    /// Bound on a request's wait for a slot's first answer.
+    pub first_wait: Duration,
 }
+
+/// Two seconds: a panel that polls every 15 s may stall that long once,
+/// at the API's start, and no longer, however slow the upstream.
+pub const FIRST_WAIT: Duration = Duration::from_secs(2);
 
 impl Default for CacheSettings {
     fn default() -> Self {
         CacheSettings {
             ttl: Duration::from_secs(15),
             upstream_timeout: Duration::from_secs(5),
+            first_wait: FIRST_WAIT,
         }
     }
 }
@@ -67,6 +88,8 @@ struct State {
     /// When the last read started; no new read before it is a TTL old.
     last_start: Option<Instant>,
     in_flight: Option<Read>,
+    /// The last finished read failed: `good`, if any, is served as stale.
+    failing: bool,
 }
 
 /// Counters for `/readyz` and the benchmark.
@@ -102,7 +125,8 @@ impl Slot {
         self.lock().good.clone()
     }
 
-    /// Serves from the cache, or joins or starts the one read per TTL.
+    /// Serves from the cache, starting the one read per TTL when the
+    /// answer has expired; waits (boundedly) only for a first answer.
     /// `read` is called only when this request starts the read.
     pub async fn get<F, Fut>(self: &Arc<Self>, settings: CacheSettings, read: F) -> Served
     where
@@ -112,31 +136,26 @@ impl Slot {
         let pending = {
             let mut state = self.lock();
             let now = Instant::now();
-            if let Some(good) = &state.good {
-                if good.age(now) < settings.ttl {
-                    return Served::Fresh(good.clone());
-                }
+            let expired = state
+                .good
+                .as_ref()
+                .is_none_or(|good| good.age(now) >= settings.ttl);
+            // A read this TTL already ran (or failed): do not hammer the upstream.
+            let read_this_ttl = state
+                .last_start
+                .is_some_and(|start| now.duration_since(start) < settings.ttl);
+            if expired && state.in_flight.is_none() && !read_this_ttl {
+                state.last_start = Some(now);
+                state.in_flight = Some(self.start(settings, read()));
             }
-            match &state.in_flight {
-                Some(read) => read.clone(),
-                None if state
-                    .last_start
-                    .is_some_and(|start| now.duration_since(start) < settings.ttl) =>
-                {
-                    // A read this TTL already failed: do not hammer the upstream.
-                    return fallback(state.good.clone());
-                }
-                None => {
-                    state.last_start = Some(now);
-                    let pending = self.start(settings, read());
-                    state.in_flight = Some(pending.clone());
-                    pending
-                }
+            match (&state.good, &state.in_flight) {
+                (Some(_), _) | (None, None) => return served(&state),
+                (None, Some(read)) => read.clone(),
             }
         };
-        match pending.await {
-            Some(snapshot) => Served::Fresh(snapshot),
-            None => fallback(self.last_good()),
+        match tokio::time::timeout(settings.first_wait, pending).await {
+            Ok(_) => served(&self.lock()),
+            Err(_) => Served::Pending,
         }
     }
 
@@ -158,6 +177,7 @@ impl Slot {
             };
             let mut state = slot.lock();
             state.in_flight = None;
+            state.failing = outcome.is_err();
             match outcome {
                 Ok(snapshot) => {
                     let snapshot = Arc::new(snapshot);
@@ -176,9 +196,11 @@ impl Slot {
     }
 }
 
-fn fallback(good: Option<Arc<Snapshot>>) -> Served {
-    match good {
-        Some(snapshot) => Served::Stale(snapshot),
-        None => Served::Unavailable,
+/// What the slot's state answers without waiting.
+fn served(state: &State) -> Served {
+    match (&state.good, state.failing) {
+        (Some(good), false) => Served::Fresh(good.clone()),
+        (Some(good), true) => Served::Stale(good.clone()),
+        (None, _) => Served::Unavailable,
     }
 }

@@ -119,6 +119,7 @@ impl CacheConfig {
         CacheSettings {
             ttl: Duration::from_secs(self.ttl_seconds),
             upstream_timeout: Duration::from_secs_f64(self.upstream_timeout_seconds),
+            first_wait: super::cache::FIRST_WAIT,
         }
     }
 }

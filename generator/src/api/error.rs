@@ -18,6 +18,16 @@ pub enum ApiError {
     /// The upstream failed and there is no earlier answer to fall back on.
     #[error("the data source is unavailable and there is no earlier answer yet; retry shortly")]
     Unavailable { retry_after_seconds: u64 },
+    /// The first read of this id is still running (the upstream is slow).
+    #[error("the first answer is still being read from the data source; retry in a second")]
+    Pending,
+    /// A request the router could not take apart, e.g. an id that is not
+    /// UTF-8 once percent-decoded.
+    #[error("the request is malformed: ids are UTF-8 text, as listed by /api/v1/slos")]
+    BadRequest,
+    /// Any other refusal, keeping its status (4xx) or an internal failure (5xx).
+    #[error("the request cannot be answered")]
+    Other { status: StatusCode },
 }
 
 impl ApiError {
@@ -25,7 +35,9 @@ impl ApiError {
         match self {
             ApiError::NotFound | ApiError::UnknownId { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable { .. } | ApiError::Pending => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::BadRequest => StatusCode::BAD_REQUEST,
+            ApiError::Other { status } => *status,
         }
     }
 
@@ -33,7 +45,10 @@ impl ApiError {
         match self {
             ApiError::NotFound | ApiError::UnknownId { .. } => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
-            ApiError::Unavailable { .. } => "unavailable",
+            ApiError::Unavailable { .. } | ApiError::Pending => "unavailable",
+            ApiError::BadRequest => "bad_request",
+            ApiError::Other { status } if status.is_client_error() => "bad_request",
+            ApiError::Other { .. } => "internal",
         }
     }
 
@@ -71,6 +86,10 @@ impl ApiError {
             HeaderValue::from_static("application/json"),
         );
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
         match self {
             ApiError::MethodNotAllowed => {
                 headers.insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
@@ -79,6 +98,10 @@ impl ApiError {
                 retry_after_seconds,
             } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+            }
+            // The read is under way: its answer is likely there in a second.
+            ApiError::Pending => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(1));
             }
             _ => {}
         }

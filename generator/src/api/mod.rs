@@ -223,23 +223,34 @@ pub fn router(state: ApiState) -> Router {
         .route("/healthz", get(routes::healthz).fallback(not_allowed))
         .route("/readyz", get(routes::readyz).fallback(not_allowed))
         .fallback(routes::not_found)
-        .with_state(state);
-    match cors {
+        .with_state(state.clone());
+    let router = match cors {
         Some(cors) => router.layer(cors),
         None => router,
-    }
+    };
+    // Outermost, so CORS answers are sealed too.
+    router.layer(axum::middleware::map_response_with_state(
+        state,
+        routes::seal,
+    ))
 }
 
 /// The whole server of `runbook api`: [`router`] at `/api`, JSON 404
 /// everywhere else.
 pub fn app(state: ApiState) -> Router {
     let outside = state.clone();
+    let sealed = state.clone();
     Router::new()
         .nest("/api", router(state))
         .fallback(move || routes::not_found(axum::extract::State(outside.clone())))
+        .layer(axum::middleware::map_response_with_state(
+            sealed,
+            routes::seal,
+        ))
 }
 
-/// Serves [`app`] on `bind` until Ctrl-C or SIGTERM.
+/// Serves [`app`] on `bind` until Ctrl-C or SIGTERM, with the connection
+/// limits of [`crate::net`].
 pub async fn serve(state: ApiState, bind: SocketAddr) -> Result<(), ApiSetupError> {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -247,10 +258,14 @@ pub async fn serve(state: ApiState, bind: SocketAddr) -> Result<(), ApiSetupErro
     let addr = listener.local_addr().unwrap_or(bind);
     tracing::info!(%addr, "runbook api listening");
     eprintln!("runbook api listening on http://{addr}/api/v1/slos");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(ApiSetupError::Serve)
+    crate::net::serve(
+        listener,
+        app(state),
+        crate::net::Limits::default(),
+        shutdown(),
+    )
+    .await;
+    Ok(())
 }
 
 /// Ctrl-C, or SIGTERM from Kubernetes on a rollout.

@@ -50,6 +50,7 @@ pub async fn slo(State(state): State<ApiState>, Path(id): Path<String>) -> Respo
         Served::Fresh(s) => answer(&state, source, &s, false),
         Served::Stale(s) => answer(&state, source, &s, true),
         Served::Unavailable => unavailable(&state),
+        Served::Pending => error(&state, ApiError::Pending),
     }
 }
 
@@ -69,6 +70,7 @@ pub async fn workload(State(state): State<ApiState>, Path(id): Path<String>) -> 
         Served::Fresh(s) => answer(&state, source, &s, false),
         Served::Stale(s) => answer(&state, source, &s, true),
         Served::Unavailable => unavailable(&state),
+        Served::Pending => error(&state, ApiError::Pending),
     }
 }
 
@@ -87,7 +89,7 @@ pub async fn slo_list(State(state): State<ApiState>) -> Response {
         slos: Vec::new(),
         unavailable: Vec::new(),
     };
-    let (mut stale, mut oldest, mut age) = (false, None::<i64>, 0);
+    let (mut stale, mut oldest, mut age, mut pending) = (false, None::<i64>, 0, false);
     for (id, served) in state.0.slos.keys().zip(&served) {
         let snapshot = match served {
             Served::Fresh(s) => s,
@@ -99,13 +101,21 @@ pub async fn slo_list(State(state): State<ApiState>) -> Response {
                 list.unavailable.push(id);
                 continue;
             }
+            Served::Pending => {
+                pending = true;
+                list.unavailable.push(id);
+                continue;
+            }
         };
         list.slos.push(&snapshot.data);
         oldest = Some(oldest.map_or(snapshot.generated_unix, |o| o.min(snapshot.generated_unix)));
         age = age.max(snapshot.age(now).as_secs());
     }
     if list.slos.is_empty() && !list.unavailable.is_empty() {
-        return unavailable(&state);
+        return match pending {
+            true => error(&state, ApiError::Pending),
+            false => unavailable(&state),
+        };
     }
     let body = AnswerOut {
         version: CONTRACT_VERSION,
@@ -136,6 +146,33 @@ pub async fn not_found(State(state): State<ApiState>) -> Response {
 
 pub async fn method_not_allowed(State(state): State<ApiState>) -> Response {
     error(&state, ApiError::MethodNotAllowed)
+}
+
+/// The last word on every answer: `nosniff`, and a refusal that is not
+/// ours (an extractor's plain-text 400, say) becomes our JSON error with
+/// its status, so no client ever sniffs or parses anything but JSON.
+pub async fn seal(State(state): State<ApiState>, response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t == "application/json");
+    let mut response = if is_json || !(status.is_client_error() || status.is_server_error()) {
+        response
+    } else {
+        let refusal = match status {
+            StatusCode::BAD_REQUEST => ApiError::BadRequest,
+            StatusCode::NOT_FOUND => ApiError::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
+            status => ApiError::Other { status },
+        };
+        error(&state, refusal)
+    };
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
 }
 
 async fn read_slo(state: &ApiState, id: &str, entry: &Entry<SloConfig>) -> Served {

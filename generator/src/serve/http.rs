@@ -13,15 +13,20 @@ use axum::routing::get;
 use axum::Router;
 use tower::ServiceExt as _;
 
+use super::hosts;
 use super::livereload::{self, LiveState, CLIENT_JS, CLIENT_PATH, LIVE_PATH};
 use super::snapshot::Snapshot;
+use crate::api::error::ApiError;
 
+/// Every path, the API's included, behind the `Host` check.
 pub fn router(state: LiveState) -> Router {
+    let names = state.hosts;
     Router::new()
         .route(CLIENT_PATH, get(client_js))
         .route(LIVE_PATH, get(livereload::live))
         .fallback(site)
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(names, hosts::guard))
 }
 
 async fn client_js() -> Response {
@@ -89,12 +94,13 @@ fn api_path<'a>(path: &'a str, base: &str) -> Option<&'a str> {
 
 /// Hands the request to the API's router, mounted where `rest` starts.
 async fn api(snapshot: &Snapshot, rest: &str, request: Request) -> Response {
+    // The API's refusals are JSON, as its own are.
+    let refuse = |error: ApiError| error.into_response_at(crate::api::clock::Clock::system().now());
     let Some(router) = snapshot.api.clone() else {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the API starts with the first good build",
-        )
-            .into_response();
+        // It starts with the first good build.
+        return refuse(ApiError::Unavailable {
+            retry_after_seconds: 1,
+        });
     };
     let (mut parts, body) = request.into_parts();
     let path_and_query = match parts.uri.query() {
@@ -103,7 +109,7 @@ async fn api(snapshot: &Snapshot, rest: &str, request: Request) -> Response {
     };
     parts.uri = match Uri::builder().path_and_query(path_and_query).build() {
         Ok(uri) => uri,
-        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+        Err(_) => return refuse(ApiError::BadRequest),
     };
     match router.oneshot(Request::from_parts(parts, body)).await {
         Ok(response) => response,
@@ -226,13 +232,23 @@ mod tests {
         publisher.succeed(Arc::new(files), base.into(), None);
         std::mem::forget(publisher);
         let (_, shutdown) = watch::channel(false);
-        router(LiveState { site, shutdown })
+        let hosts = hosts::Hosts::new("127.0.0.1:3000".parse().unwrap());
+        router(LiveState {
+            site,
+            shutdown,
+            hosts,
+        })
     }
 
     async fn get(app: &Router, path: &str) -> (StatusCode, String, String) {
         let response = app
             .clone()
-            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .oneshot(
+                Request::get(path)
+                    .header(header::HOST, "127.0.0.1:3000")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
             .await
             .unwrap();
         let status = response.status();

@@ -8,17 +8,31 @@
 //! half-built site. A WebSocket rather than SSE: SSE holds one of the
 //! browser's six HTTP/1.1 connections per host, and a writer with seven
 //! tabs open would find the seventh never loading.
+//!
+//! Only the server's own pages may connect (see [`super::hosts`]). An
+//! open socket is pinged every [`PING_EVERY`]; one that has said nothing
+//! (not even the browser's automatic pong) for [`SILENT_FOR`], or does not
+//! take a message within [`SEND_WITHIN`], is closed: a sleeping laptop's
+//! tab does not hold a connection forever.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
+use tokio::time::Instant;
 
+use super::hosts::{self, Hosts};
 use super::overlay::ErrorReport;
 use super::snapshot::Snapshot;
+
+pub const PING_EVERY: Duration = Duration::from_secs(20);
+pub const SILENT_FOR: Duration = Duration::from_secs(60);
+pub const SEND_WITHIN: Duration = Duration::from_secs(10);
 
 /// Where the client script is served, outside any base path.
 pub const CLIENT_PATH: &str = "/__runbook/client.js";
@@ -55,13 +69,28 @@ pub struct LiveState {
     pub site: watch::Receiver<Arc<Snapshot>>,
     /// Turns true on Ctrl-C: open sockets close so shutdown does not wait.
     pub shutdown: watch::Receiver<bool>,
+    /// The names the server answers to.
+    pub hosts: Hosts,
 }
 
 pub async fn live(
     upgrade: WebSocketUpgrade,
     Query(query): Query<LiveQuery>,
     State(state): State<LiveState>,
+    headers: HeaderMap,
+    uri: Uri,
 ) -> Response {
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|o| o.to_str().unwrap_or(""));
+    let host = hosts::request_host(&headers, &uri).unwrap_or("");
+    if !hosts::same_origin(origin, host) {
+        return (
+            StatusCode::FORBIDDEN,
+            "live reload is for this server's own pages only\n",
+        )
+            .into_response();
+    }
     upgrade.on_upgrade(move |socket| talk(socket, state, query))
 }
 
@@ -69,6 +98,7 @@ async fn talk(mut socket: WebSocket, state: LiveState, query: LiveQuery) {
     let LiveState {
         mut site,
         mut shutdown,
+        ..
     } = state;
     let first = site.borrow_and_update().clone();
     // A page from an earlier server process, or from before the first
@@ -89,6 +119,8 @@ async fn talk(mut socket: WebSocket, state: LiveState, query: LiveQuery) {
     }
     let mut shown: Option<usize> = None;
     let mut snapshot = first;
+    let mut heard = Instant::now();
+    let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
     loop {
         for event in news(&snapshot, &mut seen, &mut shown) {
             if send(&mut socket, &event).await.is_err() {
@@ -105,11 +137,20 @@ async fn talk(mut socket: WebSocket, state: LiveState, query: LiveQuery) {
             _ = shutdown.changed() => break,
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
-                Some(Ok(_)) => {}
+                Some(Ok(_)) => heard = Instant::now(),
             },
+            _ = ping.tick() => {
+                if heard.elapsed() >= SILENT_FOR {
+                    break;
+                }
+                let pinged = tokio::time::timeout(SEND_WITHIN, socket.send(Message::Ping(Default::default())));
+                if !matches!(pinged.await, Ok(Ok(()))) {
+                    return;
+                }
+            }
         }
     }
-    let _ = socket.send(Message::Close(None)).await;
+    let _ = tokio::time::timeout(SEND_WITHIN, socket.send(Message::Close(None))).await;
 }
 
 /// What a page that has seen generation `seen` and overlay `shown` must
@@ -152,9 +193,14 @@ fn built(generation: u64, changed: Option<Vec<String>>) -> Event {
     }
 }
 
-async fn send(socket: &mut WebSocket, event: &Event) -> Result<(), axum::Error> {
+/// Sends `event`; an error when the peer does not take it within
+/// [`SEND_WITHIN`] (it stopped reading).
+async fn send(socket: &mut WebSocket, event: &Event) -> Result<(), ()> {
     let text = serde_json::to_string(event).unwrap_or_default();
-    socket.send(Message::Text(text.into())).await
+    match tokio::time::timeout(SEND_WITHIN, socket.send(Message::Text(text.into()))).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(()),
+    }
 }
 
 /// Adds the client script to an HTML page, before its last `</body>` (or

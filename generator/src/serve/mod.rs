@@ -11,6 +11,7 @@
 //! The threads meet only at the published snapshot: no lock is held while
 //! building, and a request never waits for a build.
 
+pub mod hosts;
 pub mod http;
 pub mod livereload;
 pub mod overlay;
@@ -139,20 +140,24 @@ pub fn run(options: ServeOptions) -> Result<(), ServeError> {
         .map_err(ServeError::Runtime)?;
 
     let (stop, shutdown) = tokio::sync::watch::channel(false);
-    let app = http::router(LiveState { site, shutdown });
+    let hosts = hosts::Hosts::new(addr);
+    let app = http::router(LiveState {
+        site,
+        shutdown,
+        hosts,
+    });
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?;
         if options.open {
             open_browser(&url);
         }
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                interrupted().await;
-                // Live-reload sockets never end by themselves: close them.
-                let _ = stop.send(true);
-            })
-            .await
-            .map_err(ServeError::Runtime)
+        let stopped = async move {
+            interrupted().await;
+            // Live-reload sockets never end by themselves: close them.
+            let _ = stop.send(true);
+        };
+        crate::net::serve(listener, app, crate::net::Limits::default(), stopped).await;
+        Ok::<(), ServeError>(())
     })?;
     // Requests are done; the rebuild thread may be mid-build and is simply
     // dropped with the process.
