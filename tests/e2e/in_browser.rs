@@ -133,3 +133,55 @@ async fn reader_follows_fills_and_copies() {
 
     browser.close().await;
 }
+
+/// Pages whose file names hold what URLs treat specially open from the
+/// links the build wrote, in a real browser on a static host.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn file_names_with_url_characters_open_in_a_browser() {
+    let site = TestSite::fixture("basic");
+    let names = [
+        ("hash", "a#b"),
+        ("query", "why?"),
+        ("percent", "100%"),
+        ("space", "on call"),
+        ("japanese", "障害/対応"),
+    ];
+    let mut index = String::from("# Index\n\n");
+    for (label, name) in names {
+        let href: String = name
+            .chars()
+            .map(|c| match c {
+                '#' => "%23".to_string(),
+                '?' => "%3F".to_string(),
+                '%' => "%25".to_string(),
+                ' ' => "%20".to_string(),
+                c => c.to_string(),
+            })
+            .collect();
+        index.push_str(&format!("- [{label}]({href}.md)\n"));
+        site.write(&format!("{name}.md"), format!("# Page {label}\n"));
+    }
+    site.write("README.md", &index);
+    site.build(&["--strict"]).assert_ok();
+    let base = serve_folder(&site.out);
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    for (label, _) in names {
+        c.goto(&format!("{base}/index.html")).await.unwrap();
+        c.find(Locator::LinkText(label))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        browser
+            .wait_for(
+                &format!(
+                    "return document.querySelector('h1')?.textContent.includes('Page {label}')"
+                ),
+                WAIT,
+            )
+            .await;
+    }
+    browser.close().await;
+}

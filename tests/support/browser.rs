@@ -125,83 +125,25 @@ impl Drop for Browser {
     }
 }
 
-/// Serves a folder over HTTP on 127.0.0.1 (what GitHub Pages does for a
-/// built site), from a thread; returns the base URL.
+/// Serves a folder over HTTP on 127.0.0.1 as a static host does (GitHub
+/// Pages: percent-decoded paths, `index.html` for a folder, `404.html` for
+/// anything missing), from a thread; returns the base URL.
 pub fn serve_folder(root: &Path) -> String {
+    use tower_http::services::{ServeDir, ServeFile};
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port();
-    let root = root.to_path_buf();
+    let files = ServeDir::new(root).not_found_service(ServeFile::new(root.join("404.html")));
     std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let root = root.clone();
-            std::thread::spawn(move || static_response(stream, &root));
-        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let app = axum::Router::new().fallback_service(files);
+            axum::serve(listener, app).await.unwrap();
+        });
     });
     format!("http://127.0.0.1:{port}")
-}
-
-fn static_response(mut stream: std::net::TcpStream, root: &Path) {
-    use std::io::{BufRead, BufReader, Write};
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
-    }
-    loop {
-        let mut header = String::new();
-        if reader
-            .read_line(&mut header)
-            .map(|n| n == 0)
-            .unwrap_or(true)
-            || header == "\r\n"
-        {
-            break;
-        }
-    }
-    let raw = request_line.split_whitespace().nth(1).unwrap_or("/");
-    let path = percent_decode(raw.split(['?', '#']).next().unwrap_or("/"));
-    let mut file = root.join(path.trim_start_matches('/'));
-    if file.is_dir() {
-        file = file.join("index.html");
-    }
-    let (status, body) = match std::fs::read(&file) {
-        Ok(body) if !path.contains("..") => ("200 OK", body),
-        _ => (
-            "404 Not Found",
-            std::fs::read(root.join("404.html")).unwrap_or_default(),
-        ),
-    };
-    let mime = match file.extension().and_then(|e| e.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css",
-        Some("js") => "text/javascript",
-        Some("json") => "application/json",
-        Some("wasm") => "application/wasm",
-        Some("svg") => "image/svg+xml",
-        _ => "application/octet-stream",
-    };
-    let head = format!("HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&body);
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(
-                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                16,
-            ) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
