@@ -196,7 +196,7 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn fail(&self, key: &str, message: impl Into<String>, hint: &str) -> ApiConfigError {
         ApiConfigError::Invalid {
-            at: Location::new(self.path, line_of(self.text, key), 1),
+            at: Location::new(self.path, crate::yaml_lines::line_of(self.text, key), 1),
             message: message.into(),
             hint: hint.to_string(),
         }
@@ -358,22 +358,6 @@ pub fn normalize_origin(origin: &str) -> Option<String> {
         && url.username().is_empty()
         && !origin.trim_end_matches('/').ends_with('*');
     bare.then(|| url.origin().ascii_serialization())
-}
-
-/// 1-based line of the first line whose key is `key`; validation errors
-/// (which serde cannot place) point there.
-fn line_of(text: &str, key: &str) -> usize {
-    text.lines()
-        .position(|line| {
-            let t = line.trim_start().trim_start_matches("- ");
-            let t = t.trim_start_matches(['"', '\'']);
-            t.starts_with(key)
-                && t[key.len()..]
-                    .trim_start_matches(['"', '\''])
-                    .starts_with(':')
-        })
-        .map(|i| i + 1)
-        .unwrap_or(1)
 }
 
 #[cfg(test)]

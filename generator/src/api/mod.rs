@@ -262,32 +262,10 @@ pub async fn serve(state: ApiState, bind: SocketAddr) -> Result<(), ApiSetupErro
         listener,
         app(state),
         crate::net::Limits::default(),
-        shutdown(),
+        crate::net::stop_signal(),
     )
     .await;
     Ok(())
-}
-
-/// Ctrl-C, or SIGTERM from Kubernetes on a rollout.
-async fn shutdown() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = interrupt => {},
-        _ = terminate => {},
-    }
 }
 
 /// rustls needs one process-wide crypto provider; ring is the one built in.

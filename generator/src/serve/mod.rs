@@ -152,7 +152,7 @@ pub fn run(options: ServeOptions) -> Result<(), ServeError> {
             open_browser(&url);
         }
         let stopped = async move {
-            interrupted().await;
+            crate::net::stop_signal().await;
             // Live-reload sockets never end by themselves: close them.
             let _ = stop.send(true);
         };
@@ -419,28 +419,6 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
-    }
-}
-
-/// Ctrl-C, or SIGTERM from a process manager.
-async fn interrupted() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = interrupt => {}
-        _ = terminate => {}
     }
 }
 
