@@ -10,6 +10,12 @@ use serde::Deserialize;
 
 use crate::error::{BuildError, Location};
 
+/// The `live:` section is the API's configuration as much as the site's:
+/// its types live with the API.
+pub use runbook_api::live::{
+    IndicatorConfig, LatencyConfig, LiveConfig, SloConfig, WorkloadConfig,
+};
+
 /// The file name looked up at the root of a content folder.
 pub const CONFIG_FILE: &str = "runbook.yaml";
 
@@ -63,86 +69,6 @@ pub struct RepositoryConfig {
     pub path: String,
 }
 
-/// The ids panels may name, and how the API computes them. Panels only ever
-/// send an id: no query, namespace or selector leaves the server.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct LiveConfig {
-    /// Base URL of the read-only API as seen from the browser. Unset, panels
-    /// call `api/` next to the site root (what `runbook serve` provides).
-    #[serde(default)]
-    pub api_url: Option<String>,
-    /// How often a visible panel refreshes.
-    #[serde(default = "default_refresh_seconds")]
-    pub refresh_seconds: u32,
-    #[serde(default)]
-    pub slos: IndexMap<String, SloConfig>,
-    #[serde(default)]
-    pub workloads: IndexMap<String, WorkloadConfig>,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct SloConfig {
-    /// Human name, e.g. `可用性`.
-    pub title: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Target ratio of good events, e.g. `0.999`.
-    pub objective: f64,
-    /// Rolling window in days.
-    #[serde(default = "default_window_days")]
-    pub window_days: u32,
-    /// How good and total events are counted.
-    pub indicator: IndicatorConfig,
-    /// For latency SLOs: a histogram the API reads a quantile from, shown
-    /// beside the threshold (`p95 0.74 s / 0.5 s`). Display only; the SLI
-    /// still comes from `indicator`.
-    #[serde(default)]
-    pub latency: Option<LatencyConfig>,
-}
-
-/// A latency quantile read from a Prometheus histogram.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct LatencyConfig {
-    /// The `_bucket` series selector, without `le`, e.g.
-    /// `http_request_duration_seconds_bucket{job="tekutoko-api"}`.
-    pub histogram: String,
-    /// e.g. 0.95 for p95.
-    #[serde(default = "default_quantile")]
-    pub quantile: f64,
-    /// The latency the SLO promises, in seconds.
-    pub threshold_seconds: f64,
-}
-
-/// A ratio SLI over Prometheus counters: `good / total`, or
-/// `1 - bad / total`. Each is a series selector (or expression) the API
-/// wraps in `sum(increase(...[window]))`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct IndicatorConfig {
-    #[serde(default)]
-    pub good: Option<String>,
-    #[serde(default)]
-    pub bad: Option<String>,
-    pub total: String,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct WorkloadConfig {
-    #[serde(default)]
-    pub title: Option<String>,
-    pub namespace: String,
-    pub deployment: String,
-    /// Label selector of the workload's pods, e.g. `app=tekutoko-api`.
-    pub selector: String,
-    /// Name of its HorizontalPodAutoscaler, if it has one.
-    #[serde(default)]
-    pub hpa: Option<String>,
-}
-
 fn default_true() -> bool {
     true
 }
@@ -154,15 +80,6 @@ fn default_language() -> String {
 }
 fn default_branch() -> String {
     "main".to_string()
-}
-fn default_refresh_seconds() -> u32 {
-    15
-}
-fn default_window_days() -> u32 {
-    30
-}
-fn default_quantile() -> f64 {
-    0.95
 }
 
 impl Default for SiteConfig {
@@ -177,17 +94,6 @@ impl Default for SiteConfig {
             placeholders: IndexMap::new(),
             live: LiveConfig::default(),
             search: true,
-        }
-    }
-}
-
-impl Default for LiveConfig {
-    fn default() -> Self {
-        LiveConfig {
-            api_url: None,
-            refresh_seconds: default_refresh_seconds(),
-            slos: IndexMap::new(),
-            workloads: IndexMap::new(),
         }
     }
 }
@@ -244,31 +150,12 @@ impl SiteConfig {
                 });
             }
         }
-        for (id, slo) in &self.live.slos {
-            let at = || Location::new(path, crate::yaml_lines::line_of(text, id), 1);
-            if !(slo.objective > 0.0 && slo.objective < 1.0) {
-                return Err(BuildError::Config {
-                    at: at(),
-                    message: format!("SLO `{id}` has objective {}", slo.objective),
-                    hint: "write the objective as a ratio between 0 and 1, e.g. 0.999 for 99.9%"
-                        .to_string(),
-                });
-            }
-            if slo.indicator.good.is_some() == slo.indicator.bad.is_some() {
-                return Err(BuildError::Config {
-                    at: at(),
-                    message: format!("SLO `{id}` needs exactly one of `good` and `bad`"),
-                    hint: "count good events (`good:`) or bad ones (`bad:`), next to `total:`"
-                        .to_string(),
-                });
-            }
-            if slo.window_days == 0 {
-                return Err(BuildError::Config {
-                    at: at(),
-                    message: format!("SLO `{id}` has a window of 0 days"),
-                    hint: "set window_days to the SLO period, e.g. 30".to_string(),
-                });
-            }
+        if let Err(invalid) = self.live.validate() {
+            return Err(BuildError::Config {
+                at: Location::new(path, crate::yaml_lines::line_of(text, &invalid.key), 1),
+                message: invalid.message,
+                hint: invalid.hint,
+            });
         }
         Ok(())
     }

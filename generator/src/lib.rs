@@ -6,7 +6,14 @@
 //! the theme (with `view` and `sidebar`), `output` and `publish` write and
 //! swap, `search` indexes.
 
-pub mod api;
+/// The read-only API (crate `runbook-api`): `runbook api` and the demo
+/// that `runbook serve` mounts.
+pub use runbook_api as api;
+/// The HTTP server under `runbook serve` and `runbook api`.
+pub use runbook_api::net;
+/// Where a key is written in YAML (runbook.yaml, front matter).
+pub use runbook_api::yaml_lines;
+
 pub mod config;
 pub mod error;
 pub mod front_matter;
@@ -16,7 +23,6 @@ pub mod i18n;
 pub mod layout;
 pub mod links;
 pub mod nav;
-pub mod net;
 pub mod output;
 pub mod paths;
 pub mod pipeline;
@@ -34,4 +40,3 @@ pub mod theme;
 pub mod timing;
 pub mod view;
 pub mod widgets_bundle;
-pub mod yaml_lines;

@@ -5,7 +5,7 @@
 use runbook_widgets::contract::{LatencyStatus, Series, SloStatus};
 use runbook_widgets::slo;
 
-use crate::config::{IndicatorConfig, SloConfig};
+use crate::live::{IndicatorConfig, SloConfig};
 
 /// What a backend measured for one SLO at one instant.
 #[derive(Debug, Clone, PartialEq, Default)]

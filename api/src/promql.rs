@@ -4,7 +4,7 @@
 
 use runbook_widgets::slo::BURN_WINDOWS;
 
-use crate::config::SloConfig;
+use crate::live::SloConfig;
 
 /// The label that names each series of the instant query: `5m:num`,
 /// `5m:total`, `window:num`, `latency`.
@@ -78,7 +78,7 @@ fn tagged(expr: &str, tag: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{IndicatorConfig, LatencyConfig};
+    use crate::live::{IndicatorConfig, LatencyConfig};
 
     fn slo(good: Option<&str>, bad: Option<&str>) -> SloConfig {
         SloConfig {

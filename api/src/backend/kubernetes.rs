@@ -10,9 +10,9 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use runbook_widgets::contract::WorkloadStatus;
 
 use super::{Fetch, UpstreamError, WorkloadBackend};
-use crate::api::config::KubernetesConfig;
-use crate::api::kubectl;
-use crate::config::WorkloadConfig;
+use crate::config::KubernetesConfig;
+use crate::kubectl;
+use crate::live::WorkloadConfig;
 
 pub struct KubernetesBackend {
     client: kube::Client,
@@ -24,7 +24,7 @@ impl KubernetesBackend {
         config: &KubernetesConfig,
         timeout: std::time::Duration,
     ) -> Result<Self, UpstreamError> {
-        crate::api::install_crypto_provider();
+        crate::install_crypto_provider();
         let options = KubeConfigOptions {
             context: config.context.clone(),
             ..KubeConfigOptions::default()

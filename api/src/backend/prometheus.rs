@@ -14,10 +14,10 @@ use runbook_widgets::contract::{Series, SeriesPoint, SloStatus};
 use serde::Deserialize;
 
 use super::{Fetch, SloBackend, UpstreamError};
-use crate::api::assemble::{self, SloFigures};
-use crate::api::config::PrometheusConfig;
-use crate::api::promql::{self, SERIES_LABEL, SERIES_POINTS, SERIES_STEP_SECONDS};
-use crate::config::SloConfig;
+use crate::assemble::{self, SloFigures};
+use crate::config::PrometheusConfig;
+use crate::live::SloConfig;
+use crate::promql::{self, SERIES_LABEL, SERIES_POINTS, SERIES_STEP_SECONDS};
 use runbook_widgets::slo::BURN_WINDOWS;
 
 /// Answers are a few series; anything this large is not ours.
@@ -36,7 +36,7 @@ impl PrometheusBackend {
         config: &PrometheusConfig,
         timeout: std::time::Duration,
     ) -> Result<Self, UpstreamError> {
-        crate::api::install_crypto_provider();
+        crate::install_crypto_provider();
         let mut headers = HeaderMap::new();
         for (name, value) in &config.headers {
             let name = HeaderName::from_bytes(name.as_bytes())

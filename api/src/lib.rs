@@ -16,6 +16,13 @@
 //!
 //! Types are in `runbook_widgets::contract`. GET and HEAD only (405
 //! otherwise); unknown paths and ids are 404; all bodies are JSON.
+//!
+//! The crate owns the live ids' configuration (`live`, shared with
+//! runbook.yaml), the PromQL, the backends, the cache, the router and the
+//! HTTP server both `runbook api` and `runbook serve` run on (`net`). The
+//! Prometheus and Kubernetes backends are the `upstreams` feature: without
+//! it nothing of an HTTP client, TLS or the Kubernetes client is compiled,
+//! and only the demo backend exists.
 
 pub mod assemble;
 pub mod backend;
@@ -24,8 +31,11 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod kubectl;
+pub mod live;
+pub mod net;
 pub mod promql;
 mod routes;
+pub mod yaml_lines;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,9 +46,11 @@ use axum::Router;
 use indexmap::IndexMap;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::config::{LiveConfig, SloConfig, WorkloadConfig};
+use crate::live::{LiveConfig, SloConfig, WorkloadConfig};
 use backend::demo::DemoBackend;
+#[cfg(feature = "upstreams")]
 use backend::kubernetes::KubernetesBackend;
+#[cfg(feature = "upstreams")]
 use backend::prometheus::PrometheusBackend;
 use backend::{SloBackend, UpstreamError, WorkloadBackend};
 use cache::{CacheSettings, Slot};
@@ -152,6 +164,17 @@ impl ApiState {
         let (slo_backend, workload_backend): (Arc<dyn SloBackend>, Arc<dyn WorkloadBackend>) =
             match config.backend {
                 BackendKind::Demo => (Arc::new(DemoBackend), Arc::new(DemoBackend)),
+                #[cfg(not(feature = "upstreams"))]
+                BackendKind::Live => {
+                    return Err(ApiSetupError::Backend {
+                        what: "live",
+                        source: UpstreamError::Transport(
+                            "this runbook was built without the live backends".into(),
+                        ),
+                        hint: "build runbook with its default features (`upstreams`), or use `backend: demo`",
+                    })
+                }
+                #[cfg(feature = "upstreams")]
                 BackendKind::Live => {
                     let slos: Arc<dyn SloBackend> = match &config.prometheus {
                         Some(p) => {
@@ -270,6 +293,7 @@ pub async fn serve(state: ApiState, bind: SocketAddr) -> Result<(), ApiSetupErro
 
 /// rustls needs one process-wide crypto provider; ring is the one built in.
 /// Idempotent: a provider already installed is kept.
+#[cfg(feature = "upstreams")]
 pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }

@@ -23,10 +23,10 @@ use runbook_widgets::timestamp::format_rfc3339;
 use serde_json::{json, Value};
 
 use super::{Fetch, SloBackend, UpstreamError, WorkloadBackend};
-use crate::api::assemble::{self, SloFigures};
-use crate::api::kubectl;
-use crate::api::promql::{SERIES_POINTS, SERIES_STEP_SECONDS};
-use crate::config::{SloConfig, WorkloadConfig};
+use crate::assemble::{self, SloFigures};
+use crate::kubectl;
+use crate::live::{SloConfig, WorkloadConfig};
+use crate::promql::{SERIES_POINTS, SERIES_STEP_SECONDS};
 
 /// Age of the simulated incident.
 pub const INCIDENT_MINUTES: i64 = 47;

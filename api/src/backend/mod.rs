@@ -5,7 +5,9 @@
 //! anything a client sent, and returns contract types ready to serialize.
 
 pub mod demo;
+#[cfg(feature = "upstreams")]
 pub mod kubernetes;
+#[cfg(feature = "upstreams")]
 pub mod prometheus;
 
 use std::future::Future;
@@ -13,7 +15,7 @@ use std::pin::Pin;
 
 use runbook_widgets::contract::{SloStatus, WorkloadStatus};
 
-use crate::config::{SloConfig, WorkloadConfig};
+use crate::live::{SloConfig, WorkloadConfig};
 
 /// A boxed future, so backends can be chosen at start-up (`dyn`).
 pub type Fetch<'a, T> = Pin<Box<dyn Future<Output = Result<T, UpstreamError>> + Send + 'a>>;

@@ -18,7 +18,7 @@ use super::backend::UpstreamError;
 use super::cache::{Served, Snapshot};
 use super::error::ApiError;
 use super::{ApiState, Entry};
-use crate::config::{SloConfig, WorkloadConfig};
+use crate::live::{SloConfig, WorkloadConfig};
 
 /// `Answer<T>` of the contract, borrowing the cached data: serializing it
 /// copies bytes instead of re-encoding the status.

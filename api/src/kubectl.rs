@@ -15,7 +15,7 @@ use runbook_widgets::contract::{
 };
 use runbook_widgets::pods::{human_duration, ready_column, restarts_column};
 
-use crate::config::WorkloadConfig;
+use crate::live::WorkloadConfig;
 
 /// The Deployment, its pods and its autoscaler as one answer.
 pub fn workload_status(

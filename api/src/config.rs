@@ -12,8 +12,7 @@ use std::time::Duration;
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use crate::config::{SiteConfig, SloConfig, WorkloadConfig};
-use crate::error::{BuildError, Location};
+use crate::live::{LiveConfig, SloConfig, WorkloadConfig};
 
 use super::cache::CacheSettings;
 
@@ -131,14 +130,37 @@ pub enum ApiConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{at}: {message}\n  fix: {hint}")]
+    #[error("{}:{line}:{column}: {message}\n  fix: {hint}", path.display())]
     Invalid {
-        at: Location,
+        path: PathBuf,
+        line: usize,
+        column: usize,
         message: String,
         hint: String,
     },
-    #[error("{0}")]
-    Site(#[from] BuildError),
+}
+
+/// What the API reads of a runbook.yaml named by `site:`: its `live:`
+/// ids. The rest of the file is the site's, checked by `runbook build`.
+#[derive(Deserialize)]
+struct SiteFile {
+    #[serde(default)]
+    live: LiveConfig,
+}
+
+/// A YAML error at its place in `path`.
+fn yaml_error(path: &Path, error: serde_yaml::Error, hint: &str) -> ApiConfigError {
+    let (line, column) = error
+        .location()
+        .map(|l| (l.line(), l.column()))
+        .unwrap_or((1, 1));
+    ApiConfigError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message: error.to_string(),
+        hint: hint.to_string(),
+    }
 }
 
 impl ApiConfig {
@@ -154,15 +176,11 @@ impl ApiConfig {
     /// places errors and anchors the relative `site:` path.
     pub fn parse(text: &str, path: &Path) -> Result<ApiConfig, ApiConfigError> {
         let mut config: ApiConfig = serde_yaml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((1, 1));
-            ApiConfigError::Invalid {
-                at: Location::new(path, line, column),
-                message: e.to_string(),
-                hint: "fix the YAML; the keys are listed in deploy/api.example.yaml".to_string(),
-            }
+            yaml_error(
+                path,
+                e,
+                "fix the YAML; the keys are listed in deploy/api.example.yaml",
+            )
         })?;
         let check = Checker { text, path };
         if let Some(site) = &config.site {
@@ -175,8 +193,19 @@ impl ApiConfig {
             }
             let site_path = path.parent().unwrap_or(Path::new(".")).join(site);
             let site_text =
-                std::fs::read_to_string(&site_path).map_err(|e| BuildError::io(&site_path, e))?;
-            let live = SiteConfig::parse(&site_text, &site_path)?.live;
+                std::fs::read_to_string(&site_path).map_err(|source| ApiConfigError::Io {
+                    path: site_path.clone(),
+                    source,
+                })?;
+            let live = serde_yaml::from_str::<SiteFile>(&site_text)
+                .map_err(|e| yaml_error(&site_path, e, "fix the `live:` section of runbook.yaml"))?
+                .live;
+            let site_check = Checker {
+                text: &site_text,
+                path: &site_path,
+            };
+            live.validate()
+                .map_err(|invalid| site_check.fail(&invalid.key, invalid.message, &invalid.hint))?;
             config.slos = live.slos;
             config.workloads = live.workloads;
         } else {
@@ -196,7 +225,9 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn fail(&self, key: &str, message: impl Into<String>, hint: &str) -> ApiConfigError {
         ApiConfigError::Invalid {
-            at: Location::new(self.path, crate::yaml_lines::line_of(self.text, key), 1),
+            path: self.path.to_path_buf(),
+            line: crate::yaml_lines::line_of(self.text, key),
+            column: 1,
             message: message.into(),
             hint: hint.to_string(),
         }
@@ -204,62 +235,8 @@ impl Checker<'_> {
 
     /// Inline SLOs and workloads, held to the rules `runbook.yaml` has.
     fn definitions(&self, config: &ApiConfig) -> Result<(), ApiConfigError> {
-        for (id, slo) in &config.slos {
-            self.id(id)?;
-            if !(slo.objective > 0.0 && slo.objective < 1.0) {
-                return Err(self.fail(
-                    id,
-                    format!("SLO `{id}` has objective {}", slo.objective),
-                    "write the objective as a ratio between 0 and 1, e.g. 0.999 for 99.9%",
-                ));
-            }
-            if slo.indicator.good.is_some() == slo.indicator.bad.is_some() {
-                return Err(self.fail(
-                    id,
-                    format!("SLO `{id}` needs exactly one of `good` and `bad`"),
-                    "count good events (`good:`) or bad ones (`bad:`), next to `total:`",
-                ));
-            }
-            if slo.window_days == 0 {
-                return Err(self.fail(
-                    id,
-                    format!("SLO `{id}` has a window of 0 days"),
-                    "set window_days to the SLO period, e.g. 30",
-                ));
-            }
-            if let Some(latency) = &slo.latency {
-                if !(latency.quantile > 0.0 && latency.quantile < 1.0)
-                    || latency.threshold_seconds <= 0.0
-                {
-                    return Err(self.fail(
-                        id,
-                        format!("SLO `{id}` has a latency quantile outside (0, 1) or a threshold ≤ 0"),
-                        "e.g. `latency: {histogram: 'x_bucket{job=\"api\"}', quantile: 0.95, threshold_seconds: 0.5}`",
-                    ));
-                }
-            }
-        }
-        for id in config.workloads.keys() {
-            self.id(id)?;
-        }
-        Ok(())
-    }
-
-    /// Ids travel in URL paths: keep them to letters, digits, `-` and `_`.
-    fn id(&self, id: &str) -> Result<(), ApiConfigError> {
-        let ok = !id.is_empty()
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if ok {
-            Ok(())
-        } else {
-            Err(self.fail(
-                id,
-                format!("id `{id}` cannot appear in a URL path as is"),
-                "use letters, digits, `-` and `_`, e.g. tekutoko-api",
-            ))
-        }
+        crate::live::validate(&config.slos, &config.workloads)
+            .map_err(|invalid| self.fail(&invalid.key, invalid.message, &invalid.hint))
     }
 
     fn settings(&self, config: &ApiConfig) -> Result<(), ApiConfigError> {
@@ -310,7 +287,7 @@ impl Checker<'_> {
     }
 
     fn prometheus(&self, prometheus: &PrometheusConfig) -> Result<(), ApiConfigError> {
-        let url_ok = reqwest::Url::parse(&prometheus.url).is_ok_and(|u| {
+        let url_ok = url::Url::parse(&prometheus.url).is_ok_and(|u| {
             matches!(u.scheme(), "http" | "https")
                 && u.host().is_some()
                 && u.query().is_none()
@@ -324,8 +301,8 @@ impl Checker<'_> {
             ));
         }
         for (name, value) in &prometheus.headers {
-            let valid = reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_ok()
-                && reqwest::header::HeaderValue::from_str(value).is_ok();
+            let valid = axum::http::HeaderName::from_bytes(name.as_bytes()).is_ok()
+                && axum::http::HeaderValue::from_str(value).is_ok();
             if !valid {
                 return Err(self.fail(
                     name,
@@ -349,7 +326,7 @@ impl Checker<'_> {
 /// `https://Example.github.io/` → `https://example.github.io`; `None` for
 /// anything that is not a bare origin.
 pub fn normalize_origin(origin: &str) -> Option<String> {
-    let url = reqwest::Url::parse(origin).ok()?;
+    let url = url::Url::parse(origin).ok()?;
     let bare = matches!(url.scheme(), "http" | "https")
         && url.host().is_some()
         && url.path() == "/"
