@@ -4,7 +4,7 @@
 
 use runbook_widgets::slo::BURN_WINDOWS;
 
-use crate::live::SloConfig;
+use crate::live::{IndicatorConfig, SloConfig};
 
 /// The label that names each series of the instant query: `5m:num`,
 /// `5m:total`, `window:num`, `latency`.
@@ -59,6 +59,17 @@ pub fn series_query(slo: &SloConfig) -> String {
     }
 }
 
+/// The SLI over `range` as one expression a person can paste (the static
+/// fallback of the SLO panel shows it over the SLO's window).
+pub fn sli_query(indicator: &IndicatorConfig, range: &str) -> String {
+    let total = increase(&indicator.total, range);
+    match (&indicator.good, &indicator.bad) {
+        (Some(good), _) => format!("{} / {total}", increase(good, range)),
+        (None, Some(bad)) => format!("1 - {} / {total}", increase(bad, range)),
+        (None, None) => total,
+    }
+}
+
 fn numerator(slo: &SloConfig) -> &str {
     slo.indicator
         .good
@@ -78,6 +89,28 @@ fn tagged(expr: &str, tag: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sli_queries() {
+        let bad = IndicatorConfig {
+            good: None,
+            bad: Some("e".into()),
+            total: "t".into(),
+        };
+        assert_eq!(
+            sli_query(&bad, "30d"),
+            "1 - sum(increase(e[30d])) / sum(increase(t[30d]))"
+        );
+        let good = IndicatorConfig {
+            good: Some("g".into()),
+            bad: None,
+            total: "t".into(),
+        };
+        assert_eq!(
+            sli_query(&good, "5m"),
+            "sum(increase(g[5m])) / sum(increase(t[5m]))"
+        );
+    }
     use crate::live::{IndicatorConfig, LatencyConfig};
 
     fn slo(good: Option<&str>, bad: Option<&str>) -> SloConfig {

@@ -10,7 +10,7 @@
 
 use runbook_widgets::panel::strings::{EN, JA};
 use runbook_widgets::panel::view::{el, Node};
-use runbook_widgets::panel::{Panel, Slot};
+use runbook_widgets::panel::{Panel, PanelSpec};
 use runbook_widgets::wasm::{dom, panels};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -46,7 +46,7 @@ fn text(element: &Element) -> String {
 }
 
 /// A panel that received `body` with status 200.
-fn panel(slot: Slot, body: &str) -> Panel {
+fn panel(slot: PanelSpec, body: &str) -> Panel {
     let mut panel = Panel::new(slot);
     panel.receive(200, body, 0.0);
     assert!(
@@ -64,7 +64,7 @@ fn draw(node: &Node) -> Element {
 }
 
 fn pods_panel(body: &str) -> (Panel, Node, Element) {
-    let panel = panel(Slot::Pods("tekutoko-api".into()), body);
+    let panel = panel(PanelSpec::Pods("tekutoko-api".into()), body);
     let node = panel.body(0.0, &EN).unwrap();
     let host = draw(&node);
     (panel, node, host)
@@ -165,7 +165,7 @@ fn api_strings_stay_text() {
 #[wasm_bindgen_test]
 fn slo_cards_and_the_sparkline_from_the_golden_answer() {
     let ids = vec!["availability".to_string(), "error_rate".to_string()];
-    let panel = panel(Slot::Slo(ids), SLOS);
+    let panel = panel(PanelSpec::Slo(ids), SLOS);
     let node = panel.body(0.0, &JA).unwrap();
     let host = draw(&node);
     assert_eq!(text(&host), node.text_content());

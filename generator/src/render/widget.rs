@@ -4,7 +4,9 @@
 
 use serde::Deserialize;
 
-use crate::config::IndicatorConfig;
+use runbook_api::promql::sli_query;
+use runbook_widgets::panel::PanelSpec;
+
 use crate::error::{BuildError, Location};
 use crate::render::code;
 use crate::render::{escape, RenderContext};
@@ -21,9 +23,6 @@ struct WidgetSpec {
     #[serde(default)]
     title: Option<String>,
 }
-
-/// The kinds of panel the widgets crate draws.
-pub const KINDS: [&str; 2] = ["slo", "pods"];
 
 /// `at` is the fence's opening line.
 pub fn render(ctx: &RenderContext, yaml: &str, at: Location) -> Result<String, BuildError> {
@@ -100,7 +99,7 @@ pub fn render(ctx: &RenderContext, yaml: &str, at: Location) -> Result<String, B
         other => Err(error(
             line_of("kind"),
             format!("unknown widget kind `{other}`"),
-            format!("use one of: {}", KINDS.join(", ")),
+            format!("use one of: {}", PanelSpec::KINDS.join(", ")),
         )),
     }
 }
@@ -139,7 +138,7 @@ fn slo_slot(ctx: &RenderContext, ids: &[String], title: Option<&str>) -> String 
         queries.push_str(&format!(
             "# {} ({id})\n{}\n",
             slo.title,
-            sli_query(&slo.indicator, slo.window_days)
+            sli_query(&slo.indicator, &format!("{}d", slo.window_days))
         ));
     }
     let command = code::render(
@@ -149,12 +148,12 @@ fn slo_slot(ctx: &RenderContext, ids: &[String], title: Option<&str>) -> String 
         queries.trim_end(),
     );
     format!(
-        "<section class=\"panel\" data-panel=\"slo\" data-ids=\"{ids}\" aria-label=\"{label}\" style=\"--panel-rows:{panel_rows}\">\
+        "<section class=\"panel\" {attributes} aria-label=\"{label}\" style=\"--panel-rows:{panel_rows}\">\
 <p class=\"panel-title\">{label}</p>\
 <div class=\"panel-live\"></div>\
 <div class=\"panel-fallback\"><div class=\"table-wrap\"><table><thead><tr><th>SLO</th><th>{objective}</th><th>{window}</th></tr></thead><tbody>{rows}</tbody></table></div>\
 <p>{by_hand} (PromQL):</p>{command}</div></section>\n",
-        ids = escape(&ids.join(",")),
+        attributes = PanelSpec::Slo(ids.to_vec()).attributes(),
         panel_rows = ids.len(),
         label = escape(&title),
         objective = escape(&s.objective),
@@ -182,25 +181,15 @@ fn pods_slot(ctx: &RenderContext, id: &str, title: Option<&str>) -> String {
     }
     let command = code::render(ctx.highlighter, ctx.placeholders, "bash", &commands);
     format!(
-        "<section class=\"panel\" data-panel=\"pods\" data-ids=\"{id}\" aria-label=\"{label}\">\
+        "<section class=\"panel\" {attributes} aria-label=\"{label}\">\
 <p class=\"panel-title\">{label}</p>\
 <div class=\"panel-live\"></div>\
 <div class=\"panel-fallback\"><p>{by_hand}:</p>{command}</div></section>\n",
-        id = escape(id),
+        attributes = PanelSpec::Pods(id.to_string()).attributes(),
         label = escape(&title),
         by_hand = escape(&s.check_by_hand),
         command = command.html,
     )
-}
-
-/// The SLI over the whole window as one PromQL expression.
-fn sli_query(indicator: &IndicatorConfig, days: u32) -> String {
-    let total = format!("sum(increase({}[{days}d]))", indicator.total);
-    match (&indicator.good, &indicator.bad) {
-        (Some(good), _) => format!("sum(increase({good}[{days}d])) / {total}"),
-        (None, Some(bad)) => format!("1 - sum(increase({bad}[{days}d])) / {total}"),
-        (None, None) => total,
-    }
 }
 
 /// `0.999` → `99.9%`, without float noise.
@@ -219,18 +208,5 @@ mod tests {
         assert_eq!(format_percent(0.999), "99.9%");
         assert_eq!(format_percent(0.95), "95%");
         assert_eq!(format_percent(0.9995), "99.95%");
-    }
-
-    #[test]
-    fn sli_queries() {
-        let bad = IndicatorConfig {
-            good: None,
-            bad: Some("e".into()),
-            total: "t".into(),
-        };
-        assert_eq!(
-            sli_query(&bad, 30),
-            "1 - sum(increase(e[30d])) / sum(increase(t[30d]))"
-        );
     }
 }

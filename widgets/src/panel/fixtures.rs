@@ -13,7 +13,7 @@ fn fixture(name: &str) -> String {
 }
 
 fn slo_panel(ids: &[&str]) -> Panel {
-    let mut panel = Panel::new(Slot::Slo(ids.iter().map(|s| s.to_string()).collect()));
+    let mut panel = Panel::new(PanelSpec::Slo(ids.iter().map(|s| s.to_string()).collect()));
     panel.receive(200, &fixture("slos.json"), 0.0);
     assert!(
         panel.tracker.failure.is_none(),
@@ -96,10 +96,10 @@ fn latency_shows_its_quantile_in_japanese() {
 #[test]
 fn every_fixture_decodes_into_its_panel() {
     for (name, slot) in [
-        ("slos.json", Slot::Slo(vec!["availability".into()])),
+        ("slos.json", PanelSpec::Slo(vec!["availability".into()])),
         (
             "workload-tekutoko-api.json",
-            Slot::Pods("tekutoko-api".into()),
+            PanelSpec::Pods("tekutoko-api".into()),
         ),
     ] {
         let mut panel = Panel::new(slot);
@@ -111,7 +111,7 @@ fn every_fixture_decodes_into_its_panel() {
 
 fn pods_panel() -> (Panel, crate::contract::WorkloadStatus) {
     let text = fixture("workload-tekutoko-api.json");
-    let mut panel = Panel::new(Slot::Pods("tekutoko-api".into()));
+    let mut panel = Panel::new(PanelSpec::Pods("tekutoko-api".into()));
     panel.receive(200, &text, 0.0);
     let answer = crate::contract::decode::<crate::contract::WorkloadStatus>(&text).unwrap();
     (panel, answer.data)
@@ -176,7 +176,7 @@ fn columns_recomputed_at_the_answer_time_match_the_server() {
 
 #[test]
 fn the_api_error_body_is_shown_in_its_words() {
-    let mut panel = Panel::new(Slot::Slo(vec!["unknown".into()]));
+    let mut panel = Panel::new(PanelSpec::Slo(vec!["unknown".into()]));
     panel.receive(404, &fixture("error-not-found.json"), 0.0);
     assert_eq!(
         panel.status(0.0, 15, &EN).state,

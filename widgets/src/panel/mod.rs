@@ -8,6 +8,7 @@ pub mod freshness;
 pub mod pods;
 pub mod slo;
 pub mod sparkline;
+pub mod spec;
 pub mod strings;
 pub mod view;
 
@@ -17,57 +18,7 @@ use freshness::{Failure, StatusLine, Tracker};
 use strings::Strings;
 use view::Node;
 
-/// What a slot in the page asks for (`data-panel`, `data-ids`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Slot {
-    /// SLO ids, in the order the writer listed them.
-    Slo(Vec<String>),
-    /// One workload id.
-    Pods(String),
-}
-
-impl Slot {
-    /// From the slot's attributes; `None` for a kind this module does not
-    /// draw (a newer generator), which leaves the static fallback alone.
-    pub fn parse(kind: &str, ids: &str) -> Option<Slot> {
-        let ids: Vec<String> = ids
-            .split(',')
-            .map(str::trim)
-            .filter(|id| !id.is_empty())
-            .map(str::to_string)
-            .collect();
-        match kind {
-            "slo" if !ids.is_empty() => Some(Slot::Slo(ids)),
-            "pods" if ids.len() == 1 => ids.into_iter().next().map(Slot::Pods),
-            _ => None,
-        }
-    }
-
-    /// The API address to read, below `api_base` (the `runbook-api` meta
-    /// tag: `api`, `../api` or `https://status.example.com/api`). SLO
-    /// slots read the list once rather than one request per SLO.
-    pub fn url(&self, api_base: &str) -> String {
-        let base = api_base.trim_end_matches('/');
-        match self {
-            Slot::Slo(_) => format!("{base}/v1/slos"),
-            Slot::Pods(id) => format!("{base}/v1/workloads/{}", encode_segment(id)),
-        }
-    }
-}
-
-/// Percent-encodes a path segment (ids are checked at build time, but a
-/// hand-edited page must not be able to change the path).
-fn encode_segment(id: &str) -> String {
-    let mut out = String::new();
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use spec::PanelSpec;
 
 /// The data behind a panel.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,12 +31,12 @@ pub enum Data {
 /// One panel's whole state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Panel {
-    pub slot: Slot,
+    pub slot: PanelSpec,
     pub tracker: Tracker<Data>,
 }
 
 impl Panel {
-    pub fn new(slot: Slot) -> Panel {
+    pub fn new(slot: PanelSpec) -> Panel {
         Panel {
             slot,
             tracker: Tracker::default(),
@@ -99,8 +50,8 @@ impl Panel {
             return;
         }
         let decoded = match self.slot {
-            Slot::Slo(_) => decode::<SloList>(body).map(|a| with_data(a, Data::Slos)),
-            Slot::Pods(_) => decode::<WorkloadStatus>(body)
+            PanelSpec::Slo(_) => decode::<SloList>(body).map(|a| with_data(a, Data::Slos)),
+            PanelSpec::Pods(_) => decode::<WorkloadStatus>(body)
                 .map(|a| with_data(a, |w| Data::Workload(Box::new(w)))),
         };
         match decoded {
@@ -125,7 +76,7 @@ impl Panel {
             return String::new();
         };
         match (&self.slot, &good.data) {
-            (Slot::Slo(ids), Data::Slos(list)) => ids
+            (PanelSpec::Slo(ids), Data::Slos(list)) => ids
                 .iter()
                 .map(|id| match list.slos.iter().find(|slo| &slo.id == id) {
                     Some(slo) => format!("{}: {}", slo.title, slo::state(slo).label(s)),
@@ -133,7 +84,7 @@ impl Panel {
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
-            (Slot::Pods(_), Data::Workload(w)) => {
+            (PanelSpec::Pods(_), Data::Workload(w)) => {
                 let sum = crate::pods::summarize(&w.pods);
                 let mut parts = vec![format!(
                     "{} {}/{} {}",
@@ -156,8 +107,8 @@ impl Panel {
     pub fn body(&self, now_ms: f64, s: &Strings) -> Option<Node> {
         let good = self.tracker.good.as_ref()?;
         Some(match (&self.slot, &good.data) {
-            (Slot::Slo(ids), Data::Slos(list)) => slo::panel(list, ids, good.demo, s),
-            (Slot::Pods(_), Data::Workload(w)) => {
+            (PanelSpec::Slo(ids), Data::Slos(list)) => slo::panel(list, ids, good.demo, s),
+            (PanelSpec::Pods(_), Data::Workload(w)) => {
                 let now = self
                     .tracker
                     .server_now(now_ms)

@@ -66,34 +66,37 @@ fn workload(pods: Vec<PodRow>) -> String {
 #[test]
 fn slots_parse_from_attributes() {
     assert_eq!(
-        Slot::parse("slo", "a, b"),
-        Some(Slot::Slo(vec!["a".into(), "b".into()]))
+        PanelSpec::parse("slo", "a, b"),
+        Some(PanelSpec::Slo(vec!["a".into(), "b".into()]))
     );
-    assert_eq!(Slot::parse("pods", "api"), Some(Slot::Pods("api".into())));
-    assert_eq!(Slot::parse("pods", "a,b"), None);
-    assert_eq!(Slot::parse("gauge", "a"), None);
-    assert_eq!(Slot::parse("slo", ""), None);
+    assert_eq!(
+        PanelSpec::parse("pods", "api"),
+        Some(PanelSpec::Pods("api".into()))
+    );
+    assert_eq!(PanelSpec::parse("pods", "a,b"), None);
+    assert_eq!(PanelSpec::parse("gauge", "a"), None);
+    assert_eq!(PanelSpec::parse("slo", ""), None);
 }
 
 #[test]
 fn urls_below_the_api_base() {
-    let slo = Slot::Slo(vec!["a".into()]);
+    let slo = PanelSpec::Slo(vec!["a".into()]);
     assert_eq!(slo.url("api"), "api/v1/slos");
     assert_eq!(slo.url("../api/"), "../api/v1/slos");
     assert_eq!(
-        Slot::Pods("tekutoko-api".into()).url("https://status.example.com/api"),
+        PanelSpec::Pods("tekutoko-api".into()).url("https://status.example.com/api"),
         "https://status.example.com/api/v1/workloads/tekutoko-api"
     );
     // A hand-edited id cannot walk the path.
     assert_eq!(
-        Slot::Pods("../../x?y".into()).url("api"),
+        PanelSpec::Pods("../../x?y".into()).url("api"),
         "api/v1/workloads/..%2F..%2Fx%3Fy"
     );
 }
 
 #[test]
 fn problem_pods_come_first_and_are_marked_in_words() {
-    let mut panel = Panel::new(Slot::Pods("api".into()));
+    let mut panel = Panel::new(PanelSpec::Pods("api".into()));
     panel.receive(
         200,
         &workload(vec![
@@ -138,7 +141,7 @@ fn problem_pods_come_first_and_are_marked_in_words() {
 
 #[test]
 fn markup_in_data_stays_text() {
-    let mut panel = Panel::new(Slot::Pods("api".into()));
+    let mut panel = Panel::new(PanelSpec::Pods("api".into()));
     let evil = "<img src=x onerror=alert(1)>";
     panel.receive(200, &workload(vec![pod(evil, "Running", 0)]), 0.0);
     let body = panel.body(0.0, &EN).unwrap();
@@ -148,7 +151,7 @@ fn markup_in_data_stays_text() {
 
 #[test]
 fn errors_keep_the_last_body() {
-    let mut panel = Panel::new(Slot::Pods("api".into()));
+    let mut panel = Panel::new(PanelSpec::Pods("api".into()));
     panel.receive(200, &workload(vec![pod("api-a", "Running", 0)]), 0.0);
     panel.fail(freshness::Failure::Unreachable);
     assert!(panel.body(20_000.0, &JA).is_some());

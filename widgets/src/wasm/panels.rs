@@ -18,7 +18,7 @@ use super::dom;
 use crate::panel::freshness::Failure;
 use crate::panel::strings::Strings;
 use crate::panel::view::Node;
-use crate::panel::{Panel, Slot};
+use crate::panel::{Panel, PanelSpec};
 
 /// How often ages ("updated 12 s ago") are redrawn and due refreshes start.
 const TICK_MS: i32 = 1_000;
@@ -178,7 +178,7 @@ fn mount(
 ) -> Result<Option<Mounted>, JsValue> {
     let kind = section.get_attribute("data-panel").unwrap_or_default();
     let ids = section.get_attribute("data-ids").unwrap_or_default();
-    let Some(slot) = Slot::parse(&kind, &ids) else {
+    let Some(slot) = PanelSpec::parse(&kind, &ids) else {
         return Ok(None);
     };
     let Some(live) = section.query_selector(".panel-live")? else {
