@@ -52,6 +52,8 @@ pub struct Rendered {
     pub pages: Vec<RenderedPage>,
     pub nav: Nav,
     pub alerts: BTreeMap<String, AlertTarget>,
+    /// Old paths (`aliases:`) → the page now there.
+    pub redirects: BTreeMap<String, AlertTarget>,
     pub updated: HashMap<String, String>,
     pub warnings: Vec<Warning>,
 }
@@ -247,12 +249,26 @@ pub fn render_reusing(
                 AlertTarget {
                     url: page.output.clone(),
                     title: rendered.title.clone(),
-                    severity: page.front.severity.clone(),
+                    severity: page.front.severity.as_ref().map(|s| s.label().into()),
                 },
                 Location::new(&page.display, 2, 1),
             )
         }));
     warnings.extend(alert_warnings);
+    let (redirects, alias_warnings) = publish::alias_index(
+        site.pages.iter().zip(&pages).map(|(page, rendered)| {
+            let at = Location::new(&page.display, page.front.lines.aliases, 1);
+            let target = AlertTarget {
+                url: page.output.clone(),
+                title: rendered.title.clone(),
+                severity: None,
+            };
+            (page.front.aliases.as_slice(), target, at)
+        }),
+        &|output| links.pages.values().any(|o| o == output) || links.assets.contains(output),
+    );
+    warnings.extend(alias_warnings);
+    warnings.extend(crate::review::warnings(&site, crate::review::today()));
     warnings.sort();
     warnings.dedup();
 
@@ -279,6 +295,7 @@ pub fn render_reusing(
         pages,
         nav,
         alerts,
+        redirects,
         updated,
         warnings,
     })
@@ -447,7 +464,7 @@ pub fn write_selected(
             rel: &page.rel,
             output: &page.output,
             title: &r.title,
-            severity: page.front.severity.as_deref(),
+            severity: page.front.severity.as_ref(),
         })
         .collect();
     let position: HashMap<usize, usize> = rendered
@@ -480,6 +497,7 @@ pub fn write_selected(
             description_html: html,
         })
         .collect();
+    let today = crate::review::today();
     let progress = Progress::new(site.pages.len(), "Writing");
     let selected: Vec<usize> = (0..site.pages.len())
         .filter(|&i| (select.pages)(i))
@@ -504,11 +522,17 @@ pub fn write_selected(
             page: PageView {
                 title: &r.title,
                 description: page.front.description.as_deref(),
-                severity: page.front.severity.as_deref(),
+                severity: page.front.severity.as_ref(),
                 alerts: &page.front.alerts,
                 owner: page.front.owner.as_deref(),
                 tags: &page.front.tags,
-                updated: rendered.updated.get(&page.rel).map(String::as_str),
+                updated: updated(rendered, page),
+                reviewed: page.front.reviewed.as_deref(),
+                review_overdue_days: crate::review::overdue(
+                    page.front.reviewed.as_deref(),
+                    config.review_after_days,
+                    today,
+                ),
                 content: &r.markdown.html,
                 toc: r
                     .markdown
@@ -632,10 +656,7 @@ fn write_publishing_files(
             .iter()
             .map(|&i| {
                 let page = &rendered.site.pages[i];
-                (
-                    page.output.clone(),
-                    rendered.updated.get(&page.rel).cloned(),
-                )
+                (page.output.clone(), updated(rendered, page).map(Into::into))
             })
             .collect();
         sink.write("sitemap.xml", publish::sitemap(base, &pages).as_bytes())?;
@@ -650,7 +671,17 @@ fn write_publishing_files(
             publish::alert_redirect(name, target, &strings.redirecting).as_bytes(),
         )?;
     }
+    for (from, target) in &rendered.redirects {
+        let html = publish::redirect(from, from, target, &strings.redirecting);
+        sink.write(from, html.as_bytes())?;
+    }
     Ok(())
+}
+
+/// "Last updated": git's date, else the front matter's `lastmod`/`date`.
+fn updated<'a>(rendered: &'a Rendered, page: &'a site::Page) -> Option<&'a str> {
+    let git = rendered.updated.get(&page.rel).map(String::as_str);
+    git.or(page.front.updated.as_deref())
 }
 
 fn tera_context(context: &PageContext) -> Result<tera::Context, BuildError> {

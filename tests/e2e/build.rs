@@ -223,12 +223,12 @@ fn broken_links_warn_in_build_and_fail_check_and_strict() {
 #[test]
 fn unknown_front_matter_key_is_a_warning_with_its_line() {
     let site = TestSite::fixture("basic");
-    site.write("ALERT.md", "---\ntitle: A\ndraft: true\n---\n# A\n");
+    site.write("ALERT.md", "---\ntitle: A\nreviewer: sre\n---\n# A\n");
     let run = site.build(&[]);
     run.assert_ok();
     assert!(
         run.stderr
-            .contains("ALERT.md:3:1: warning: unknown front matter key `draft`"),
+            .contains("ALERT.md:3:1: warning: unknown front matter key `reviewer`"),
         "{}",
         run.stderr
     );

@@ -342,7 +342,7 @@ fn nav_entries(rendered: &Rendered) -> impl Iterator<Item = NavKey<'_>> {
                 page.rel.as_str(),
                 page.output.as_str(),
                 r.title.as_str(),
-                page.front.severity.as_deref(),
+                page.front.severity.as_ref().map(|s| s.written.as_str()),
             )
         })
 }
