@@ -12,6 +12,7 @@ pub mod front_matter;
 pub mod git;
 pub mod highlight;
 pub mod i18n;
+pub mod init;
 pub mod nav;
 pub mod output;
 pub mod paths;
