@@ -672,7 +672,7 @@ fn write_publishing_files(
         )?;
     }
     for (from, target) in &rendered.redirects {
-        let html = publish::redirect(from, from, target, &strings.redirecting);
+        let html = publish::alias_redirect(from, target, &strings.redirecting);
         sink.write(from, html.as_bytes())?;
     }
     Ok(())

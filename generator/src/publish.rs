@@ -87,6 +87,13 @@ pub fn redirect(from: &str, name: &str, target: &AlertTarget, redirecting: &str)
     )
 }
 
+/// A redirect page at `from`, an old path of the page (`aliases:`),
+/// titled by that path as a reader typed it (`/old/path/`).
+pub fn alias_redirect(from: &str, target: &AlertTarget, redirecting: &str) -> String {
+    let name = format!("/{}", from.strip_suffix("index.html").unwrap_or(from));
+    redirect(from, &name, target, redirecting)
+}
+
 /// Old path (an output path) → the page that moved from there. `pages`
 /// yields each page's `aliases:`, its target and where the key is.
 /// `taken` says whether an output path is a page's or a file's already:
