@@ -54,6 +54,10 @@ pub struct SiteConfig {
     /// is written either way.
     #[serde(default = "default_true")]
     pub search: bool,
+    /// Days after a page's `last_reviewed` date at which `check` warns and
+    /// the page says its review is overdue. Unset: no limit.
+    #[serde(default)]
+    pub review_after_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -94,6 +98,7 @@ impl Default for SiteConfig {
             placeholders: IndexMap::new(),
             live: LiveConfig::default(),
             search: true,
+            review_after_days: None,
         }
     }
 }

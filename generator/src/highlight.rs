@@ -35,9 +35,40 @@ impl Default for Highlighter {
 
 /// Our grammars: file stem (for messages) and text. `syntax` finds them by
 /// the `name:` each file declares.
-const OWN_GRAMMARS: [(&str, &str); 2] = [
+const OWN_GRAMMARS: [(&str, &str); 4] = [
     ("shell", include_str!("../syntaxes/shell.sublime-syntax")),
     ("sql", include_str!("../syntaxes/sql.sublime-syntax")),
+    ("promql", include_str!("../syntaxes/promql.sublime-syntax")),
+    ("logql", include_str!("../syntaxes/logql.sublime-syntax")),
+];
+
+/// Fence tags → a grammar's token, for the tags runbooks use that two-face
+/// does not know or maps to the wrong grammar (`conf` to nginx: most
+/// `.conf` blocks in runbooks are `key = value` files).
+const ALIASES: &[(&str, &str)] = &[
+    ("docker", "Dockerfile"),
+    ("containerfile", "Dockerfile"),
+    ("dockerfile", "Dockerfile"),
+    ("yml", "yaml"),
+    ("jsonc", "json"),
+    ("json5", "json"),
+    ("ndjson", "json"),
+    ("hcl2", "hcl"),
+    ("terraform", "hcl"),
+    ("tfvars", "hcl"),
+    ("pwsh", "ps1"),
+    ("ps", "ps1"),
+    ("powershell", "ps1"),
+    ("conf", "ini"),
+    ("cfg", "ini"),
+    ("systemd", "ini"),
+    ("service", "ini"),
+    ("nginxconf", "nginx"),
+    ("helm", "yaml"),
+    ("k8s", "yaml"),
+    ("kubernetes", "yaml"),
+    ("httpie", "http"),
+    ("udiff", "diff"),
 ];
 
 impl Highlighter {
@@ -72,9 +103,13 @@ impl Highlighter {
             "bash" | "sh" | "shell" | "zsh" | "console" | "shell-session" | "shellsession"
             | "terminal" => return own("Shell (runbook)"),
             "sql" | "psql" | "postgres" | "postgresql" | "pgsql" => return own("SQL (runbook)"),
-            "yml" => "yaml".to_string(),
-            "dockerfile" => "Dockerfile".to_string(),
-            other => other.to_string(),
+            "promql" | "prometheus" | "prom" | "metricsql" => return own("PromQL (runbook)"),
+            "logql" | "loki" => return own("LogQL (runbook)"),
+            other => ALIASES
+                .iter()
+                .find(|(tag, _)| *tag == other)
+                .map_or(other, |(_, token)| token)
+                .to_string(),
         };
         let syntax = self.syntaxes.find_syntax_by_token(&token)?;
         Some(Grammar {
@@ -172,10 +207,22 @@ mod tests {
             "dockerfile",
             "python",
             "go",
+            "promql",
+            "prometheus",
+            "logql",
+            "hcl",
+            "terraform",
+            "docker",
+            "diff",
+            "ini",
+            "nginx",
+            "http",
+            "powershell",
+            "pwsh",
         ] {
             assert!(h.syntax(lang).is_some(), "{lang}");
         }
-        for lang in ["", "text", "promql", "nonsense-lang"] {
+        for lang in ["", "text", "nonsense-lang"] {
             assert!(h.syntax(lang).is_none(), "{lang}");
         }
     }
@@ -272,6 +319,120 @@ mod tests {
             }
             // Words that merely contain a keyword stay plain.
             assert!(html.contains("pg_stat_activity\n"), "{html}");
+        }
+    }
+
+    fn grammar_name(h: &Highlighter, lang: &str) -> String {
+        h.syntax(lang).unwrap().syntax.name.clone()
+    }
+
+    /// Tags two-face lacks or maps to the wrong grammar.
+    #[test]
+    fn aliases_pick_the_right_grammar() {
+        let h = Highlighter::new();
+        for (lang, name) in [
+            ("prometheus", "PromQL (runbook)"),
+            ("loki", "LogQL (runbook)"),
+            ("terraform", "Terraform"),
+            ("docker", "Dockerfile"),
+            ("pwsh", "PowerShell"),
+            ("conf", "INI"),
+            ("systemd", "INI"),
+            ("jsonc", "JSON"),
+            ("toml", "TOML"),
+            ("nginx", "nginx"),
+            ("http", "HTTP Request and Response"),
+            ("diff", "Diff"),
+        ] {
+            assert_eq!(grammar_name(&h, lang), name, "{lang}");
+        }
+    }
+
+    /// What a reader scans an alert expression for: the aggregation and
+    /// what it keeps, the function, the matchers, the range, the
+    /// threshold.
+    #[test]
+    fn promql_expressions_get_the_classes_themes_colour() {
+        let h = Highlighter::new();
+        let html = h
+            .highlight(
+                h.syntax("promql").unwrap(),
+                "# 5xx ratio\nsum by (job, instance) (rate(http_requests_total{job=\"api\", code=~\"5..\"}[5m] offset 1h))\n  / on (job) group_left sum without (code) (rate(http_requests_total[30m:1m] @ 1609746000)) > 0.05 and up == bool 1\nhistogram_quantile(0.95, sum(rate(x_bucket[5m])) by (le)) @ end()\n",
+            )
+            .unwrap();
+        for expected in [
+            "<span class=\"hl-comment\"># 5xx ratio</span>",
+            "<span class=\"hl-keyword hl-other\">sum</span> <span class=\"hl-keyword hl-other\">by</span> (<span class=\"hl-entity hl-other hl-attribute-name\">job</span>, <span class=\"hl-entity hl-other hl-attribute-name\">instance</span>)",
+            "<span class=\"hl-support hl-function\">rate</span>(http_requests_total",
+            "<span class=\"hl-entity hl-other hl-attribute-name\">job</span><span class=\"hl-keyword hl-operator\">=</span><span class=\"hl-string\">&quot;api&quot;</span>",
+            "<span class=\"hl-keyword hl-operator\">=~</span><span class=\"hl-string\">&quot;5..&quot;</span>",
+            "<span class=\"hl-constant hl-numeric\">5m</span>",
+            "<span class=\"hl-keyword hl-other\">offset</span> <span class=\"hl-constant hl-numeric\">1h</span>",
+            "<span class=\"hl-keyword hl-other\">on</span> (<span class=\"hl-entity hl-other hl-attribute-name\">job</span>) <span class=\"hl-keyword hl-other\">group_left</span>",
+            "<span class=\"hl-keyword hl-other\">without</span> (<span class=\"hl-entity hl-other hl-attribute-name\">code</span>)",
+            "<span class=\"hl-constant hl-numeric\">30m</span><span class=\"hl-keyword hl-operator\">:</span><span class=\"hl-constant hl-numeric\">1m</span>",
+            "<span class=\"hl-keyword hl-operator\">@</span> <span class=\"hl-constant hl-numeric\">1609746000</span>",
+            "<span class=\"hl-keyword hl-operator\">&gt;</span> <span class=\"hl-constant hl-numeric\">0.05</span>",
+            "<span class=\"hl-keyword hl-operator\">and</span> up",
+            "<span class=\"hl-keyword hl-other\">bool</span>",
+            "<span class=\"hl-support hl-function\">histogram_quantile</span>(<span class=\"hl-constant hl-numeric\">0.95</span>",
+            ") <span class=\"hl-keyword hl-other\">by</span> (<span class=\"hl-entity hl-other hl-attribute-name\">le</span>)",
+            "<span class=\"hl-keyword hl-operator\">@</span> <span class=\"hl-support hl-function\">end</span>()",
+        ] {
+            assert!(html.contains(expected), "{expected}\nin\n{html}");
+        }
+        // Metric names stay plain; words containing a keyword are not one.
+        assert!(
+            html.contains("(http_requests_total<span class=\"hl-punctuation"),
+            "{html}"
+        );
+        assert!(!html.contains(">sum</span>mary"), "{html}");
+        // Every class a PromQL span carries is coloured by both themes.
+        let css = stylesheet();
+        for class in [
+            ".hl-entity.hl-other.hl-attribute-name",
+            ".hl-constant.hl-numeric",
+            ".hl-support.hl-function",
+        ] {
+            assert!(css.contains(class), "{class} has no colour");
+        }
+    }
+
+    #[test]
+    fn promql_unterminated_string_ends_with_its_line() {
+        let h = Highlighter::new();
+        let html = h
+            .highlight(h.syntax("promql").unwrap(), "up{job=\"api}\nrate(x[5m])\n")
+            .unwrap();
+        assert!(
+            html.contains("<span class=\"hl-support hl-function\">rate</span>"),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("<span").count(),
+            html.matches("</span>").count()
+        );
+    }
+
+    #[test]
+    fn logql_pipelines_and_metric_queries() {
+        let h = Highlighter::new();
+        let html = h
+            .highlight(
+                h.syntax("logql").unwrap(),
+                "sum by (pod) (count_over_time({namespace=\"prod\", app=~\"api.*\"} |= \"error\" != \"health\" | json | status >= 500 | line_format \"{{.msg}}\" [5m]))\n",
+            )
+            .unwrap();
+        for expected in [
+            "<span class=\"hl-keyword hl-other\">sum</span> <span class=\"hl-keyword hl-other\">by</span> (<span class=\"hl-entity hl-other hl-attribute-name\">pod</span>)",
+            "<span class=\"hl-support hl-function\">count_over_time</span>",
+            "<span class=\"hl-entity hl-other hl-attribute-name\">namespace</span>",
+            "<span class=\"hl-keyword hl-operator\">|=</span> <span class=\"hl-string\">&quot;error&quot;</span>",
+            "<span class=\"hl-keyword hl-operator\">|</span> <span class=\"hl-keyword hl-other\">json</span>",
+            "<span class=\"hl-keyword hl-other\">line_format</span>",
+            "<span class=\"hl-constant hl-numeric\">5m</span>",
+        ] {
+            assert!(html.contains(expected), "{expected}\nin\n{html}");
         }
     }
 

@@ -45,7 +45,7 @@ pub fn nav_entries(rendered: &Rendered) -> Vec<NavEntry<'_>> {
             rel: &r.page.rel,
             output: &r.page.output,
             title: &r.title,
-            severity: r.page.front.severity.as_deref(),
+            severity: r.page.front.severity.as_ref(),
         })
         .collect()
 }
@@ -61,6 +61,8 @@ pub struct Layout<'a> {
     position: HashMap<usize, usize>,
     placeholders: Vec<PlaceholderView<'a>>,
     sidebars: Sidebars<'a>,
+    /// What "review overdue" counts from.
+    today: jiff::civil::Date,
 }
 
 impl<'a> Layout<'a> {
@@ -107,6 +109,7 @@ impl<'a> Layout<'a> {
             position,
             placeholders,
             sidebars,
+            today: crate::review::today(),
         })
     }
 
@@ -134,11 +137,17 @@ impl<'a> Layout<'a> {
             page: PageView {
                 title: &r.title,
                 description: page.front.description.as_deref(),
-                severity: page.front.severity.as_deref(),
+                severity: page.front.severity.as_ref(),
                 alerts: &page.front.alerts,
                 owner: page.front.owner.as_deref(),
                 tags: &page.front.tags,
-                updated: rendered.updated.get(&page.rel).map(String::as_str),
+                updated: rendered.updated(page),
+                reviewed: page.front.reviewed.as_deref(),
+                review_overdue_days: crate::review::overdue(
+                    page.front.reviewed.as_deref(),
+                    config.review_after_days,
+                    self.today,
+                ),
                 content: &r.markdown.html,
                 toc: r
                     .markdown
@@ -218,7 +227,7 @@ impl<'a> SiteKey<'a> {
 pub struct PageKey<'a> {
     markdown: &'a Arc<RenderedMarkdown>,
     front: &'a FrontMatter,
-    updated: Option<&'a String>,
+    updated: Option<&'a str>,
 }
 
 impl<'a> PageKey<'a> {
@@ -227,7 +236,7 @@ impl<'a> PageKey<'a> {
         PageKey {
             markdown: &r.markdown,
             front: &r.page.front,
-            updated: rendered.updated.get(&r.page.rel),
+            updated: rendered.updated(&r.page),
         }
     }
 }

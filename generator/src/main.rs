@@ -61,6 +61,14 @@ enum Command {
         #[arg(default_value = "content")]
         content: PathBuf,
     },
+    /// Start from an existing folder of Markdown runbooks: write a
+    /// runbook.yaml that fits it (title, language, proposed placeholders)
+    /// and a GitHub Pages workflow. Never overwrites a file.
+    Init {
+        /// Folder holding the Markdown files.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Serve the read-only API the live panels call (SLOs from Prometheus,
     /// workloads from Kubernetes, or the demo), cached and coalesced.
     Api {
@@ -121,6 +129,15 @@ fn main() -> ExitCode {
             }
             return ExitCode::SUCCESS;
         }
+        Command::Init { dir } => runbook::init::init(&dir).map(|report| {
+            for (path, what) in &report.written {
+                println!("wrote {} ({what})", path.display());
+            }
+            for path in &report.kept {
+                println!("kept {} (it exists; nothing written)", path.display());
+            }
+            println!("next: {}", report.next);
+        }),
         Command::Check { content } => {
             pipeline::check(&content).map(|report| summary("Checked", &report, None))
         }

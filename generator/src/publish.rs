@@ -1,7 +1,7 @@
 //! Files a published site needs besides its pages: `404.html`,
-//! `.nojekyll`, `sitemap.xml`, and stable alert addresses
+//! `.nojekyll`, `sitemap.xml`, stable alert addresses
 //! (`alerts/<AlertName>.html`, `alerts.json`) for Alertmanager's
-//! `runbook_url`.
+//! `runbook_url`, and redirects from a page's old paths (`aliases:`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -62,10 +62,7 @@ pub fn write_files(
             .iter()
             .map(|&i| {
                 let page = &rendered.pages[i].page;
-                (
-                    page.output.clone(),
-                    rendered.updated.get(&page.rel).cloned(),
-                )
+                (page.output.clone(), rendered.updated(page).map(Into::into))
             })
             .collect();
         sink.write("sitemap.xml", sitemap(base, &pages).as_bytes())?;
@@ -79,6 +76,10 @@ pub fn write_files(
             &format!("alerts/{name}.html"),
             alert_redirect(name, target, &strings.redirecting).as_bytes(),
         )?;
+    }
+    for (from, target) in &rendered.redirects {
+        let html = alias_redirect(from, target, &strings.redirecting);
+        sink.write(from, html.as_bytes())?;
     }
     Ok(())
 }
@@ -141,7 +142,13 @@ fn is_alert_name(name: &str) -> bool {
 /// A redirect page at `alerts/<name>.html`, one folder below the root. It
 /// keeps any `#fragment` the link carried.
 pub fn alert_redirect(name: &str, target: &AlertTarget, redirecting: &str) -> String {
-    let url = format!("../{}", crate::paths::href(&target.url));
+    redirect(&format!("alerts/{name}.html"), name, target, redirecting)
+}
+
+/// A redirect page written at `from` (an output path) to `target`, titled
+/// `name → page title`. It keeps any `#fragment` the link carried.
+pub fn redirect(from: &str, name: &str, target: &AlertTarget, redirecting: &str) -> String {
+    let url = crate::paths::relative_url(from, &target.url);
     let url = escape(&url);
     let title = escape(&target.title);
     format!(
@@ -152,6 +159,78 @@ pub fn alert_redirect(name: &str, target: &AlertTarget, redirecting: &str) -> St
 <body><p>{redirecting}: <a href=\"{url}\">{title}</a></p></body></html>\n",
         name = escape(name),
     )
+}
+
+/// A redirect page at `from`, an old path of the page (`aliases:`),
+/// titled by that path as a reader typed it (`/old/path/`).
+pub fn alias_redirect(from: &str, target: &AlertTarget, redirecting: &str) -> String {
+    let name = format!("/{}", from.strip_suffix("index.html").unwrap_or(from));
+    redirect(from, &name, target, redirecting)
+}
+
+/// Old path (an output path) → the page that moved from there. `pages`
+/// yields each page's `aliases:`, its target and where the key is.
+/// `taken` says whether an output path is a page's or a file's already:
+/// an alias never replaces one, and the first page to claim an alias keeps
+/// it.
+pub fn alias_index<'a>(
+    pages: impl Iterator<Item = (&'a [String], AlertTarget, Location)>,
+    taken: &dyn Fn(&str) -> bool,
+) -> (BTreeMap<String, AlertTarget>, Vec<Warning>) {
+    let mut redirects: BTreeMap<String, AlertTarget> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for (aliases, target, at) in pages {
+        for alias in aliases {
+            let Some(output) = alias_output(&target.url, alias) else {
+                warnings.push(Warning {
+                    at: at.clone(),
+                    message: format!("alias `{alias}` is not a path of this site"),
+                    hint: "write the page's old path from the site root, e.g. `/old/path/` or `/old/page.html`".into(),
+                });
+                continue;
+            };
+            let generated = generated_file(&output) != "another file of the site";
+            if taken(&output) || generated || redirects.contains_key(&output) {
+                warnings.push(Warning {
+                    at: at.clone(),
+                    message: format!(
+                        "alias `{alias}` would replace `{output}`, which is already written"
+                    ),
+                    hint: "remove the alias, or move the page or file at that path".into(),
+                });
+                continue;
+            }
+            redirects.insert(output, target.clone());
+        }
+    }
+    (redirects, warnings)
+}
+
+/// The output path a redirect for `alias` is written at. Hugo's forms:
+/// `/a/b/` and `/a/b` (a folder: `a/b/index.html`), `/a/b.html` (that
+/// file), a path without a leading `/` (beside the page); and `a.md`.
+/// `None` for an address of another site or one that climbs above the root.
+pub fn alias_output(page_output: &str, alias: &str) -> Option<String> {
+    let alias = alias.trim();
+    if crate::paths::is_external(alias) {
+        return None;
+    }
+    let path = alias.split(['?', '#']).next().unwrap_or_default();
+    let resolved = crate::paths::resolve(page_output, path)?;
+    let resolved = resolved.trim_start_matches('/');
+    if resolved.is_empty() {
+        return None;
+    }
+    let lower = resolved.to_ascii_lowercase();
+    Some(if resolved.ends_with('/') {
+        format!("{resolved}index.html")
+    } else if lower.ends_with(".html") || lower.ends_with(".htm") {
+        resolved.to_string()
+    } else if lower.ends_with(".md") || lower.ends_with(".markdown") {
+        crate::paths::output_path(resolved)
+    } else {
+        format!("{resolved}/index.html")
+    })
 }
 
 /// What runbook writes at `output` besides pages, named for a reader of
@@ -248,6 +327,52 @@ mod tests {
         let html = alert_redirect("X", &target("ERROR_RATE.html"), "Redirecting");
         assert!(html.contains("url=../ERROR_RATE.html"));
         assert!(html.contains("location.hash"));
+    }
+
+    #[test]
+    fn alias_paths_in_hugo_s_forms() {
+        let page = "db/new.html";
+        assert_eq!(
+            alias_output(page, "/old/path/").as_deref(),
+            Some("old/path/index.html")
+        );
+        assert_eq!(
+            alias_output(page, "/old/path").as_deref(),
+            Some("old/path/index.html")
+        );
+        assert_eq!(
+            alias_output(page, "/2010/01/old.html").as_deref(),
+            Some("2010/01/old.html")
+        );
+        assert_eq!(alias_output(page, "old.md").as_deref(), Some("db/old.html"));
+        assert_eq!(
+            alias_output(page, "../legacy").as_deref(),
+            Some("legacy/index.html")
+        );
+        assert_eq!(alias_output(page, "https://elsewhere.example/x"), None);
+        assert_eq!(alias_output(page, "/"), None);
+        assert_eq!(alias_output(page, "../../x"), None);
+    }
+
+    #[test]
+    fn aliases_never_replace_a_page_or_each_other() {
+        let at = Location::new(Path::new("a.md"), 4, 1);
+        let a = vec!["/old/".to_string(), "/B.html".to_string()];
+        let b = vec!["/old".to_string(), "/alerts/X.html".to_string()];
+        let taken = |output: &str| output == "B.html";
+        let (redirects, warnings) = alias_index(
+            vec![
+                (a.as_slice(), target("A.html"), at.clone()),
+                (b.as_slice(), target("C.html"), at),
+            ]
+            .into_iter(),
+            &taken,
+        );
+        assert_eq!(redirects.len(), 1);
+        assert_eq!(redirects["old/index.html"].url, "A.html");
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        let html = redirect("old/index.html", "/old/", &redirects["old/index.html"], "→");
+        assert!(html.contains("url=../A.html"), "{html}");
     }
 
     #[test]

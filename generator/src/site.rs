@@ -109,8 +109,12 @@ pub fn assemble(sources: Sources) -> Result<Site, BuildError> {
     let mut pages = Vec::with_capacity(parsed.len());
     let mut warnings = Vec::new();
     for (page, page_warnings) in parsed {
-        pages.push(page);
         warnings.extend(page_warnings);
+        if page.front.draft {
+            warnings.push(draft_warning(&page));
+            continue;
+        }
+        pages.push(page);
     }
     check_collisions(&pages, &sources.assets)?;
     Ok(Site {
@@ -140,6 +144,17 @@ pub fn assemble_page(source: SourcePage) -> Result<(Page, Vec<Warning>), BuildEr
         text: source.text.into(),
     });
     Ok((page, warnings))
+}
+
+/// Drafts (`draft: true`) are left out of the site: no page, no link
+/// target, no search entry. `check` lists them, so a draft is not
+/// forgotten on the way to publishing.
+pub fn draft_warning(page: &Page) -> Warning {
+    Warning {
+        at: crate::error::Location::new(&page.display, page.front.lines.draft, 1),
+        message: "draft: this page is not published".into(),
+        hint: "remove `draft: true` to publish it".into(),
+    }
 }
 
 /// Output paths compared without case: `Foo.md` and `foo.md` would

@@ -8,6 +8,7 @@ use crate::i18n::Strings;
 use crate::nav::NavNode;
 use crate::paths;
 use crate::render::Heading;
+use crate::severity::Severity;
 
 /// Site-wide values, the same on every page.
 #[derive(Debug, Clone, Serialize)]
@@ -26,11 +27,17 @@ pub struct SiteView<'a> {
 pub struct PageView<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
-    pub severity: Option<&'a str>,
+    /// `label`, `class` and `written` (see `severity::Severity`).
+    pub severity: Option<&'a Severity>,
     pub alerts: &'a [String],
     pub owner: Option<&'a str>,
     pub tags: &'a [String],
     pub updated: Option<&'a str>,
+    /// `last_reviewed`, `YYYY-MM-DD`.
+    pub reviewed: Option<&'a str>,
+    /// Days since that review, when more than runbook.yaml's
+    /// `review_after_days`.
+    pub review_overdue_days: Option<i64>,
     pub content: &'a str,
     pub toc: Vec<&'a Heading>,
     /// True when the Markdown has its own `# Title`; the layout then does
@@ -84,7 +91,7 @@ pub struct NavItemView<'a> {
     pub current: bool,
     pub section: bool,
     pub open: bool,
-    pub severity: Option<&'a str>,
+    pub severity: Option<&'a Severity>,
     /// The page this line links to (`None` for a folder without an index).
     #[serde(skip)]
     pub page: Option<usize>,
@@ -118,7 +125,7 @@ pub struct NavEntry<'a> {
     pub rel: &'a str,
     pub output: &'a str,
     pub title: &'a str,
-    pub severity: Option<&'a str>,
+    pub severity: Option<&'a Severity>,
 }
 
 /// The sidebar as seen from the page `current`: every top-level entry, and

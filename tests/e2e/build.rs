@@ -223,12 +223,12 @@ fn broken_links_warn_in_build_and_fail_check_and_strict() {
 #[test]
 fn unknown_front_matter_key_is_a_warning_with_its_line() {
     let site = TestSite::fixture("basic");
-    site.write("ALERT.md", "---\ntitle: A\ndraft: true\n---\n# A\n");
+    site.write("ALERT.md", "---\ntitle: A\nreviewer: sre\n---\n# A\n");
     let run = site.build(&[]);
     run.assert_ok();
     assert!(
         run.stderr
-            .contains("ALERT.md:3:1: warning: unknown front matter key `draft`"),
+            .contains("ALERT.md:3:1: warning: unknown front matter key `reviewer`"),
         "{}",
         run.stderr
     );
@@ -291,10 +291,18 @@ fn migrated_collections_build_on_the_first_try() {
     site.write("docs/page.md", "no front matter, no heading\n");
     let run = site.build(&[]);
     run.assert_ok();
+    // The broken link, and the Hugo shortcode (shown as written, named
+    // once for the page).
     assert!(
-        run.stdout.contains("Built 2 pages, 1 warning"),
+        run.stdout.contains("Built 2 pages, 2 warnings"),
         "{}",
         run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains("README.md:5:1: warning: Hugo shortcode `notice` is shown as written"),
+        "{}",
+        run.stderr
     );
     let index = site.output("index.html");
     assert!(index.contains("class=\"toc-inline\""), "{index}");
@@ -317,6 +325,7 @@ fn help_on_every_command() {
         vec!["--help"],
         vec!["build", "--help"],
         vec!["check", "--help"],
+        vec!["init", "--help"],
     ] {
         let run = site.run(&command);
         run.assert_ok();

@@ -9,4 +9,5 @@ mod bad_input;
 mod build;
 mod content;
 mod in_browser;
+mod migrated;
 mod safety;

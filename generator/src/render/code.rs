@@ -203,9 +203,21 @@ mod tests {
 
     #[test]
     fn unknown_language_is_plain_with_placeholders() {
-        let out = render_with("promql", "up{project=\"PROJECT_ID\"}\n");
+        let out = render_with("mermaid", "up{project=\"PROJECT_ID\"}\n");
         assert!(out.html.contains("data-ph=\"PROJECT_ID\""));
         assert!(out.html.contains("up{project=&quot;"));
+    }
+
+    #[test]
+    fn promql_placeholders_are_marked_inside_highlighting() {
+        let out = render_with(
+            "promql",
+            "up{project=\"PROJECT_ID\", pod=\"<POD_NAME>\"} == 0\n",
+        );
+        assert!(out.html.contains("data-ph=\"PROJECT_ID\""), "{}", out.html);
+        assert!(out.html.contains("data-ph=\"POD_NAME\""), "{}", out.html);
+        assert!(out.html.contains("hl-attribute-name"), "{}", out.html);
+        assert_eq!(out.placeholders.len(), 2);
     }
 
     #[test]

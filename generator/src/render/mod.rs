@@ -7,6 +7,7 @@
 
 pub mod code;
 pub mod pages;
+pub mod shortcode;
 pub mod widget;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -145,6 +146,7 @@ pub fn render(ctx: &RenderContext, page: &PageSource) -> Result<RenderedMarkdown
     let mut heading: Option<HeadingBuffer> = None;
     let mut code: Option<(String, String, usize)> = None; // (info, text, offset)
     let mut first_h1 = None;
+    let mut shortcodes = shortcode::Shortcodes::default();
 
     for (event, range) in Parser::new_ext(&body, options).into_offset_iter() {
         // Code blocks are gathered whole, then replaced by our HTML.
@@ -170,6 +172,7 @@ pub fn render(ctx: &RenderContext, page: &PageSource) -> Result<RenderedMarkdown
             }
             continue;
         }
+        let event = shortcodes.see(&body, event, &range);
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let info = match kind {
@@ -297,6 +300,7 @@ pub fn render(ctx: &RenderContext, page: &PageSource) -> Result<RenderedMarkdown
         }
     }
 
+    out.warnings.extend(shortcodes.warning(at));
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, out.events.into_iter());
     if out.has_toc_marker {

@@ -31,6 +31,8 @@ pub struct Rendered {
     pub assets: Vec<Asset>,
     pub nav: Nav,
     pub alerts: BTreeMap<String, AlertTarget>,
+    /// Old paths (`aliases:`) → the page now there.
+    pub redirects: BTreeMap<String, AlertTarget>,
     /// "Last updated" dates by source path.
     pub updated: HashMap<String, String>,
     /// What loading the pages found (front matter): kept apart so the dev
@@ -51,6 +53,13 @@ pub struct RenderedPage {
 }
 
 impl Rendered {
+    /// "Last updated" of a page: git's date, else the front matter's
+    /// `lastmod`/`date`.
+    pub fn updated<'a>(&'a self, page: &'a Page) -> Option<&'a str> {
+        let git = self.updated.get(&page.rel).map(String::as_str);
+        git.or(page.front.updated.as_deref())
+    }
+
     /// The loaded site this render came from (pages shared, not copied):
     /// what the dev server patches with the files an edit touched.
     pub fn site(&self) -> Site {
@@ -172,12 +181,31 @@ pub fn render_all(
             AlertTarget {
                 url: page.output.clone(),
                 title: rendered.title.clone(),
-                severity: page.front.severity.clone(),
+                severity: page.front.severity.as_ref().map(|s| s.label().into()),
             },
             Location::new(&page.display, 2, 1),
         )
     }));
     warnings.extend(alert_warnings);
+    let (redirects, alias_warnings) = publish::alias_index(
+        pages.iter().map(|rendered| {
+            let page = &rendered.page;
+            let at = Location::new(&page.display, page.front.lines.aliases, 1);
+            let target = AlertTarget {
+                url: page.output.clone(),
+                title: rendered.title.clone(),
+                severity: None,
+            };
+            (page.front.aliases.as_slice(), target, at)
+        }),
+        &|output| links.pages.values().any(|o| o == output) || links.assets.contains(output),
+    );
+    warnings.extend(alias_warnings);
+    warnings.extend(crate::review::warnings(
+        &config,
+        pages.iter().map(|r| &r.page),
+        crate::review::today(),
+    ));
 
     let nav_inputs: Vec<NavInput> = pages
         .iter()
@@ -202,6 +230,7 @@ pub fn render_all(
         assets,
         nav,
         alerts,
+        redirects,
         updated,
         load_warnings,
         warnings,

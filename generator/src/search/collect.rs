@@ -51,6 +51,15 @@ pub fn collect(rendered: &RenderedPage, record: &Record) -> PageTerms {
     {
         add(label, HEADING_BOOST);
     }
+    // The severity by its level, whatever the page wrote (`P1` is found
+    // by `critical`), and as written: weighted as body text, so a word a
+    // page merely carries as its level does not outrank the pages about it.
+    if let Some(severity) = &front.severity {
+        add(severity.label(), 1);
+        if severity.written != severity.label() {
+            add(&severity.written, 1);
+        }
+    }
     // The file name is how pages are linked on GitHub and in chat
     // (ROLLBACK.md, DB_CONNECTION_ERROR.md): searchable like a heading.
     let stem = page.rel.rsplit('/').next().unwrap_or(&page.rel);

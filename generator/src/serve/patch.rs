@@ -40,6 +40,10 @@ pub fn apply(site: &Site, canonical: &Path, batch: &Batch) -> Result<Option<Site
             Ok(meta) if meta.is_file() => {
                 let source = source::read_page(rel, &abs)?;
                 let (page, warnings) = site::assemble_page(source)?;
+                if page.front.draft {
+                    // Drafts are left out of the site: let the loader do it.
+                    return Ok(None);
+                }
                 match at {
                     Some(i) => next.pages[i] = page,
                     None => {

@@ -1,0 +1,225 @@
+//! A tree written the way Hugo (with the Book theme), mdBook and
+//! Docusaurus users write it (`tests/fixtures/sites/migrated`), built as
+//! it is: pages, redirects, badges, highlighted PromQL, and the warnings
+//! that tell the writer what runbook reads differently.
+
+use crate::site::TestSite;
+
+#[test]
+fn builds_as_written_with_pages_redirects_and_warnings() {
+    let site = TestSite::fixture("migrated");
+    let run = site.build(&[]);
+    run.assert_ok();
+    let err = &run.stderr;
+    // Keys of other generators are not warned about; what runbook reads
+    // differently is, each at its file and line.
+    assert!(!err.contains("unknown front matter key"), "{err}");
+    for expected in [
+        "prometheus/HostHighCpuLoad.md:18:1: warning: Hugo shortcode `rule` is shown as written (2 on this page)",
+        "prometheus/HostDiskWillFillIn24Hours.md:3:1: warning: draft: this page is not published",
+        "prometheus/HostOutOfMemory.md:6:1: warning: review overdue: last reviewed 2000-01-01",
+        "docs/escalation.md:3:1: warning: severity `Urgent-ish` maps to no level",
+    ] {
+        assert!(err.contains(expected), "{expected}\nin\n{err}");
+    }
+    assert!(
+        run.stdout.contains("Built 8 pages, 4 warnings"),
+        "{}",
+        run.stdout
+    );
+
+    // Hugo's `_index.md` is its folder's index; drafts are not published.
+    for page in [
+        "index.html",
+        "prometheus/index.html",
+        "prometheus/HostHighCpuLoad.html",
+        "docs/intro.html",
+        "book/index.html",
+        "book/chapter_1.html",
+    ] {
+        assert!(site.out.join(page).is_file(), "{page}");
+    }
+    assert!(!site
+        .out
+        .join("prometheus/HostDiskWillFillIn24Hours.html")
+        .exists());
+    assert!(!site
+        .output("pages.html")
+        .contains("HostDiskWillFillIn24Hours"));
+
+    // `aliases:` and `alert:` both lead to the page.
+    let old = site.output("runbooks/old-cpu/index.html");
+    assert!(
+        old.contains("url=../../prometheus/HostHighCpuLoad.html"),
+        "{old}"
+    );
+    assert!(
+        old.contains("<title>/runbooks/old-cpu/ → HostHighCpuLoad</title>"),
+        "{old}"
+    );
+    let alert = site.output("alerts/HostHighCpuLoad.html");
+    assert!(
+        alert.contains("url=../prometheus/HostHighCpuLoad.html"),
+        "{alert}"
+    );
+    let alerts: serde_json::Value = serde_json::from_str(&site.output("alerts.json")).unwrap();
+    assert_eq!(alerts["HostHighCpuLoad"]["severity"], "CRITICAL");
+    assert_eq!(alerts["HostOutOfMemory"]["severity"], "ERROR");
+}
+
+#[test]
+fn severities_show_their_level_and_unmapped_ones_stay_neutral() {
+    let site = TestSite::fixture("migrated");
+    site.build(&[]).assert_ok();
+    let cpu = site.output("prometheus/HostHighCpuLoad.html");
+    assert!(
+        cpu.contains("<span class=\"badge sev-critical\" title=\"critical\">CRITICAL</span>"),
+        "{cpu}"
+    );
+    let memory = site.output("prometheus/HostOutOfMemory.html");
+    assert!(memory.contains("<span class=\"badge sev-error\" title=\"P2\">ERROR</span>"));
+    // The sidebar's markers follow the level too.
+    assert!(memory.contains(
+        "<span class=\"sev-dot sev-critical\" title=\"critical\"></span>HostHighCpuLoad"
+    ));
+    let intro = site.output("docs/intro.html");
+    assert!(intro.contains("<span class=\"badge sev-warning\" title=\"SEV3\">WARNING</span>"));
+    let escalation = site.output("docs/escalation.html");
+    assert!(
+        escalation.contains("<span class=\"badge sev-other\">Urgent-ish</span>"),
+        "{escalation}"
+    );
+    // Docusaurus' sidebar_position orders the folder: escalation (1) first.
+    let sidebar = &intro[intro.find("id=\"sidebar\"").unwrap()..intro.find("id=\"main\"").unwrap()];
+    assert!(
+        sidebar.find("Escalation").unwrap() < sidebar.find(">Intro<").unwrap(),
+        "{sidebar}"
+    );
+}
+
+#[test]
+fn dates_reviews_shortcodes_and_highlighting() {
+    let site = TestSite::fixture("migrated");
+    site.build(&[]).assert_ok();
+    let memory = site.output("prometheus/HostOutOfMemory.html");
+    // No git history here: "last updated" is the front matter's lastmod.
+    assert!(
+        memory.contains("<time datetime=\"2024-03-01\">2024-03-01</time>"),
+        "{memory}"
+    );
+    assert!(
+        memory.contains("<strong class=\"overdue\">review overdue</strong>"),
+        "{memory}"
+    );
+    let cpu = site.output("prometheus/HostHighCpuLoad.html");
+    assert!(cpu.contains("<time datetime=\"2023-12-12\">"), "{cpu}");
+    assert!(!cpu.contains("review overdue"));
+    // Shortcodes stay visible; `{{<details>}}` is not an empty element.
+    assert!(cpu.contains("{{% rule \"node/node-exporter.yml\" \"HostHighCpuLoad\" %}}"));
+    assert!(
+        cpu.contains("{{&lt;details title=\"Alert rule\"&gt;}}"),
+        "{cpu}"
+    );
+    assert!(!cpu.contains("<details"), "{cpu}");
+
+    // PromQL (tagged promql or prometheus) and LogQL, HCL, TOML come out
+    // as classed spans inside <pre>.
+    let pre = |html: &str, lang: &str| -> String {
+        let start = html
+            .find(&format!("<code class=\"language-{lang}\">"))
+            .unwrap_or_else(|| panic!("no {lang} block"));
+        html[start..start + html[start..].find("</pre>").unwrap()].to_string()
+    };
+    let promql = pre(&cpu, "promql");
+    for expected in [
+        "<span class=\"hl-keyword hl-other\">avg</span> <span class=\"hl-keyword hl-other\">by</span>",
+        "<span class=\"hl-support hl-function\">rate</span>",
+        "<span class=\"hl-entity hl-other hl-attribute-name\">mode</span>",
+        "<span class=\"hl-constant hl-numeric\">2m</span>",
+    ] {
+        assert!(promql.contains(expected), "{expected}\nin\n{promql}");
+    }
+    assert!(
+        pre(&memory, "prometheus").contains("<span class=\"hl-keyword hl-operator\">&lt;</span>")
+    );
+    assert!(pre(&cpu, "logql").contains("<span class=\"hl-keyword hl-operator\">|=</span>"));
+    let intro = site.output("docs/intro.html");
+    assert!(pre(&intro, "hcl").contains("class=\"hl-"));
+    let chapter = site.output("book/chapter_1.html");
+    assert!(pre(&chapter, "toml").contains("class=\"hl-"));
+}
+
+#[test]
+fn check_lists_drafts_overdue_reviews_and_unmapped_severities() {
+    let site = TestSite::fixture("migrated");
+    let run = site.check();
+    run.assert_failed_with("draft: this page is not published");
+    assert!(run.stderr.contains("review overdue"), "{}", run.stderr);
+    assert!(run.stderr.contains("maps to no level"), "{}", run.stderr);
+    // Fixing what check names makes it pass.
+    site.remove("prometheus/HostDiskWillFillIn24Hours.md");
+    site.write(
+        "prometheus/HostOutOfMemory.md",
+        "---\ntitle: HostOutOfMemory\nseverity: P2\nlast_reviewed: 2999-01-01\n---\n# HostOutOfMemory\n",
+    );
+    site.write(
+        "docs/escalation.md",
+        "---\nseverity: high\n---\n# Escalation\n",
+    );
+    site.write(
+        "prometheus/HostHighCpuLoad.md",
+        "---\nalert: HostHighCpuLoad\nseverity: critical\n---\n# HostHighCpuLoad\n",
+    );
+    site.check().assert_ok();
+}
+
+#[test]
+fn init_twice_writes_once() {
+    let site = TestSite::fixture("migrated");
+    site.remove("runbook.yaml");
+    let first = site.run(&["init", "content"]);
+    first.assert_ok();
+    assert!(
+        first.stdout.contains("wrote content/runbook.yaml"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first
+            .stdout
+            .contains("wrote content/.github/workflows/pages.yml"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first.stdout.contains("next: runbook serve content"),
+        "{}",
+        first.stdout
+    );
+    let config = std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap();
+    assert!(config.contains("title: Migrated runbooks"), "{config}");
+    assert!(config.contains("language: en"), "{config}");
+    let workflow =
+        std::fs::read_to_string(site.content.join(".github/workflows/pages.yml")).unwrap();
+    assert!(
+        workflow.contains("build . --out site --strict"),
+        "{workflow}"
+    );
+    // The site builds with what init wrote.
+    site.build(&[]).assert_ok();
+
+    let before = crate::site::snapshot(&site.content);
+    let second = site.run(&["init", "content"]);
+    second.assert_ok();
+    assert!(!second.stdout.contains("wrote"), "{}", second.stdout);
+    assert!(
+        second.stdout.contains("kept content/runbook.yaml"),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(
+        before,
+        crate::site::snapshot(&site.content),
+        "the second run wrote something"
+    );
+}
