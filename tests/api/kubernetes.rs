@@ -12,7 +12,7 @@ use axum::Router;
 use runbook::api::clock::Clock;
 use runbook_widgets::contract::{decode, WorkloadStatus};
 
-use crate::support::{app, get_path, spawn, workspace};
+use crate::support::{app, get_path, serve_router, workspace};
 
 /// 2025-06-16T03:00:00Z: the fixtures' "now".
 const NOW: i64 = 1_750_042_800;
@@ -60,7 +60,7 @@ async fn answer(State(server): State<FakeApiServer>, uri: Uri) -> axum::response
 }
 
 async fn workload_app(server: FakeApiServer) -> (axum::Router, tempfile::TempDir) {
-    let addr = spawn(Router::new().fallback(answer).with_state(server)).await;
+    let addr = serve_router(Router::new().fallback(answer).with_state(server)).await;
     let dir = tempfile::tempdir().unwrap();
     let kubeconfig = dir.path().join("kubeconfig");
     std::fs::write(

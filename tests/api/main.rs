@@ -2,6 +2,9 @@
 //! Kubernetes API JSON through kube-rs, the safety rules, golden answers
 //! for the demo backend, and the `runbook api` command itself.
 
+#[path = "../support/common.rs"]
+mod common;
+
 mod cli;
 mod connections;
 mod golden;

@@ -2,7 +2,7 @@
 //! stub whose behaviour a test switches at will.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -18,13 +18,7 @@ use runbook::api::config::ApiConfig;
 use runbook::api::ApiState;
 use tower::ServiceExt;
 
-/// The workspace root (tests live in `tests/`, the crate in `generator/`).
-pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+pub use crate::common::{serve_router, workspace};
 
 /// A response as the tests look at it.
 pub struct Reply {
@@ -73,16 +67,6 @@ pub async fn app(text: &str, clock: Clock) -> Router {
     runbook::api::app(state)
 }
 
-/// Serves `router` on a free loopback port for the rest of the test.
-pub async fn spawn(router: Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
-    });
-    addr
-}
-
 /// What the stub does on the next query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -128,7 +112,7 @@ impl Stub {
             .route("/api/v1/query", get(instant))
             .route("/api/v1/query_range", get(range))
             .with_state(self.clone());
-        spawn(router).await
+        serve_router(router).await
     }
 
     async fn behave(&self) -> Option<axum::response::Response> {

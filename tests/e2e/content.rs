@@ -10,7 +10,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use runbook::config::SiteConfig;
 use runbook::placeholder::Placeholders;
 
-use crate::site::{workspace_dir, TestSite};
+use crate::site::{workspace, TestSite};
 
 const INCIDENT_PAGES: [&str; 6] = [
     "ERROR_RATE.md",
@@ -33,7 +33,7 @@ const PROCEDURE_PAGES: [&str; 3] = ["ROLLBACK.md", "DB_MAINTENANCE.md", "SECURIT
 const PROCEDURE_SHAPE: [&str; 5] = ["前提条件", "手順", "検証", "切り戻し", "関連ページ"];
 
 fn content_dir() -> PathBuf {
-    workspace_dir().join("content")
+    workspace().join("content")
 }
 
 fn pages() -> BTreeMap<String, String> {
@@ -234,7 +234,7 @@ struct Rule {
 /// an alert added to one place and not the others fails here.
 #[test]
 fn the_rules_file_matches_the_pages_and_the_index() {
-    let path = workspace_dir().join("deploy/rules/tekutoko.rules.yaml");
+    let path = workspace().join("deploy/rules/tekutoko.rules.yaml");
     let file: RuleFile = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let rules: Vec<Rule> = file.groups.into_iter().flat_map(|g| g.rules).collect();

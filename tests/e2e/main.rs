@@ -3,6 +3,8 @@
 
 #[path = "../support/browser.rs"]
 mod browser;
+#[path = "../support/common.rs"]
+mod common;
 mod site;
 
 mod bad_input;

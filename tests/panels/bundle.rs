@@ -5,97 +5,42 @@
 //! panels and search failed at start; generator/build/wasm.rs puts the
 //! index back.
 
+use wasmparser::{ExternalKind, Parser, Payload, RefType, TypeRef};
+
 use crate::support::{build_site, copy_content};
 
-fn leb(bytes: &[u8], at: &mut usize) -> u64 {
-    let (mut value, mut shift) = (0, 0);
-    loop {
-        let byte = bytes[*at];
-        *at += 1;
-        value |= u64::from(byte & 0x7f) << shift;
-        if byte < 0x80 {
-            return value;
-        }
-        shift += 7;
-    }
-}
-
-fn name(bytes: &[u8], at: &mut usize) -> String {
-    let len = leb(bytes, at) as usize;
-    let text = String::from_utf8_lossy(&bytes[*at..*at + len]).into_owned();
-    *at += len;
-    text
-}
-
-fn limits(bytes: &[u8], at: &mut usize) {
-    let flags = bytes[*at];
-    *at += 1;
-    leb(bytes, at);
-    if flags & 1 != 0 {
-        leb(bytes, at);
-    }
-}
-
-/// Element type of each table (imports first) and the table exports.
-fn tables(module: &[u8]) -> (Vec<u8>, Vec<(String, usize)>) {
-    assert_eq!(&module[..4], b"\0asm");
+/// Element type of each table (imports first: the index space) and the
+/// table exports, read by wasmparser: an independent reader of what
+/// build/wasm.rs patches by hand.
+fn tables(module: &[u8]) -> (Vec<RefType>, Vec<(String, usize)>) {
     let (mut types, mut exports) = (Vec::new(), Vec::new());
-    let mut at = 8;
-    while at < module.len() {
-        let id = module[at];
-        at += 1;
-        let size = leb(module, &mut at) as usize;
-        let end = at + size;
-        let mut p = at;
-        match id {
-            2 => {
-                for _ in 0..leb(module, &mut p) {
-                    name(module, &mut p);
-                    name(module, &mut p);
-                    let kind = module[p];
-                    p += 1;
-                    match kind {
-                        0 => {
-                            leb(module, &mut p);
-                        }
-                        1 => {
-                            types.push(module[p]);
-                            p += 1;
-                            limits(module, &mut p);
-                        }
-                        2 => limits(module, &mut p),
-                        3 => p += 2,
-                        other => panic!("import kind {other}"),
+    for payload in Parser::new(0).parse_all(module) {
+        match payload.expect("a valid wasm module") {
+            Payload::ImportSection(imports) => {
+                for import in imports.into_imports() {
+                    if let TypeRef::Table(table) = import.unwrap().ty {
+                        types.push(table.element_type);
                     }
                 }
             }
-            4 => {
-                for _ in 0..leb(module, &mut p) {
-                    types.push(module[p]);
-                    p += 1;
-                    limits(module, &mut p);
+            Payload::TableSection(tables) => {
+                for table in tables {
+                    types.push(table.unwrap().ty.element_type);
                 }
             }
-            7 => {
-                for _ in 0..leb(module, &mut p) {
-                    let export = name(module, &mut p);
-                    let kind = module[p];
-                    p += 1;
-                    let index = leb(module, &mut p) as usize;
-                    if kind == 1 {
-                        exports.push((export, index));
+            Payload::ExportSection(section) => {
+                for export in section {
+                    let export = export.unwrap();
+                    if export.kind == ExternalKind::Table {
+                        exports.push((export.name.to_string(), export.index as usize));
                     }
                 }
             }
             _ => {}
         }
-        at = end;
     }
     (types, exports)
 }
-
-const FUNCREF: u8 = 0x70;
-const EXTERNREF: u8 = 0x6f;
 
 #[test]
 fn the_glue_gets_the_externref_table() {
@@ -111,13 +56,18 @@ fn the_glue_gets_the_externref_table() {
             let element = types[*index];
             if export == "__wbindgen_externrefs" {
                 assert_eq!(
-                    element, EXTERNREF,
-                    "{export} is table {index} of {types:x?}"
+                    element,
+                    RefType::EXTERNREF,
+                    "{export} is table {index} of {types:?}"
                 );
             }
             // Any other exported table is the function table.
             else {
-                assert_eq!(element, FUNCREF, "{export} is table {index} of {types:x?}");
+                assert_eq!(
+                    element,
+                    RefType::FUNCREF,
+                    "{export} is table {index} of {types:?}"
+                );
             }
         }
         if glue.contains("wasm.__wbindgen_externrefs") {

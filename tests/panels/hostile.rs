@@ -16,7 +16,7 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 
 use crate::browser::{serve_folder, Browser};
-use crate::support::{build_site, copy_content, golden, s, set_live, spawn, wait_panel};
+use crate::support::{build_site, copy_content, golden, s, serve_router, set_live, wait_panel};
 
 const XSS: &str = "<img src=x onerror=window.__xss=1>";
 const XSS_ERROR: &str = "<img src=x onerror=window.__xss=2>";
@@ -88,7 +88,7 @@ async fn start_api() -> (FakeApi, String) {
         .route("/api/v1/workloads/tekutoko-api", get(workload))
         .route("/api/v1/slos", get(slos))
         .with_state(api.clone());
-    let addr = spawn(router).await;
+    let addr = serve_router(router).await;
     (api, format!("http://{addr}/api"))
 }
 

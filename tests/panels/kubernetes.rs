@@ -12,7 +12,7 @@ use axum::Router;
 
 use crate::browser::{free_port, serve_folder, Browser};
 use crate::support::{
-    build_site, copy_content, s, set_live, spawn, wait_panel, workspace, Process,
+    build_site, copy_content, s, serve_router, set_live, wait_panel, workspace, Process,
 };
 
 /// Real Kubernetes API JSON for the objects the config names; 404 (as a
@@ -61,7 +61,7 @@ fn api_config(dir: &Path, kube: std::net::SocketAddr, origin: &str) -> std::path
 #[tokio::test(flavor = "multi_thread")]
 async fn pods_from_kubernetes_then_the_api_stops() {
     let tmp = tempfile::tempdir().unwrap();
-    let kube = spawn(Router::new().fallback(kubernetes)).await;
+    let kube = serve_router(Router::new().fallback(kubernetes)).await;
 
     // The site's origin must be known before the API starts (CORS), and
     // the API's address before the site is built (`live.api_url`).

@@ -3,14 +3,14 @@
 //! servers in the test process, and the page's panels read through the
 //! browser.
 
-use std::io::{BufRead, BufReader, Read};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+
+use crate::common::{collect_lines, copy_tree};
+pub use crate::common::{serve_router, workspace};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::Router;
 use serde_json::Value;
 
 use crate::browser::Browser;
@@ -20,32 +20,11 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_runbook");
 /// How long one wait in a page may take before the test fails.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
-/// The workspace root (tests live in `tests/`, the crate in `generator/`).
-pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
 /// A copy of the Japanese TekuToko runbook (content/) in `tmp/content`.
 pub fn copy_content(tmp: &Path) -> PathBuf {
     let to = tmp.join("content");
-    copy_dir(&workspace().join("content"), &to);
+    copy_tree(&workspace().join("content"), &to);
     to
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Points the copy's panels at `api_url` and refreshes them every
@@ -100,8 +79,8 @@ impl Process {
             .spawn()
             .expect("start runbook");
         let output = Arc::new(Mutex::new(String::new()));
-        collect(child.stdout.take().unwrap(), output.clone());
-        collect(child.stderr.take().unwrap(), output.clone());
+        collect_lines(child.stdout.take().unwrap(), output.clone());
+        collect_lines(child.stderr.take().unwrap(), output.clone());
         Process { child, output }
     }
 
@@ -156,27 +135,6 @@ impl Drop for Process {
     fn drop(&mut self) {
         self.kill();
     }
-}
-
-fn collect(stream: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines() {
-            let Ok(line) = line else { break };
-            let mut text = into.lock().unwrap();
-            text.push_str(&line);
-            text.push('\n');
-        }
-    });
-}
-
-/// Serves `router` on a free loopback port for the rest of the test.
-pub async fn spawn(router: Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
-    });
-    addr
 }
 
 /// A golden API answer (tests/fixtures/api/, written by the API's tests).

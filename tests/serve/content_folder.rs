@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::harness::{copy_dir, copy_fixture, fixture, Server, BASE, PATIENCE};
+use crate::harness::{copy_fixture, copy_tree, fixture, Server, BASE, PATIENCE};
 
 #[test]
 fn a_deleted_and_recreated_folder_is_watched_again() {
@@ -19,7 +19,7 @@ fn a_deleted_and_recreated_folder_is_watched_again() {
         "the last good site stays"
     );
 
-    copy_dir(&fixture(), &server.content());
+    copy_tree(&fixture(), &server.content());
     server.wait_for_output(|out| out.contains("the content folder is back"));
     // The new folder is watched: an edit in it shows.
     server.write("high-cpu.md", "# High CPU\n\nAfter the folder came back.\n");
@@ -35,7 +35,7 @@ fn a_folder_swapped_at_once_is_followed() {
     let server = Server::start(&[]);
     server.page("high-cpu.html");
     let aside = server.tmp.path().join("aside");
-    copy_dir(&fixture(), &aside);
+    copy_tree(&fixture(), &aside);
     std::fs::write(
         aside.join("high-cpu.md"),
         "# High CPU\n\nFrom the other branch.\n",

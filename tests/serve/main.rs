@@ -4,6 +4,8 @@
 
 #[path = "../support/browser.rs"]
 mod browser;
+#[path = "../support/common.rs"]
+mod common;
 mod harness;
 
 mod cli;
