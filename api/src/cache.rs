@@ -28,7 +28,7 @@ use super::backend::UpstreamError;
 
 /// A good answer: the data already serialized, so serving it is a copy.
 #[derive(Debug)]
-pub struct Snapshot {
+pub struct CachedAnswer {
     pub data: Box<RawValue>,
     /// Unix seconds of the evaluation instant.
     pub generated_unix: i64,
@@ -36,7 +36,7 @@ pub struct Snapshot {
     pub fetched: Instant,
 }
 
-impl Snapshot {
+impl CachedAnswer {
     pub fn age(&self, now: Instant) -> Duration {
         now.saturating_duration_since(self.fetched)
     }
@@ -47,9 +47,9 @@ impl Snapshot {
 pub enum Served {
     /// The newest good answer: within its TTL, or past it while its
     /// refresh runs (its age tells).
-    Fresh(Arc<Snapshot>),
+    Fresh(Arc<CachedAnswer>),
     /// The last read failed; this is the previous good answer.
-    Stale(Arc<Snapshot>),
+    Stale(Arc<CachedAnswer>),
     /// The last read failed and there was never a good answer.
     Unavailable,
     /// There was never a good answer and the first read is still running
@@ -80,11 +80,11 @@ impl Default for CacheSettings {
     }
 }
 
-type Read = Shared<BoxFuture<'static, Option<Arc<Snapshot>>>>;
+type Read = Shared<BoxFuture<'static, Option<Arc<CachedAnswer>>>>;
 
 #[derive(Default)]
 struct State {
-    good: Option<Arc<Snapshot>>,
+    good: Option<Arc<CachedAnswer>>,
     /// When the last read started; no new read before it is a TTL old.
     last_start: Option<Instant>,
     in_flight: Option<Read>,
@@ -121,7 +121,7 @@ impl Slot {
     }
 
     /// The last good answer, if any (for `/readyz`).
-    pub fn last_good(&self) -> Option<Arc<Snapshot>> {
+    pub fn last_good(&self) -> Option<Arc<CachedAnswer>> {
         self.lock().good.clone()
     }
 
@@ -131,7 +131,7 @@ impl Slot {
     pub async fn get<F, Fut>(self: &Arc<Self>, settings: CacheSettings, read: F) -> Served
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Snapshot, UpstreamError>> + Send + 'static,
+        Fut: Future<Output = Result<CachedAnswer, UpstreamError>> + Send + 'static,
     {
         let pending = {
             let mut state = self.lock();
@@ -162,7 +162,7 @@ impl Slot {
     /// Spawns the read with its timeout; the task records the outcome.
     fn start<Fut>(self: &Arc<Self>, settings: CacheSettings, read: Fut) -> Read
     where
-        Fut: Future<Output = Result<Snapshot, UpstreamError>> + Send + 'static,
+        Fut: Future<Output = Result<CachedAnswer, UpstreamError>> + Send + 'static,
     {
         let slot = Arc::clone(self);
         let task = tokio::spawn(async move {
@@ -179,10 +179,10 @@ impl Slot {
             state.in_flight = None;
             state.failing = outcome.is_err();
             match outcome {
-                Ok(snapshot) => {
-                    let snapshot = Arc::new(snapshot);
-                    state.good = Some(snapshot.clone());
-                    Some(snapshot)
+                Ok(cached) => {
+                    let cached = Arc::new(cached);
+                    state.good = Some(cached.clone());
+                    Some(cached)
                 }
                 Err(error) => {
                     slot.stats.failures.fetch_add(1, Ordering::Relaxed);

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::backend::UpstreamError;
-use super::cache::{Served, Snapshot};
+use super::cache::{CachedAnswer, Served};
 use super::error::ApiError;
 use super::{ApiState, Entry};
 use crate::live::{SloConfig, WorkloadConfig};
@@ -91,7 +91,7 @@ pub async fn slo_list(State(state): State<ApiState>) -> Response {
     };
     let (mut stale, mut oldest, mut age, mut pending) = (false, None::<i64>, 0, false);
     for (id, served) in state.0.slos.keys().zip(&served) {
-        let snapshot = match served {
+        let cached = match served {
             Served::Fresh(s) => s,
             Served::Stale(s) => {
                 stale = true;
@@ -107,9 +107,9 @@ pub async fn slo_list(State(state): State<ApiState>) -> Response {
                 continue;
             }
         };
-        list.slos.push(&snapshot.data);
-        oldest = Some(oldest.map_or(snapshot.generated_unix, |o| o.min(snapshot.generated_unix)));
-        age = age.max(snapshot.age(now).as_secs());
+        list.slos.push(&cached.data);
+        oldest = Some(oldest.map_or(cached.generated_unix, |o| o.min(cached.generated_unix)));
+        age = age.max(cached.age(now).as_secs());
     }
     if list.slos.is_empty() && !list.unavailable.is_empty() {
         return match pending {
@@ -185,7 +185,7 @@ async fn read_slo(state: &ApiState, id: &str, entry: &Entry<SloConfig>) -> Serve
         .get(state.0.cache, move || async move {
             let now = clock.now();
             let status = backend.slo(&id, &config, now).await?;
-            snapshot(&status, now)
+            cache_answer(&status, now)
         })
         .await
 }
@@ -200,31 +200,31 @@ async fn read_workload(state: &ApiState, id: &str, entry: &Entry<WorkloadConfig>
         .get(state.0.cache, move || async move {
             let now = clock.now();
             let status = backend.workload(&id, &config, now).await?;
-            snapshot(&status, now)
+            cache_answer(&status, now)
         })
         .await
 }
 
-fn snapshot<T: Serialize>(status: &T, now: i64) -> Result<Snapshot, UpstreamError> {
+fn cache_answer<T: Serialize>(status: &T, now: i64) -> Result<CachedAnswer, UpstreamError> {
     let data = serde_json::value::to_raw_value(status)
         .map_err(|e| UpstreamError::Malformed(format!("cannot encode the answer: {e}")))?;
-    Ok(Snapshot {
+    Ok(CachedAnswer {
         data,
         generated_unix: now,
         fetched: Instant::now(),
     })
 }
 
-fn answer(state: &ApiState, source: &'static str, snapshot: &Snapshot, stale: bool) -> Response {
-    let age = snapshot.age(Instant::now()).as_secs();
+fn answer(state: &ApiState, source: &'static str, cached: &CachedAnswer, stale: bool) -> Response {
+    let age = cached.age(Instant::now()).as_secs();
     let body = AnswerOut {
         version: CONTRACT_VERSION,
-        generated_at: format_rfc3339(snapshot.generated_unix),
+        generated_at: format_rfc3339(cached.generated_unix),
         stale,
         age_seconds: age,
         source,
         demo: source == "demo",
-        data: &*snapshot.data,
+        data: &*cached.data,
     };
     json(&body, cache_control(state, stale, age))
 }

@@ -109,7 +109,7 @@ pub fn run(options: ServeOptions) -> Result<(), ServeError> {
     let mut mounted: Option<LiveConfig> = None;
     {
         let _runtime = runtime.enter();
-        publish(&publisher, first, &mut mounted, "", &options, &search_jobs);
+        swap_in(&publisher, first, &mut mounted, "", &options, &search_jobs);
     }
 
     let roots = watch::Roots::new(
@@ -236,7 +236,7 @@ fn rebuild_loop(
             Ok(built) => Some(built.config.theme_dir.clone()),
             Err(_) => None,
         };
-        publish(publisher, result, mounted, &what, options, search_jobs);
+        swap_in(publisher, result, mounted, &what, options, search_jobs);
         if let Some(since) = batch.since {
             tracing::debug!(
                 "{what}: first event → batch {:?}, → rebuilt {:?}, → swapped {:?}",
@@ -351,7 +351,7 @@ fn background_priority() {
 fn background_priority() {}
 
 /// Swaps in a build (or shows its error) and tells the terminal.
-fn publish(
+fn swap_in(
     publisher: &Publisher,
     result: Result<Built, BuildError>,
     mounted: &mut Option<LiveConfig>,
