@@ -298,6 +298,18 @@ pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
+/// Diagnostics on stderr, filtered by `RUNBOOK_LOG` (any tracing filter,
+/// e.g. `debug`; warnings only when unset): for `runbook` and
+/// `runbook-api` alike.
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUNBOOK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
 /// Where `runbook api` listens without `--bind` or `bind:`.
 pub const DEFAULT_BIND: SocketAddr =
     SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 8787);

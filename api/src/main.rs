@@ -21,12 +21,7 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RUNBOOK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    runbook_api::init_tracing();
     let cli = Cli::parse();
     match runbook_api::run(&cli.config, cli.bind) {
         Ok(()) => ExitCode::SUCCESS,

@@ -85,7 +85,7 @@ enum Command {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    init_tracing();
+    runbook::api::init_tracing();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build {
@@ -167,14 +167,4 @@ fn summary(verb: &str, report: &Report, out: Option<&PathBuf>) {
         if report.warnings.len() == 1 { "" } else { "s" },
         report.elapsed.as_secs_f64(),
     );
-}
-
-/// `RUNBOOK_LOG=debug` (any tracing filter) turns on diagnostics.
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RUNBOOK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
 }

@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{collect_lines, copy_tree};
+use crate::common::{copy_tree, spawn_collected};
 pub use crate::common::{serve_router, workspace};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -70,17 +70,7 @@ pub struct Process {
 
 impl Process {
     pub fn spawn(args: &[&std::ffi::OsStr]) -> Process {
-        let mut child = Command::new(BIN)
-            .args(args)
-            .env("RUNBOOK_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start runbook");
-        let output = Arc::new(Mutex::new(String::new()));
-        collect_lines(child.stdout.take().unwrap(), output.clone());
-        collect_lines(child.stderr.take().unwrap(), output.clone());
+        let (child, output) = spawn_collected(Command::new(BIN).args(args));
         Process { child, output }
     }
 

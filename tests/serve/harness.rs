@@ -2,11 +2,11 @@
 //! `runbook serve` on it (port 0: the OS picks a free one and the server
 //! prints it), fetch pages, listen to live reload, edit files.
 
-use crate::common::collect_lines;
 pub use crate::common::copy_tree;
+use crate::common::spawn_collected;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -43,20 +43,13 @@ impl Server {
     }
 
     pub fn start_in(tmp: tempfile::TempDir, args: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
-            .arg("serve")
-            .arg(tmp.path().join("content"))
-            .args(["--bind", "127.0.0.1:0"])
-            .args(args)
-            .env("RUNBOOK_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start runbook serve");
-        let output = Arc::new(Mutex::new(String::new()));
-        collect_lines(child.stdout.take().unwrap(), output.clone());
-        collect_lines(child.stderr.take().unwrap(), output.clone());
+        let (mut child, output) = spawn_collected(
+            Command::new(BIN)
+                .arg("serve")
+                .arg(tmp.path().join("content"))
+                .args(["--bind", "127.0.0.1:0"])
+                .args(args),
+        );
         let deadline = Instant::now() + PATIENCE;
         let port = loop {
             let text = output.lock().unwrap().clone();

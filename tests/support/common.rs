@@ -32,6 +32,25 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Starts `command` (the `runbook` binary, usually) with its stdout and
+/// stderr collected into the returned text as they come.
+pub fn spawn_collected(
+    command: &mut std::process::Command,
+) -> (std::process::Child, Arc<Mutex<String>>) {
+    use std::process::Stdio;
+    let mut child = command
+        .env("RUNBOOK_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {command:?}: {e}"));
+    let output = Arc::new(Mutex::new(String::new()));
+    collect_lines(child.stdout.take().unwrap(), output.clone());
+    collect_lines(child.stderr.take().unwrap(), output.clone());
+    (child, output)
+}
+
 /// Appends every line `stream` yields to `into`, from a thread: a child
 /// process's stdout or stderr, read while the test goes on.
 pub fn collect_lines(stream: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
