@@ -24,6 +24,10 @@
 //! it nothing of an HTTP client, TLS or the Kubernetes client is compiled,
 //! and only the demo backend exists.
 
+// Items public in a private module say what the crate exports only
+// when they are; `pub(crate)` says the rest.
+#![warn(unreachable_pub)]
+
 pub mod assemble;
 pub mod backend;
 pub mod cache;

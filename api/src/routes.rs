@@ -40,7 +40,7 @@ struct SloListOut<'a> {
     unavailable: Vec<&'a str>,
 }
 
-pub async fn slo(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
+pub(crate) async fn slo(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
     let Some(entry) = state.0.slos.get(&id) else {
         return error(&state, ApiError::UnknownId { kind: "SLO", id });
     };
@@ -54,7 +54,7 @@ pub async fn slo(State(state): State<ApiState>, Path(id): Path<String>) -> Respo
     }
 }
 
-pub async fn workload(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
+pub(crate) async fn workload(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
     let Some(entry) = state.0.workloads.get(&id) else {
         return error(
             &state,
@@ -77,7 +77,7 @@ pub async fn workload(State(state): State<ApiState>, Path(id): Path<String>) -> 
 /// Every SLO, each from its own slot. The envelope is as old and as stale
 /// as its oldest member; ids without any answer are listed apart, and only
 /// when none has one is the whole list unavailable.
-pub async fn slo_list(State(state): State<ApiState>) -> Response {
+pub(crate) async fn slo_list(State(state): State<ApiState>) -> Response {
     let reads = state
         .0
         .slos
@@ -129,29 +129,29 @@ pub async fn slo_list(State(state): State<ApiState>) -> Response {
     json(&body, cache_control(&state, stale, age))
 }
 
-pub async fn healthz(State(state): State<ApiState>) -> Response {
+pub(crate) async fn healthz(State(state): State<ApiState>) -> Response {
     json(&health(&state, false), HeaderValue::from_static("no-store"))
 }
 
 /// Ready once the backends are built (which is before the server
 /// listens). An upstream outage does not make the API unready: it still
 /// serves stale answers, which beats no answer during an incident.
-pub async fn readyz(State(state): State<ApiState>) -> Response {
+pub(crate) async fn readyz(State(state): State<ApiState>) -> Response {
     json(&health(&state, true), HeaderValue::from_static("no-store"))
 }
 
-pub async fn not_found(State(state): State<ApiState>) -> Response {
+pub(crate) async fn not_found(State(state): State<ApiState>) -> Response {
     error(&state, ApiError::NotFound)
 }
 
-pub async fn method_not_allowed(State(state): State<ApiState>) -> Response {
+pub(crate) async fn method_not_allowed(State(state): State<ApiState>) -> Response {
     error(&state, ApiError::MethodNotAllowed)
 }
 
 /// The last word on every answer: `nosniff`, and a refusal that is not
 /// ours (an extractor's plain-text 400, say) becomes our JSON error with
 /// its status, so no client ever sniffs or parses anything but JSON.
-pub async fn seal(State(state): State<ApiState>, response: Response) -> Response {
+pub(crate) async fn seal(State(state): State<ApiState>, response: Response) -> Response {
     let status = response.status();
     let is_json = response
         .headers()

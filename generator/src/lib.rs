@@ -6,6 +6,10 @@
 //! the theme (with `view` and `sidebar`), `output` and `publish` write and
 //! swap, `search` indexes.
 
+// Items public in a private module say what the crate exports only
+// when they are; `pub(crate)` says the rest.
+#![warn(unreachable_pub)]
+
 /// The read-only API (crate `runbook-api`): `runbook api` and the demo
 /// that `runbook serve` mounts.
 pub use runbook_api as api;

@@ -4,6 +4,10 @@
 //! Native builds use this crate as a plain library; on `wasm32` it also
 //! carries the wasm-bindgen entry points that draw the panels.
 
+// Items public in a private module say what the crate exports only
+// when they are; `pub(crate)` says the rest.
+#![warn(unreachable_pub)]
+
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

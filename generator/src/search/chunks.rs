@@ -16,7 +16,7 @@ const MAX_CHUNKS: usize = 2048;
 
 /// Every term and the pages it is on, filled page by page in page order.
 #[derive(Default)]
-pub struct Dictionary {
+pub(super) struct Dictionary {
     /// Term → `[(page, field-boosted frequency)]`, pages ascending.
     terms: TermMap<Vec<(u32, u32)>>,
     /// Tokens per page: BM25's document length.
@@ -25,7 +25,7 @@ pub struct Dictionary {
 
 impl Dictionary {
     /// Adds the next page's terms.
-    pub fn add(&mut self, terms: TermMap<u32>, len: u32) {
+    pub(super) fn add(&mut self, terms: TermMap<u32>, len: u32) {
         let page = self.lens.len() as u32;
         self.lens.push(len);
         for (term, tf) in terms.into_entries() {
@@ -37,7 +37,7 @@ impl Dictionary {
 
     /// `(term, [(page, weight)])`, sorted by term, pages ascending. The
     /// weights need the average page length, known once every page is in.
-    pub fn postings(self) -> Vec<(String, Vec<(u32, u32)>)> {
+    pub(super) fn postings(self) -> Vec<(String, Vec<(u32, u32)>)> {
         let lens = self.lens;
         let avg_len = if lens.is_empty() {
             1.0
@@ -61,7 +61,10 @@ impl Dictionary {
 
 /// Cuts the sorted postings into chunks; returns each chunk's separator
 /// and the chunks.
-pub fn split(postings: Vec<(String, Vec<(u32, u32)>)>, stamp: &str) -> (Vec<String>, Vec<Chunk>) {
+pub(super) fn split(
+    postings: Vec<(String, Vec<(u32, u32)>)>,
+    stamp: &str,
+) -> (Vec<String>, Vec<Chunk>) {
     let encoded: Vec<(String, Vec<u32>)> = postings
         .into_par_iter()
         .map(|(term, list)| (term, encode_postings(&list)))

@@ -11,7 +11,7 @@ use super::terms::TermMap;
 use crate::render::RenderedPage;
 
 /// One page, tokenised.
-pub struct PageTerms {
+pub(super) struct PageTerms {
     /// Term → field-boosted frequency.
     pub terms: TermMap<u32>,
     /// Tokens on the page (unboosted): BM25's document length.
@@ -23,7 +23,7 @@ pub struct PageTerms {
 
 /// Tokenises a page; `record` is its record (`record(rendered)`),
 /// hashed into the digest.
-pub fn collect(rendered: &RenderedPage, record: &Record) -> PageTerms {
+pub(super) fn collect(rendered: &RenderedPage, record: &Record) -> PageTerms {
     let page = &rendered.page;
     let markdown = &rendered.markdown;
     // Pages hold one distinct term per 8-17 bytes of Markdown (median 11
@@ -81,7 +81,7 @@ pub fn collect(rendered: &RenderedPage, record: &Record) -> PageTerms {
 /// rendered page instead of copying its text (a 10,000-page site's records
 /// are 55 MB). Fields in `PageRecord`'s order: the JSON is the same.
 #[derive(Serialize)]
-pub struct Record<'a> {
+pub(super) struct Record<'a> {
     url: std::borrow::Cow<'a, str>,
     title: &'a str,
     sections: Vec<(&'a str, &'a str, &'a str)>,
@@ -89,7 +89,7 @@ pub struct Record<'a> {
 
 /// The record of a page: its sections as `(heading id, heading, text)`,
 /// without the empty ones.
-pub fn record(rendered: &RenderedPage) -> Record<'_> {
+pub(super) fn record(rendered: &RenderedPage) -> Record<'_> {
     let page = &rendered.page;
     let markdown = &rendered.markdown;
     let sections = markdown
@@ -114,7 +114,7 @@ pub fn record(rendered: &RenderedPage) -> Record<'_> {
 impl Record<'_> {
     /// Bytes of text the record holds: what grouping records into files
     /// goes by (`records::group`).
-    pub fn text_len(&self) -> usize {
+    pub(super) fn text_len(&self) -> usize {
         let sections: usize = self
             .sections
             .iter()
@@ -126,14 +126,14 @@ impl Record<'_> {
 
 /// A record file (`format::RecordFile`) of borrowed records.
 #[derive(Serialize)]
-pub struct RecordFile<'a> {
+pub(super) struct RecordFile<'a> {
     format: u32,
     stamp: &'a str,
     records: &'a [Record<'a>],
 }
 
 impl<'a> RecordFile<'a> {
-    pub fn new(stamp: &'a str, records: &'a [Record<'a>]) -> RecordFile<'a> {
+    pub(super) fn new(stamp: &'a str, records: &'a [Record<'a>]) -> RecordFile<'a> {
         RecordFile {
             format: FORMAT,
             stamp,

@@ -16,11 +16,11 @@ use std::ops::Range;
 const MIN_FILE_BYTES: usize = 16 * 1024;
 /// Record files a site has at most, about: a 10,000-page site's records
 /// are then ~5 pages to a file.
-pub const MAX_FILES: usize = 2048;
+pub(super) const MAX_FILES: usize = 2048;
 
 /// Cuts pages `0..sizes.len()` into consecutive groups, one per record
 /// file; `sizes[i]` is the text size of page `i`'s record.
-pub fn group(sizes: &[usize]) -> Vec<Range<usize>> {
+pub(super) fn group(sizes: &[usize]) -> Vec<Range<usize>> {
     let total: usize = sizes.iter().sum();
     let target = MIN_FILE_BYTES.max(total.div_ceil(MAX_FILES));
     let mut files = Vec::new();

@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 /// Bytes a packed key holds.
 const PACKED: usize = 8;
 
-pub struct TermMap<V> {
+pub(super) struct TermMap<V> {
     short: FxHashMap<u64, V>,
     long: FxHashMap<CompactString, V>,
 }
@@ -31,7 +31,7 @@ impl<V> Default for TermMap<V> {
 
 impl<V> TermMap<V> {
     /// Room for about `terms` terms without rehashing, most of them short.
-    pub fn with_capacity(terms: usize) -> Self {
+    pub(super) fn with_capacity(terms: usize) -> Self {
         let mut map = TermMap::default();
         map.short.reserve(terms);
         map.long.reserve(terms / 8);
@@ -39,7 +39,7 @@ impl<V> TermMap<V> {
     }
 
     /// The value of `term`, inserted with `new()` if missing.
-    pub fn get_or_insert_with(&mut self, term: &str, new: impl FnOnce() -> V) -> &mut V {
+    pub(super) fn get_or_insert_with(&mut self, term: &str, new: impl FnOnce() -> V) -> &mut V {
         match pack(term) {
             Some(key) => self.short.entry(key).or_insert_with(new),
             None => {
@@ -54,21 +54,21 @@ impl<V> TermMap<V> {
     }
 
     /// The value of a key taken from another map (no repacking).
-    pub fn get_or_insert_key(&mut self, key: Key, new: impl FnOnce() -> V) -> &mut V {
+    pub(super) fn get_or_insert_key(&mut self, key: Key, new: impl FnOnce() -> V) -> &mut V {
         match key {
             Key::Short(key) => self.short.entry(key).or_insert_with(new),
             Key::Long(term) => self.long.entry(term).or_insert_with(new),
         }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (Term<'_>, &V)> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = (Term<'_>, &V)> {
         let short = self.short.iter().map(|(k, v)| (Term::Short(*k), v));
         let long = self.long.iter().map(|(k, v)| (Term::Long(k), v));
         short.chain(long)
     }
 
     /// Keys and values, in no particular order.
-    pub fn into_entries(self) -> impl Iterator<Item = (Key, V)> {
+    pub(super) fn into_entries(self) -> impl Iterator<Item = (Key, V)> {
         let short = self.short.into_iter().map(|(k, v)| (Key::Short(k), v));
         let long = self.long.into_iter().map(|(k, v)| (Key::Long(k), v));
         short.chain(long)
@@ -77,7 +77,7 @@ impl<V> TermMap<V> {
 
 impl<V: Send> TermMap<V> {
     /// `into_entries` on every core: the site's dictionary has millions.
-    pub fn into_par_entries(self) -> impl ParallelIterator<Item = (Key, V)> {
+    pub(super) fn into_par_entries(self) -> impl ParallelIterator<Item = (Key, V)> {
         let short = self.short.into_par_iter().map(|(k, v)| (Key::Short(k), v));
         let long = self.long.into_par_iter().map(|(k, v)| (Key::Long(k), v));
         short.chain(long)
@@ -85,13 +85,13 @@ impl<V: Send> TermMap<V> {
 }
 
 /// A term as a map holds it.
-pub enum Key {
+pub(super) enum Key {
     Short(u64),
     Long(CompactString),
 }
 
 impl Key {
-    pub fn into_string(self) -> String {
+    pub(super) fn into_string(self) -> String {
         match self {
             Key::Short(key) => Term::Short(key).to_string(),
             Key::Long(term) => term.into_string(),
@@ -101,14 +101,14 @@ impl Key {
 
 /// A borrowed [`Key`].
 #[derive(Clone, Copy)]
-pub enum Term<'a> {
+pub(super) enum Term<'a> {
     Short(u64),
     Long(&'a str),
 }
 
 impl Term<'_> {
     /// The term's UTF-8 bytes into `out` (cleared first).
-    pub fn bytes_into(self, out: &mut Vec<u8>) {
+    pub(super) fn bytes_into(self, out: &mut Vec<u8>) {
         out.clear();
         match self {
             Term::Short(key) => out.extend(unpack(key)),
