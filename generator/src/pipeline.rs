@@ -19,6 +19,7 @@ use crate::error::{BuildError, Warning};
 use crate::highlight::{self, Highlighter};
 use crate::i18n::Strings;
 use crate::layout::{self, Layout};
+use crate::nav_script::Naming;
 use crate::output::{Exclusive, MemorySink, Sink, Staging};
 use crate::progress::Progress;
 use crate::render::{self, Rendered};
@@ -137,6 +138,7 @@ pub fn write(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Result<(), 
         &Selection {
             pages: &|_| true,
             search: true,
+            nav: Naming::Hashed,
         },
     )
 }
@@ -149,6 +151,9 @@ pub struct Selection<'a> {
     /// Whether to write the search index; the dev server writes it
     /// (`write_search`) after the pages are served.
     pub search: bool,
+    /// How the shared navigation script is named: by its content for a
+    /// published site, fixed for the dev server (see `nav_script`).
+    pub nav: Naming,
 }
 
 /// `write`, for the pages and stages `select` names; every other file is
@@ -184,13 +189,17 @@ pub fn write_selected(
     let selected: Vec<usize> = (0..rendered.pages.len())
         .filter(|&i| (select.pages)(i))
         .collect();
+    let nav_script = crate::nav_script::build(&rendered.nav, &entries, select.nav);
     let layout = Layout::new(
         rendered,
         theme,
-        &site_view,
-        &strings,
-        &entries,
-        &placeholder_html,
+        layout::Shared {
+            site: &site_view,
+            strings: &strings,
+            entries: &entries,
+            placeholder_html: &placeholder_html,
+            nav_script: &nav_script.path,
+        },
         &selected,
     )?;
     let progress = Progress::new(rendered.pages.len(), "Writing");
@@ -230,6 +239,7 @@ pub fn write_selected(
         sink.write(&format!("assets/{name}"), bytes)?;
     }
     sink.write("assets/highlight.css", highlight::stylesheet().as_bytes())?;
+    sink.write(&nav_script.path, &nav_script.bytes)?;
     publish::write_files(rendered, theme, sink, &site_view, &strings, &entries)
 }
 

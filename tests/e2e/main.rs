@@ -10,3 +10,5 @@ mod build;
 mod content;
 mod in_browser;
 mod safety;
+mod sidebar;
+mod size;

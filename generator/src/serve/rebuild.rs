@@ -27,6 +27,7 @@ use axum::body::Bytes;
 use crate::config::SiteConfig;
 use crate::error::{BuildError, Warning};
 use crate::highlight::Highlighter;
+use crate::nav_script::Naming;
 use crate::output::Sink;
 use crate::pipeline::{self, Selection};
 use crate::render::Rendered;
@@ -165,6 +166,9 @@ impl Builder {
         let selection = Selection {
             pages: &|i| select[i],
             search: false,
+            // One name for the tree: a change to it rewrites that file,
+            // not every page naming it (nothing served here is cached).
+            nav: Naming::Fixed,
         };
         pipeline::write_selected(&rendered, &theme, &sink, &selection)?;
         laps.lap("write");
@@ -385,13 +389,19 @@ mod tests {
         tmp
     }
 
-    /// What `runbook check` would write: every file, search index included.
+    /// What a clean build writes for the dev server: every file, search
+    /// index included, the navigation script under its fixed name.
     fn clean_build(content: &Path) -> Files {
         let site = pipeline::load(content, &[]).unwrap();
         let theme = pipeline::load_theme(&site).unwrap();
         let rendered = pipeline::render(site).unwrap();
         let memory = crate::output::MemorySink::default();
-        pipeline::write(&rendered, &theme, &memory).unwrap();
+        let all = Selection {
+            pages: &|_| true,
+            search: true,
+            nav: Naming::Fixed,
+        };
+        pipeline::write_selected(&rendered, &theme, &memory, &all).unwrap();
         memory
             .into_files()
             .into_iter()
