@@ -52,6 +52,12 @@ pub fn nav_entries(rendered: &Rendered) -> Vec<NavEntry<'_>> {
         .collect()
 }
 
+/// Whether two builds have the same navigation script: the same tree and
+/// the same entries in it.
+pub fn same_nav(prev: &Rendered, next: &Rendered) -> bool {
+    prev.nav == next.nav && nav_entries(prev) == nav_entries(next)
+}
+
 /// What every page of one build shares, prepared once by the writer.
 pub struct Shared<'a> {
     pub site: &'a SiteView<'a>,
@@ -290,9 +296,8 @@ impl<'a> NavKeys<'a> {
     }
 }
 
-/// What page `i`'s layout reads of itself: its render (compared by
-/// pointer: an unchanged page shares the last build's), its front matter
-/// and its date.
+/// What page `i`'s layout reads of itself: its render (an unchanged page
+/// shares the last build's), its front matter and its date.
 pub struct PageKey<'a> {
     markdown: &'a Arc<RenderedMarkdown>,
     front: &'a FrontMatter,
@@ -312,7 +317,11 @@ impl<'a> PageKey<'a> {
 
 impl PartialEq for PageKey<'_> {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(self.markdown, other.markdown)
+        // By pointer first; by value when the page was rendered again
+        // anyway (a new page changes the link targets, so every page is
+        // rendered again, mostly to the same HTML: comparing it costs far
+        // less than laying the page out and writing it).
+        (Arc::ptr_eq(self.markdown, other.markdown) || self.markdown == other.markdown)
             && self.front == other.front
             && self.updated == other.updated
     }
