@@ -103,12 +103,17 @@
     var tree = list(nav.items);
     tree.className = "nav-tree";
     fallback.parentNode.replaceChild(tree, fallback);
-    // Bring the current page into the sidebar's view, not the window's.
-    var current = tree.querySelector("a[aria-current]");
-    if (current && sidebar.scrollHeight > sidebar.clientHeight) {
-      var offset = current.getBoundingClientRect().top - sidebar.getBoundingClientRect().top;
-      sidebar.scrollTop += offset - sidebar.clientHeight / 3;
-    }
+    revealCurrent();
+  }
+
+  // Brings the current page into the sidebar's view, not the window's; on
+  // a phone the sidebar is hidden until the menu opens, so again then.
+  function revealCurrent() {
+    var sidebar = document.getElementById("sidebar");
+    var current = sidebar && sidebar.querySelector(".nav-tree a[aria-current]");
+    if (!current || sidebar.scrollHeight <= sidebar.clientHeight) return;
+    var offset = current.getBoundingClientRect().top - sidebar.getBoundingClientRect().top;
+    sidebar.scrollTop += offset - sidebar.clientHeight / 3;
   }
   drawNav();
 
@@ -246,6 +251,7 @@
     menu.addEventListener("click", function () {
       var open = sidebar.classList.toggle("open");
       menu.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) revealCurrent();
     });
   }
 
