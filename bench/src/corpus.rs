@@ -6,8 +6,19 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Pages per folder: real runbooks are grouped by service.
+/// Pages per folder unless asked otherwise: real runbooks are grouped by
+/// service.
 pub const PAGES_PER_FOLDER: usize = 100;
+
+/// Pages per folder when each folder holds `share` percent of `pages`
+/// (24 gives folders of 2,400 at 10,000 pages: the shape whose sidebar
+/// grew with the square of the folder).
+pub fn per_folder(pages: usize, share: Option<usize>) -> usize {
+    match share {
+        Some(share) => (pages * share).div_ceil(100).max(1),
+        None => PAGES_PER_FOLDER,
+    }
+}
 
 const SERVICES: [&str; 12] = [
     "api", "worker", "gateway", "auth", "billing", "search", "notify", "media", "batch", "admin",
@@ -88,12 +99,16 @@ impl Page {
     }
 }
 
-pub fn generate(pages: usize) -> Vec<Page> {
+/// `pages` pages, `per_folder` to a folder (see [`per_folder`]). The text
+/// of each page depends only on `pages`; the folder only on `per_folder`.
+pub fn generate(pages: usize, per_folder: usize) -> Vec<Page> {
     let mut rng = Rng::new(0x5eed_u64 ^ pages as u64);
-    (0..pages).map(|i| page(&mut rng, i, pages)).collect()
+    (0..pages)
+        .map(|i| page(&mut rng, i, pages, per_folder))
+        .collect()
 }
 
-fn page(rng: &mut Rng, i: usize, total: usize) -> Page {
+fn page(rng: &mut Rng, i: usize, total: usize, per_folder: usize) -> Page {
     let service = SERVICES[i % SERVICES.len()];
     let symptom = rng.pick(&SYMPTOMS);
     let title = format!("{service}-{i:05} {symptom}対応");
@@ -144,11 +159,11 @@ fn page(rng: &mut Rng, i: usize, total: usize) -> Page {
             body,
             "- [{} ページ {target}](../svc-{:03}/page-{target:05}.md#調査)",
             rng.pick(&SYMPTOMS),
-            target / PAGES_PER_FOLDER
+            target / per_folder
         );
     }
     Page {
-        folder: i / PAGES_PER_FOLDER,
+        folder: i / per_folder,
         index: i,
         title,
         severity,
@@ -179,6 +194,10 @@ fn command_block(rng: &mut Rng, service: &str, page: usize, block: usize) -> Str
     code
 }
 
+fn folders(pages: &[Page]) -> usize {
+    pages.last().map_or(0, |p| p.folder + 1)
+}
+
 /// The same corpus as a runbook content folder.
 pub fn write_runbook(pages: &[Page], dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
@@ -187,7 +206,7 @@ pub fn write_runbook(pages: &[Page], dir: &Path) -> std::io::Result<()> {
         "title: Bench Runbook\nlanguage: ja\n",
     )?;
     let mut index = String::from("# ベンチマーク Runbook\n\n");
-    for folder in 0..pages.len().div_ceil(PAGES_PER_FOLDER) {
+    for folder in 0..folders(pages) {
         let _ = writeln!(index, "- [サービス {folder:03}](svc-{folder:03}/README.md)");
         let mut readme = format!("# サービス {folder:03}\n\n");
         for page in pages.iter().filter(|p| p.folder == folder) {
@@ -224,7 +243,7 @@ pub fn write_hugo(pages: &[Page], dir: &Path) -> std::io::Result<()> {
     )?;
     std::fs::write(dir.join("layouts/_default/list.html"), "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n")?;
     let content = dir.join("content");
-    for folder in 0..pages.len().div_ceil(PAGES_PER_FOLDER) {
+    for folder in 0..folders(pages) {
         let sub = content.join(format!("svc-{folder:03}"));
         std::fs::create_dir_all(&sub)?;
         std::fs::write(
@@ -256,7 +275,7 @@ pub fn write_mdbook(pages: &[Page], dir: &Path) -> std::io::Result<()> {
     )?;
     let mut summary = String::from("# Summary\n\n[ベンチマーク](README.md)\n\n");
     std::fs::write(src.join("README.md"), "# ベンチマーク\n")?;
-    for folder in 0..pages.len().div_ceil(PAGES_PER_FOLDER) {
+    for folder in 0..folders(pages) {
         let sub = src.join(format!("svc-{folder:03}"));
         std::fs::create_dir_all(&sub)?;
         std::fs::write(sub.join("README.md"), format!("# サービス {folder:03}\n"))?;
@@ -281,8 +300,8 @@ mod tests {
 
     #[test]
     fn corpus_is_deterministic_and_blocks_differ() {
-        let a = generate(200);
-        let b = generate(200);
+        let a = generate(200, PAGES_PER_FOLDER);
+        let b = generate(200, PAGES_PER_FOLDER);
         assert!(a.iter().zip(&b).all(|(x, y)| x.body == y.body));
         let mut blocks = std::collections::HashSet::new();
         let mut count = 0;

@@ -28,6 +28,10 @@ enum Cmd {
         out: PathBuf,
         #[arg(long)]
         peers: bool,
+        /// Each folder holds this percent of the pages (default: 100
+        /// pages a folder).
+        #[arg(long)]
+        folder_share: Option<usize>,
     },
     /// Build corpora of each size with runbook, Hugo and mdBook (where
     /// installed) and print wall time, peak memory and ratios.
@@ -44,19 +48,29 @@ enum Cmd {
         /// Scratch folder for corpora and outputs.
         #[arg(long, default_value = "bench/out")]
         work: PathBuf,
+        /// Each folder holds this percent of the pages (default: 100
+        /// pages a folder).
+        #[arg(long)]
+        folder_share: Option<usize>,
     },
 }
 
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
-        Cmd::Corpus { pages, out, peers } => write_corpus(pages, &out, peers),
+        Cmd::Corpus {
+            pages,
+            out,
+            peers,
+            folder_share,
+        } => write_corpus(pages, &out, peers, folder_share),
         Cmd::Build {
             pages,
             runbook,
             runs,
             work,
-        } => build_all(&pages, &runbook, runs, &work),
+            folder_share,
+        } => build_all(&pages, &runbook, runs, &work, folder_share),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");
@@ -64,8 +78,13 @@ fn main() {
     }
 }
 
-fn write_corpus(pages: usize, out: &Path, peers: bool) -> Result<(), String> {
-    let corpus = corpus::generate(pages);
+fn write_corpus(
+    pages: usize,
+    out: &Path,
+    peers: bool,
+    folder_share: Option<usize>,
+) -> Result<(), String> {
+    let corpus = corpus::generate(pages, corpus::per_folder(pages, folder_share));
     let io = |e: std::io::Error| e.to_string();
     if peers {
         corpus::write_runbook(&corpus, &out.join("runbook")).map_err(io)?;
@@ -101,7 +120,13 @@ fn version(tool: &Path, arg: &str) -> String {
         .unwrap_or_default()
 }
 
-fn build_all(sizes: &[usize], runbook: &Path, runs: usize, work: &Path) -> Result<(), String> {
+fn build_all(
+    sizes: &[usize],
+    runbook: &Path,
+    runs: usize,
+    work: &Path,
+    folder_share: Option<usize>,
+) -> Result<(), String> {
     if !runbook.is_file() {
         return Err(format!(
             "{} not found: run `cargo build --release` first",
@@ -128,13 +153,13 @@ fn build_all(sizes: &[usize], runbook: &Path, runs: usize, work: &Path) -> Resul
     }
     println!();
     println!(
-        "{:>7}  {:<8} {:>10} {:>12} {:>14} {:>14}",
-        "pages", "tool", "wall", "peak RSS", "time vs runbook", "mem vs runbook"
+        "{:>7}  {:<8} {:>10} {:>12} {:>10} {:>14} {:>14}",
+        "pages", "tool", "wall", "peak RSS", "output", "time vs runbook", "mem vs runbook"
     );
     for &pages in sizes {
         let dir = work.join(format!("corpus-{pages}"));
         let _ = std::fs::remove_dir_all(&dir);
-        write_corpus(pages, &dir, true).map(|_| ())?;
+        write_corpus(pages, &dir, true, folder_share)?;
         let out = work.join(format!("out-{pages}"));
         let _ = std::fs::remove_dir_all(&out);
         std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
@@ -146,7 +171,7 @@ fn build_all(sizes: &[usize], runbook: &Path, runs: usize, work: &Path) -> Resul
             c.arg("build").arg(&content).arg("--out").arg(&site);
             c
         })?;
-        report(pages, "runbook", ours, ours);
+        report(pages, "runbook", ours, ours, &site);
         if let Some(hugo) = &hugo {
             let source = dir.join("hugo");
             // Hugo resolves a relative destination against the source.
@@ -161,7 +186,7 @@ fn build_all(sizes: &[usize], runbook: &Path, runs: usize, work: &Path) -> Resul
                     .arg(&dest);
                 c
             })?;
-            report(pages, "hugo", sample, ours);
+            report(pages, "hugo", sample, ours, &dest);
         }
         if let Some(mdbook) = &mdbook {
             let book = dir.join("mdbook");
@@ -171,7 +196,7 @@ fn build_all(sizes: &[usize], runbook: &Path, runs: usize, work: &Path) -> Resul
                 c.arg("build").arg(&book).arg("--dest-dir").arg(&dest);
                 c
             })?;
-            report(pages, "mdbook", sample, ours);
+            report(pages, "mdbook", sample, ours, &dest);
         }
     }
     Ok(())
@@ -183,11 +208,27 @@ fn absolute(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn report(pages: usize, tool: &str, sample: measure::Sample, ours: measure::Sample) {
+/// Bytes of the files below `dir` (what a host stores and serves).
+fn output_size(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.file_type() {
+            Ok(t) if t.is_dir() => output_size(&entry.path()),
+            Ok(t) if t.is_file() => entry.metadata().map_or(0, |m| m.len()),
+            _ => 0,
+        })
+        .sum()
+}
+
+fn report(pages: usize, tool: &str, sample: measure::Sample, ours: measure::Sample, out: &Path) {
     println!(
-        "{pages:>7}  {tool:<8} {:>9.2}s {:>10.0}MB {:>13.1}× {:>13.2}×",
+        "{pages:>7}  {tool:<8} {:>9.2}s {:>10.0}MB {:>8.0}MB {:>13.1}× {:>13.2}×",
         sample.wall.as_secs_f64(),
         sample.peak_rss as f64 / 1e6,
+        output_size(out) as f64 / 1e6,
         sample.wall.as_secs_f64() / ours.wall.as_secs_f64(),
         sample.peak_rss as f64 / ours.peak_rss as f64,
     );

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::SiteConfig;
 use crate::error::BuildError;
 use crate::front_matter::FrontMatter;
@@ -16,10 +18,10 @@ use crate::i18n::Strings;
 use crate::nav::Nav;
 use crate::paths;
 use crate::render::{Rendered, RenderedMarkdown};
-use crate::sidebar::Sidebars;
+use crate::sidebar::{self, Sidebars, SlotKey};
 use crate::theme::Theme;
 use crate::view::{
-    self, LinkView, LiveView, NavEntry, PageContext, PageView, PlaceholderView, SiteView,
+    self, LinkView, LiveView, NavEntry, NavView, PageContext, PageView, PlaceholderView, SiteView,
 };
 
 /// The site-wide view every page and publishing file shares.
@@ -50,6 +52,23 @@ pub fn nav_entries(rendered: &Rendered) -> Vec<NavEntry<'_>> {
         .collect()
 }
 
+/// Whether two builds have the same navigation script: the same tree and
+/// the same entries in it.
+pub fn same_nav(prev: &Rendered, next: &Rendered) -> bool {
+    prev.nav == next.nav && nav_entries(prev) == nav_entries(next)
+}
+
+/// What every page of one build shares, prepared once by the writer.
+pub struct Shared<'a> {
+    pub site: &'a SiteView<'a>,
+    pub strings: &'a Strings,
+    pub entries: &'a [NavEntry<'a>],
+    /// `placeholder_html` of the config.
+    pub placeholder_html: &'a [String],
+    /// The shared navigation script's path from the site root.
+    pub nav_script: &'a str,
+}
+
 /// Lays out the pages of one build.
 pub struct Layout<'a> {
     rendered: &'a Rendered,
@@ -63,6 +82,8 @@ pub struct Layout<'a> {
     sidebars: Sidebars<'a>,
     /// What "review overdue" counts from.
     today: jiff::civil::Date,
+    /// The shared navigation script's path from the site root.
+    nav_script: &'a str,
 }
 
 impl<'a> Layout<'a> {
@@ -71,12 +92,16 @@ impl<'a> Layout<'a> {
     pub fn new(
         rendered: &'a Rendered,
         theme: &'a Theme,
-        site: &'a SiteView<'a>,
-        strings: &'a Strings,
-        entries: &'a [NavEntry<'a>],
-        placeholder_html: &'a [String],
+        shared: Shared<'a>,
         selected: &[usize],
     ) -> Result<Layout<'a>, BuildError> {
+        let Shared {
+            site,
+            strings,
+            entries,
+            placeholder_html,
+            nav_script,
+        } = shared;
         let position = rendered
             .nav
             .order
@@ -98,7 +123,7 @@ impl<'a> Layout<'a> {
             })
             .collect();
         let sidebars = crate::timing::timed("sidebar", || {
-            Sidebars::new(&rendered.nav.root, entries, selected, theme, strings)
+            Sidebars::new(&rendered.nav, entries, selected, theme, strings)
         })?;
         Ok(Layout {
             rendered,
@@ -110,6 +135,7 @@ impl<'a> Layout<'a> {
             placeholders,
             sidebars,
             today: crate::review::today(),
+            nav_script,
         })
     }
 
@@ -167,7 +193,11 @@ impl<'a> Layout<'a> {
                 path: &page.output,
                 source: &page.rel,
             },
-            sidebar: self.sidebars.for_page(i),
+            sidebar: self.sidebars.for_page(i, self.theme, self.strings)?,
+            nav: NavView {
+                script: self.nav_script.to_string(),
+                page: paths::href(&page.output).into_owned(),
+            },
             breadcrumbs: view::breadcrumbs(&rendered.nav.root, self.entries, i, &self.strings.home),
             prev,
             next,
@@ -202,8 +232,8 @@ pub fn placeholder_html(config: &SiteConfig) -> Vec<String> {
 }
 
 /// What every page's layout reads of the whole site: the config, the
-/// navigation, and each page's nav entry (sidebar, breadcrumbs, prev/next).
-/// When it differs between two builds, every page is laid out again.
+/// navigation, and each page's nav entry. When it is equal between two
+/// builds, a page is laid out again only when its own key changed.
 #[derive(PartialEq)]
 pub struct SiteKey<'a> {
     config: &'a SiteConfig,
@@ -221,9 +251,62 @@ impl<'a> SiteKey<'a> {
     }
 }
 
-/// What page `i`'s layout reads of itself: its render (compared by
-/// pointer: an unchanged page shares the last build's), its front matter
-/// and its date.
+/// What page `i` shows of the navigation, by content: its fallback
+/// sidebar, breadcrumbs, previous and next page. The whole tree is in the
+/// shared script, so a new page in a 2,400-page folder changes this for
+/// the few pages whose window or neighbours it joins, not for the folder.
+#[derive(PartialEq)]
+struct NavKey<'a> {
+    lines: Vec<SlotKey<'a>>,
+    crumbs: Vec<&'a NavEntry<'a>>,
+    prev: Option<&'a NavEntry<'a>>,
+    next: Option<&'a NavEntry<'a>>,
+}
+
+/// Computes `NavKey`s of one build.
+struct NavKeys<'a> {
+    nav: &'a Nav,
+    entries: &'a [NavEntry<'a>],
+    /// Each page's place in the reading order.
+    position: Vec<usize>,
+}
+
+impl<'a> NavKeys<'a> {
+    fn new(nav: &'a Nav, entries: &'a [NavEntry<'a>]) -> NavKeys<'a> {
+        let mut position = vec![usize::MAX; entries.len()];
+        for (n, &i) in nav.order.iter().enumerate() {
+            position[i] = n;
+        }
+        NavKeys {
+            nav,
+            entries,
+            position,
+        }
+    }
+
+    fn of(&self, i: usize) -> NavKey<'a> {
+        let n = self.position[i];
+        let at = |n: Option<usize>| {
+            n.and_then(|n| self.nav.order.get(n))
+                .map(|&j| &self.entries[j])
+        };
+        NavKey {
+            lines: sidebar::slots(self.nav, self.entries, i)
+                .iter()
+                .map(|slot| slot.key(self.entries))
+                .collect(),
+            crumbs: view::breadcrumb_pages(&self.nav.root, self.entries, i)
+                .into_iter()
+                .map(|j| &self.entries[j])
+                .collect(),
+            prev: at(n.checked_sub(1)),
+            next: at(n.checked_add(1)),
+        }
+    }
+}
+
+/// What page `i`'s layout reads of itself: its render (an unchanged page
+/// shares the last build's), its front matter and its date.
 pub struct PageKey<'a> {
     markdown: &'a Arc<RenderedMarkdown>,
     front: &'a FrontMatter,
@@ -243,20 +326,49 @@ impl<'a> PageKey<'a> {
 
 impl PartialEq for PageKey<'_> {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(self.markdown, other.markdown)
+        // By pointer first; by value when the page was rendered again
+        // anyway (a new page changes the link targets, so every page is
+        // rendered again, mostly to the same HTML: comparing it costs far
+        // less than laying the page out and writing it).
+        (Arc::ptr_eq(self.markdown, other.markdown) || self.markdown == other.markdown)
             && self.front == other.front
             && self.updated == other.updated
     }
 }
 
-/// Which pages of `next` to lay out again after `prev`: all when the site
-/// key differs, else those whose page key differs. (Same site key means
-/// the same pages in the same order, so page `i` was page `i` before.)
+/// Which pages of `next` to lay out again after `prev`: all when the
+/// config differs; else those whose page key differs, and, when the
+/// navigation or any nav entry changed, those whose nav key differs (a
+/// page new to `next` always).
 pub fn changed(prev: &Rendered, next: &Rendered) -> Vec<bool> {
-    if SiteKey::of(prev) != SiteKey::of(next) {
+    let (before, after) = (SiteKey::of(prev), SiteKey::of(next));
+    if before == after {
+        // Same pages in the same order: page `i` was page `i` before.
+        return (0..next.pages.len())
+            .map(|i| PageKey::of(prev, i) != PageKey::of(next, i))
+            .collect();
+    }
+    if prev.config != next.config {
         return vec![true; next.pages.len()];
     }
+    let was: HashMap<&str, usize> = prev
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(j, r)| (r.page.rel.as_str(), j))
+        .collect();
+    let (keys_before, keys_after) = (
+        NavKeys::new(&prev.nav, &before.entries),
+        NavKeys::new(&next.nav, &after.entries),
+    );
     (0..next.pages.len())
-        .map(|i| PageKey::of(prev, i) != PageKey::of(next, i))
+        .into_par_iter()
+        .map(|i| match was.get(next.pages[i].page.rel.as_str()) {
+            None => true,
+            Some(&j) => {
+                PageKey::of(prev, j) != PageKey::of(next, i)
+                    || keys_before.of(j) != keys_after.of(i)
+            }
+        })
         .collect()
 }

@@ -3,7 +3,8 @@
 //! The build is a list of stages (see `pipeline`): `source` loads files,
 //! `site` assembles pages, `render` turns Markdown into HTML (and `nav`
 //! orders the pages), `links` checks fragments, `layout` puts pages through
-//! the theme (with `view` and `sidebar`), `output` and `publish` write and
+//! the theme (with `view` and `sidebar`; `nav_script` holds the whole tree
+//! once for every page), `output` and `publish` write and
 //! swap, `search` indexes.
 
 // Items public in a private module say what the crate exports only
@@ -28,6 +29,7 @@ pub mod init;
 pub mod layout;
 pub mod links;
 pub mod nav;
+pub mod nav_script;
 pub mod output;
 pub mod paths;
 pub mod pipeline;

@@ -35,6 +35,9 @@ pub struct Nav {
     pub root: NavNode,
     /// Page indices in reading order (pre-order walk of the tree).
     pub order: Vec<usize>,
+    /// Each page's position among its node's siblings (by page index), so
+    /// a page finds itself in a 2,400-page folder without a search.
+    pub place: Vec<usize>,
 }
 
 pub fn build(pages: &[NavInput]) -> Nav {
@@ -54,7 +57,18 @@ pub fn build(pages: &[NavInput]) -> Nav {
     let root = to_node(pages, "", String::new(), root);
     let mut order = Vec::with_capacity(pages.len());
     walk(&root, &mut order);
-    Nav { root, order }
+    let mut place = vec![0; pages.len()];
+    locate(&root, &mut place);
+    Nav { root, order, place }
+}
+
+fn locate(node: &NavNode, place: &mut [usize]) {
+    for (n, child) in node.children.iter().enumerate() {
+        if let Some(i) = child.page {
+            place[i] = n;
+        }
+        locate(child, place);
+    }
 }
 
 #[derive(Default)]
@@ -185,5 +199,18 @@ mod tests {
         assert_eq!(titles, ["Index", "DB", "b", "x", "z"]);
         let ops = nav.root.children.iter().find(|n| n.label == "ops").unwrap();
         assert_eq!(ops.page, None);
+        // Each page knows its place among its siblings.
+        for (i, page) in pages.iter().enumerate().skip(1) {
+            let parent = if page.rel.contains('/') && !page.is_index {
+                nav.root
+                    .children
+                    .iter()
+                    .find(|n| !n.folder.is_empty() && page.rel.starts_with(&n.folder))
+                    .unwrap()
+            } else {
+                &nav.root
+            };
+            assert_eq!(parent.children[nav.place[i]].page, Some(i), "{}", page.rel);
+        }
     }
 }

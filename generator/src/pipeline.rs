@@ -19,6 +19,7 @@ use crate::error::{BuildError, Warning};
 use crate::highlight::{self, Highlighter};
 use crate::i18n::Strings;
 use crate::layout::{self, Layout};
+use crate::nav_script::{self, Naming, NavScript};
 use crate::output::{Exclusive, MemorySink, Sink, Staging};
 use crate::progress::Progress;
 use crate::render::{self, Rendered};
@@ -137,6 +138,7 @@ pub fn write(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Result<(), 
         &Selection {
             pages: &|_| true,
             search: true,
+            nav: NavFile::Build(Naming::Hashed),
         },
     )
 }
@@ -149,6 +151,17 @@ pub struct Selection<'a> {
     /// Whether to write the search index; the dev server writes it
     /// (`write_search`) after the pages are served.
     pub search: bool,
+    /// The shared navigation script: built and named by its content for a
+    /// published site, under a fixed name for the dev server, which also
+    /// passes the last build's when the navigation did not change.
+    pub nav: NavFile<'a>,
+}
+
+/// Where `write_selected` takes the navigation script from.
+pub enum NavFile<'a> {
+    Build(Naming),
+    /// A script built earlier from an equal navigation and equal entries.
+    Reuse(&'a NavScript),
 }
 
 /// `write`, for the pages and stages `select` names; every other file is
@@ -184,13 +197,26 @@ pub fn write_selected(
     let selected: Vec<usize> = (0..rendered.pages.len())
         .filter(|&i| (select.pages)(i))
         .collect();
+    let built_nav;
+    let nav_script = match select.nav {
+        NavFile::Build(naming) => {
+            built_nav = timed("nav script", || {
+                nav_script::build(&rendered.nav, &entries, naming)
+            });
+            &built_nav
+        }
+        NavFile::Reuse(script) => script,
+    };
     let layout = Layout::new(
         rendered,
         theme,
-        &site_view,
-        &strings,
-        &entries,
-        &placeholder_html,
+        layout::Shared {
+            site: &site_view,
+            strings: &strings,
+            entries: &entries,
+            placeholder_html: &placeholder_html,
+            nav_script: &nav_script.path,
+        },
         &selected,
     )?;
     let progress = Progress::new(rendered.pages.len(), "Writing");
@@ -230,7 +256,10 @@ pub fn write_selected(
         sink.write(&format!("assets/{name}"), bytes)?;
     }
     sink.write("assets/highlight.css", highlight::stylesheet().as_bytes())?;
-    publish::write_files(rendered, theme, sink, &site_view, &strings, &entries)
+    sink.write(&nav_script.path, &nav_script.bytes)?;
+    timed("publish", || {
+        publish::write_files(rendered, theme, sink, &site_view, &strings, &entries)
+    })
 }
 
 /// The search index (generator/src/search), fetched in shards by search.js.

@@ -1,12 +1,17 @@
-//! The sidebar's HTML, laid out once per folder rather than once per page.
+//! The sidebar a page carries in its own HTML: the no-script fallback of
+//! the navigation, bounded in size whatever the size of the site.
 //!
-//! What a page's sidebar shows depends on its folder alone (which sections
-//! are open, and the relative URLs, which are the same from every page of a
-//! folder), except for the one line marked as the current page. So each
-//! line goes through the theme's `nav_item.html` once per folder, plus once
-//! more marked current for the pages of that folder, and a page's sidebar
-//! is those lines joined. On a site with a hundred pages per folder that is
-//! a hundredth of the template work, for the same bytes.
+//! The whole tree is one shared script (`nav_script`), drawn by the theme's
+//! `runbook.js`. Each page keeps, for readers without scripts, the way to
+//! itself: the home page, then at each level of its path a window of at
+//! most [`WINDOW`] entries around the open section (or around the page
+//! itself), with a gap line where entries are left out. A page in a
+//! 2,400-page folder is then as large as one in a 20-page folder, and the
+//! site grows linearly with its pages.
+//!
+//! Each line goes through the theme's `nav_item.html` once per folder (the
+//! relative URLs and the open sections are the same from every page of a
+//! folder), and once more, marked current, for the page being laid out.
 
 use std::collections::HashMap;
 
@@ -14,91 +19,229 @@ use rayon::prelude::*;
 
 use crate::error::BuildError;
 use crate::i18n::Strings;
-use crate::nav::NavNode;
+use crate::nav::{Nav, NavNode};
 use crate::paths;
 use crate::theme::Theme;
-use crate::view::{self, NavEntry};
+use crate::view::{NavEntry, NavItemView};
 
 /// The template that lays out one line of the sidebar.
 pub const ITEM_TEMPLATE: &str = "nav_item.html";
 
-/// Pages that see the same sidebar (but for the current mark): same source
+/// Entries shown at each level of a page's path: the open section or the
+/// page itself, and up to five on each side.
+pub const WINDOW: usize = 11;
+
+/// One line of a page's fallback sidebar.
+#[derive(Debug, Clone, Copy)]
+pub enum Slot<'a> {
+    Line {
+        node: &'a NavNode,
+        depth: usize,
+        section: bool,
+        open: bool,
+        current: bool,
+    },
+    /// Entries of this level left out of the window.
+    Gap { depth: usize },
+}
+
+/// A slot by what it shows, comparable between two builds (whose nodes and
+/// page indices differ): what `layout::changed` compares.
+#[derive(Debug, PartialEq)]
+pub enum SlotKey<'a> {
+    Line {
+        entry: Option<&'a NavEntry<'a>>,
+        label: &'a str,
+        depth: usize,
+        section: bool,
+        open: bool,
+        current: bool,
+    },
+    Gap {
+        depth: usize,
+    },
+}
+
+impl<'a> Slot<'a> {
+    pub fn key(&self, entries: &'a [NavEntry<'a>]) -> SlotKey<'a> {
+        match *self {
+            Slot::Line {
+                node,
+                depth,
+                section,
+                open,
+                current,
+            } => SlotKey::Line {
+                entry: node.page.map(|i| &entries[i]),
+                label: &node.label,
+                depth,
+                section,
+                open,
+                current,
+            },
+            Slot::Gap { depth } => SlotKey::Gap { depth },
+        }
+    }
+}
+
+/// The fallback sidebar of page `current`, line by line.
+pub fn slots<'a>(nav: &'a Nav, entries: &[NavEntry], current: usize) -> Vec<Slot<'a>> {
+    let root = &nav.root;
+    let mut slots = Vec::new();
+    if let Some(i) = root.page {
+        slots.push(Slot::Line {
+            node: root,
+            depth: 0,
+            section: false,
+            open: false,
+            current: i == current,
+        });
+    }
+    let walk = Walk {
+        rel: entries[current].rel,
+        current,
+        place: nav.place.get(current).copied(),
+    };
+    walk.level(&root.children, 0, &mut slots);
+    slots
+}
+
+/// The page a fallback sidebar is laid out for.
+struct Walk<'r> {
+    rel: &'r str,
+    current: usize,
+    /// The page's position among its node's siblings.
+    place: Option<usize>,
+}
+
+impl Walk<'_> {
+    fn level<'a>(&self, nodes: &'a [NavNode], depth: usize, slots: &mut Vec<Slot<'a>>) {
+        let open = |node: &NavNode| {
+            is_section(node) && !node.folder.is_empty() && self.rel.starts_with(&node.folder)
+        };
+        let anchor = nodes
+            .iter()
+            .position(open)
+            .or_else(|| {
+                self.place
+                    .filter(|&p| nodes.get(p).is_some_and(|n| n.page == Some(self.current)))
+            })
+            .unwrap_or(0);
+        let start = anchor
+            .saturating_sub(WINDOW / 2)
+            .min(nodes.len().saturating_sub(WINDOW));
+        let end = (start + WINDOW).min(nodes.len());
+        if start > 0 {
+            slots.push(Slot::Gap { depth });
+        }
+        for node in &nodes[start..end] {
+            let is_open = open(node);
+            slots.push(Slot::Line {
+                node,
+                depth,
+                section: is_section(node),
+                open: is_open,
+                current: node.page == Some(self.current),
+            });
+            if is_open {
+                self.level(&node.children, depth + 1, slots);
+            }
+        }
+        if end < nodes.len() {
+            slots.push(Slot::Gap { depth });
+        }
+    }
+}
+
+fn is_section(node: &NavNode) -> bool {
+    !node.children.is_empty() || node.page.is_none()
+}
+
+/// Pages that see the same lines (but for the current mark): same source
 /// folder (which sections are open) and same output folder (the URLs).
 type FolderKey<'a> = (&'a str, &'a str);
 
-/// One line, laid out as seen from its folder.
-struct Line {
-    html: String,
-    /// The page this line links to, and the line marked as current, when
-    /// that page is in this folder (only there can it be current).
-    current: Option<(usize, String)>,
+/// A line as laid out from one folder: a node's line (by address: nodes
+/// live as long as the build) or a gap at a depth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum LineId {
+    Node(usize),
+    Gap(usize),
 }
 
 /// The laid-out lines of every folder a build needs.
 pub struct Sidebars<'a> {
-    folders: HashMap<FolderKey<'a>, Vec<Line>>,
+    folders: HashMap<FolderKey<'a>, HashMap<LineId, String>>,
+    nav: &'a Nav,
     entries: &'a [NavEntry<'a>],
 }
 
 impl<'a> Sidebars<'a> {
-    /// Lays out the sidebar lines of the folders of `pages` (indices into
-    /// `entries`), in parallel.
+    /// Lays out the lines the pages `pages` (indices into `entries`) show,
+    /// once per folder, in parallel.
     pub fn new(
-        root: &'a NavNode,
+        nav: &'a Nav,
         entries: &'a [NavEntry<'a>],
         pages: &[usize],
         theme: &Theme,
         strings: &Strings,
     ) -> Result<Sidebars<'a>, BuildError> {
-        // One representative page per folder: any page of it sees the
-        // same lines.
-        let mut representatives: HashMap<FolderKey<'a>, usize> = HashMap::new();
-        let mut wanted_current = vec![false; entries.len()];
+        let mut by_folder: HashMap<FolderKey<'a>, Vec<usize>> = HashMap::new();
         for &i in pages {
-            representatives.entry(key(&entries[i])).or_insert(i);
-            wanted_current[i] = true;
+            by_folder.entry(key(&entries[i])).or_default().push(i);
         }
-        let folders = representatives
+        let folders = by_folder
             .into_par_iter()
-            .map(|(folder, representative)| {
-                let lines = view::sidebar(root, entries, representative)
-                    .into_iter()
-                    .map(|mut item| {
-                        let target = item.page;
-                        item.current = false;
-                        let html = render_line(theme, strings, &item)?;
-                        let current = match target {
-                            // Only a page being laid out needs its line
-                            // marked (the dev server lays out one or two).
-                            Some(j) if wanted_current[j] && key(&entries[j]) == folder => {
-                                item.current = true;
-                                Some((j, render_line(theme, strings, &item)?))
-                            }
-                            _ => None,
-                        };
-                        Ok(Line { html, current })
-                    })
-                    .collect::<Result<Vec<Line>, BuildError>>()?;
+            .map(|(folder, pages)| {
+                let from = entries[pages[0]].output;
+                let mut lines = HashMap::new();
+                for &i in &pages {
+                    for slot in slots(nav, entries, i) {
+                        if let std::collections::hash_map::Entry::Vacant(line) =
+                            lines.entry(line_id(&slot))
+                        {
+                            let item = item_view(entries, from, &slot, false);
+                            line.insert(render_line(theme, strings, &item)?);
+                        }
+                    }
+                }
                 Ok((folder, lines))
             })
             .collect::<Result<HashMap<_, _>, BuildError>>()?;
-        Ok(Sidebars { folders, entries })
+        Ok(Sidebars {
+            folders,
+            nav,
+            entries,
+        })
     }
 
-    /// The sidebar of page `i`: its folder's lines, its own marked current.
-    /// Empty for a page whose folder was not laid out.
-    pub fn for_page(&self, i: usize) -> String {
+    /// The fallback sidebar of page `i`: its folder's lines, its own laid
+    /// out again marked current. Empty for a page whose folder was not
+    /// laid out.
+    pub fn for_page(
+        &self,
+        i: usize,
+        theme: &Theme,
+        strings: &Strings,
+    ) -> Result<String, BuildError> {
         let Some(lines) = self.folders.get(&key(&self.entries[i])) else {
-            return String::new();
+            return Ok(String::new());
         };
-        let mut html = String::with_capacity(lines.iter().map(|l| l.html.len()).sum());
-        for line in lines {
-            match &line.current {
-                Some((page, current)) if *page == i => html.push_str(current),
-                _ => html.push_str(&line.html),
+        let mut html = String::new();
+        for slot in slots(self.nav, self.entries, i) {
+            match slot {
+                Slot::Line { current: true, .. } => {
+                    let item = item_view(self.entries, self.entries[i].output, &slot, true);
+                    html.push_str(&render_line(theme, strings, &item)?);
+                }
+                _ => {
+                    if let Some(line) = lines.get(&line_id(&slot)) {
+                        html.push_str(line);
+                    }
+                }
             }
         }
-        html
+        Ok(html)
     }
 }
 
@@ -106,11 +249,54 @@ fn key<'a>(entry: &NavEntry<'a>) -> FolderKey<'a> {
     (paths::parent(entry.rel), paths::parent(entry.output))
 }
 
-fn render_line(
-    theme: &Theme,
-    strings: &Strings,
-    item: &view::NavItemView,
-) -> Result<String, BuildError> {
+fn line_id(slot: &Slot) -> LineId {
+    match *slot {
+        Slot::Line { node, .. } => LineId::Node(node as *const NavNode as usize),
+        Slot::Gap { depth } => LineId::Gap(depth),
+    }
+}
+
+/// A slot as the template sees it, from the page at `from`.
+fn item_view<'a>(
+    entries: &[NavEntry<'a>],
+    from: &str,
+    slot: &Slot<'a>,
+    current: bool,
+) -> NavItemView<'a> {
+    match *slot {
+        Slot::Line {
+            node,
+            depth,
+            section,
+            open,
+            ..
+        } => {
+            let entry = node.page.map(|i| &entries[i]);
+            NavItemView {
+                title: entry.map_or(node.label.as_str(), |e| e.title),
+                url: entry.map(|e| paths::relative_url(from, e.output)),
+                depth,
+                current,
+                section,
+                open,
+                gap: false,
+                severity: entry.and_then(|e| e.severity),
+            }
+        }
+        Slot::Gap { depth } => NavItemView {
+            title: "",
+            url: None,
+            depth,
+            current: false,
+            section: false,
+            open: false,
+            gap: true,
+            severity: None,
+        },
+    }
+}
+
+fn render_line(theme: &Theme, strings: &Strings, item: &NavItemView) -> Result<String, BuildError> {
     let mut context = tera::Context::new();
     context.insert("item", item);
     context.insert("t", strings);
@@ -122,56 +308,119 @@ mod tests {
     use super::*;
     use crate::nav::{self, NavInput};
 
-    /// Each page's sidebar equals the one laid out for that page alone:
-    /// same lines, and only its own line marked current.
+    struct Fixture {
+        rels: Vec<String>,
+        outputs: Vec<String>,
+    }
+
+    impl Fixture {
+        fn new(rels: Vec<String>) -> Fixture {
+            let outputs = rels.iter().map(|r| paths::output_path(r)).collect();
+            Fixture { rels, outputs }
+        }
+        fn nav(&self) -> Nav {
+            let inputs: Vec<NavInput> = self
+                .rels
+                .iter()
+                .map(|rel| NavInput {
+                    rel,
+                    title: rel,
+                    weight: None,
+                    is_index: rel.ends_with("README.md"),
+                    links: Vec::new(),
+                })
+                .collect();
+            nav::build(&inputs)
+        }
+        fn entries(&self) -> Vec<NavEntry<'_>> {
+            self.rels
+                .iter()
+                .zip(&self.outputs)
+                .map(|(rel, output)| NavEntry {
+                    rel,
+                    output,
+                    title: rel,
+                    severity: None,
+                })
+                .collect()
+        }
+    }
+
+    fn small() -> Fixture {
+        Fixture::new(
+            ["README.md", "a.md", "db/README.md", "db/x.md", "db/y.md"]
+                .map(String::from)
+                .to_vec(),
+        )
+    }
+
+    /// Each page's sidebar is its own slots laid out, with only its own
+    /// line marked current.
     #[test]
     fn every_page_sees_its_folder_and_only_itself_current() {
-        let rels = ["README.md", "a.md", "db/README.md", "db/x.md", "db/y.md"];
-        let outputs = [
-            "index.html",
-            "a.html",
-            "db/index.html",
-            "db/x.html",
-            "db/y.html",
-        ];
-        let inputs: Vec<NavInput> = rels
-            .iter()
-            .map(|rel| NavInput {
-                rel,
-                title: rel,
-                weight: None,
-                is_index: rel.ends_with("README.md"),
-                links: Vec::new(),
-            })
-            .collect();
-        let nav = nav::build(&inputs);
-        let entries: Vec<NavEntry> = rels
-            .iter()
-            .zip(outputs)
-            .map(|(rel, output)| NavEntry {
-                rel,
-                output,
-                title: rel,
-                severity: None,
-            })
-            .collect();
+        let site = small();
+        let nav = site.nav();
+        let entries = site.entries();
         let theme = Theme::load(None).unwrap();
         let strings = Strings::for_language("ja");
-        let all: Vec<usize> = (0..rels.len()).collect();
-        let sidebars = Sidebars::new(&nav.root, &entries, &all, &theme, &strings).unwrap();
+        let all: Vec<usize> = (0..entries.len()).collect();
+        let sidebars = Sidebars::new(&nav, &entries, &all, &theme, &strings).unwrap();
         for i in all {
-            let expected: String = view::sidebar(&nav.root, &entries, i)
+            let expected: String = slots(&nav, &entries, i)
                 .iter()
-                .map(|item| render_line(&theme, &strings, item).unwrap())
+                .map(|slot| {
+                    let current = matches!(slot, Slot::Line { current: true, .. });
+                    let item = item_view(&entries, entries[i].output, slot, current);
+                    render_line(&theme, &strings, &item).unwrap()
+                })
                 .collect();
-            let html = sidebars.for_page(i);
-            assert_eq!(html, expected, "page {}", rels[i]);
+            let html = sidebars.for_page(i, &theme, &strings).unwrap();
+            assert_eq!(html, expected, "page {}", site.rels[i]);
             assert_eq!(html.matches("aria-current").count(), 1, "{html}");
         }
         // From inside db/, links climb out; db's pages are listed.
-        let db = sidebars.for_page(3);
+        let db = sidebars.for_page(3, &theme, &strings).unwrap();
         assert!(db.contains("href=\"../index.html\""), "{db}");
         assert!(db.contains("href=\"y.html\""), "{db}");
-        assert!(!sidebars.for_page(1).contains("db/x.html"));
+        assert!(!sidebars
+            .for_page(1, &theme, &strings)
+            .unwrap()
+            .contains("db/x.html"));
+    }
+
+    /// In a 500-page folder a page sees a window around itself, with gaps
+    /// on the sides where pages are left out, and never more lines than a
+    /// window per level.
+    #[test]
+    fn a_large_folder_shows_a_window_around_the_page() {
+        let mut rels = vec!["README.md".to_string(), "big/README.md".to_string()];
+        rels.extend((0..500).map(|n| format!("big/p{n:03}.md")));
+        let site = Fixture::new(rels);
+        let nav = site.nav();
+        let entries = site.entries();
+        let titles = |i: usize| -> Vec<String> {
+            slots(&nav, &entries, i)
+                .iter()
+                .map(|s| match s {
+                    Slot::Line { node, .. } => node
+                        .page
+                        .map_or(node.label.clone(), |p| entries[p].title.to_string()),
+                    Slot::Gap { .. } => "…".into(),
+                })
+                .collect()
+        };
+        let middle = site.rels.iter().position(|r| r == "big/p250.md").unwrap();
+        let lines = titles(middle);
+        assert_eq!(lines.len(), 2 + 1 + WINDOW + 1, "{lines:?}");
+        assert_eq!(lines[..3], ["README.md", "big/README.md", "…"]);
+        assert_eq!(lines[3 + WINDOW / 2], "big/p250.md");
+        assert_eq!(lines.last().unwrap(), "…");
+        // At the ends the window shifts rather than shrinks.
+        let first = site.rels.iter().position(|r| r == "big/p000.md").unwrap();
+        let lines = titles(first);
+        assert_eq!(lines[2], "big/p000.md", "{lines:?}");
+        assert_eq!(lines.len(), 2 + WINDOW + 1);
+        // The section's own page lists the start of it.
+        assert_eq!(titles(1)[2], "big/p000.md");
     }
 }

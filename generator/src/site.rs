@@ -42,6 +42,12 @@ impl Page {
     pub fn new(data: PageData) -> Page {
         Page(Arc::new(data))
     }
+
+    /// The same loaded page (a page the dev server did not read again),
+    /// told without comparing its text.
+    pub fn same(&self, other: &Page) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl Deref for Page {

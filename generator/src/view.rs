@@ -91,10 +91,18 @@ pub struct NavItemView<'a> {
     pub current: bool,
     pub section: bool,
     pub open: bool,
+    /// A line standing for entries left out (see `sidebar::WINDOW`).
+    pub gap: bool,
     pub severity: Option<&'a Severity>,
-    /// The page this line links to (`None` for a folder without an index).
-    #[serde(skip)]
-    pub page: Option<usize>,
+}
+
+/// The shared navigation script and where this page is in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavView {
+    /// The script's path from the site root (`assets/nav-….js`).
+    pub script: String,
+    /// This page's href from the site root, as the script names it.
+    pub page: String,
 }
 
 /// Where panels fetch from, and how often.
@@ -111,8 +119,10 @@ pub struct PageContext<'a> {
     /// Relative path from this page to the site root (`../../`).
     pub root: String,
     pub page: PageView<'a>,
-    /// The sidebar's lines, laid out by `nav_item.html` (see `sidebar`).
+    /// The sidebar's fallback lines, laid out by `nav_item.html` (see
+    /// `sidebar`); runbook.js replaces them with the whole tree.
     pub sidebar: String,
+    pub nav: NavView,
     pub breadcrumbs: Vec<LinkView>,
     pub prev: Option<LinkView>,
     pub next: Option<LinkView>,
@@ -128,75 +138,6 @@ pub struct NavEntry<'a> {
     pub severity: Option<&'a Severity>,
 }
 
-/// The sidebar as seen from the page `current`: every top-level entry, and
-/// the children of each section on the way to the current page. Showing
-/// only that path keeps each page's HTML small on a 10,000-page site.
-pub fn sidebar<'a>(
-    root: &'a NavNode,
-    entries: &[NavEntry<'a>],
-    current: usize,
-) -> Vec<NavItemView<'a>> {
-    let mut items = Vec::new();
-    let here = &entries[current];
-    if let Some(i) = root.page {
-        items.push(item(entries, i, here.output, 0, false, false, current));
-    }
-    visit(&root.children, entries, current, 0, &mut items);
-    items
-}
-
-fn visit<'a>(
-    nodes: &'a [NavNode],
-    entries: &[NavEntry<'a>],
-    current: usize,
-    depth: usize,
-    items: &mut Vec<NavItemView<'a>>,
-) {
-    let here = &entries[current];
-    for node in nodes {
-        let section = !node.children.is_empty() || node.page.is_none();
-        let open = section && here.rel.starts_with(&node.folder);
-        match node.page {
-            Some(i) => items.push(item(entries, i, here.output, depth, section, open, current)),
-            None => items.push(NavItemView {
-                title: &node.label,
-                url: None,
-                depth,
-                current: false,
-                section: true,
-                open,
-                severity: None,
-                page: None,
-            }),
-        }
-        if open {
-            visit(&node.children, entries, current, depth + 1, items);
-        }
-    }
-}
-
-fn item<'a>(
-    entries: &[NavEntry<'a>],
-    i: usize,
-    from: &str,
-    depth: usize,
-    section: bool,
-    open: bool,
-    current: usize,
-) -> NavItemView<'a> {
-    let e = &entries[i];
-    NavItemView {
-        title: e.title,
-        url: Some(paths::relative_url(from, e.output)),
-        depth,
-        current: i == current,
-        section,
-        open,
-        severity: e.severity,
-        page: Some(i),
-    }
-}
-
 /// Home › section › page, by folder.
 pub fn breadcrumbs(
     root: &NavNode,
@@ -205,28 +146,30 @@ pub fn breadcrumbs(
     home: &str,
 ) -> Vec<LinkView> {
     let here = &entries[current];
+    breadcrumb_pages(root, entries, current)
+        .into_iter()
+        .map(|i| LinkView {
+            title: if Some(i) == root.page {
+                home.to_string()
+            } else {
+                entries[i].title.to_string()
+            },
+            url: paths::relative_url(here.output, entries[i].output),
+        })
+        .collect()
+}
+
+/// The pages `breadcrumbs` links to, from the home page down.
+pub fn breadcrumb_pages(root: &NavNode, entries: &[NavEntry], current: usize) -> Vec<usize> {
+    let here = &entries[current];
     let mut crumbs = Vec::new();
-    if let Some(i) = root.page {
-        if i != current {
-            crumbs.push(LinkView {
-                title: home.to_string(),
-                url: paths::relative_url(here.output, entries[i].output),
-            });
-        }
-    }
+    crumbs.extend(root.page.filter(|&i| i != current));
     let mut nodes = &root.children;
     while let Some(node) = nodes
         .iter()
         .find(|n| !n.folder.is_empty() && here.rel.starts_with(&n.folder))
     {
-        if let Some(i) = node.page {
-            if i != current {
-                crumbs.push(LinkView {
-                    title: entries[i].title.to_string(),
-                    url: paths::relative_url(here.output, entries[i].output),
-                });
-            }
-        }
+        crumbs.extend(node.page.filter(|&i| i != current));
         nodes = &node.children;
     }
     crumbs

@@ -13,3 +13,5 @@ mod content;
 mod in_browser;
 mod migrated;
 mod safety;
+mod sidebar;
+mod size;

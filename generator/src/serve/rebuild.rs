@@ -27,8 +27,9 @@ use axum::body::Bytes;
 use crate::config::SiteConfig;
 use crate::error::{BuildError, Warning};
 use crate::highlight::Highlighter;
+use crate::nav_script::{self, Naming, NavScript};
 use crate::output::Sink;
-use crate::pipeline::{self, Selection};
+use crate::pipeline::{self, NavFile, Selection};
 use crate::render::Rendered;
 use crate::theme::Theme;
 use crate::{git, publish};
@@ -62,6 +63,8 @@ pub struct Stats {
 /// The last good build's stage values.
 struct Last {
     rendered: Arc<Rendered>,
+    /// The navigation script of `rendered`, kept while the tree is equal.
+    nav: Arc<NavScript>,
     theme: Arc<Theme>,
     files: Arc<Files>,
 }
@@ -162,9 +165,21 @@ impl Builder {
             assets: &self.assets,
             previous: last.map(|l| &*l.files),
         };
+        // One name for the tree: a change to it rewrites that file, not
+        // every page naming it (nothing served here is cached). Built again
+        // only when it changed: 10,000 titles cost milliseconds per edit.
+        let nav = match last {
+            Some(last) if crate::layout::same_nav(&last.rendered, &rendered) => last.nav.clone(),
+            _ => Arc::new(nav_script::build(
+                &rendered.nav,
+                &crate::layout::nav_entries(&rendered),
+                Naming::Fixed,
+            )),
+        };
         let selection = Selection {
             pages: &|i| select[i],
             search: false,
+            nav: NavFile::Reuse(&nav),
         };
         pipeline::write_selected(&rendered, &theme, &sink, &selection)?;
         laps.lap("write");
@@ -206,6 +221,7 @@ impl Builder {
         };
         self.retired = self.last.replace(Last {
             rendered,
+            nav,
             theme,
             files: built.files.clone(),
         });
@@ -385,13 +401,19 @@ mod tests {
         tmp
     }
 
-    /// What `runbook check` would write: every file, search index included.
+    /// What a clean build writes for the dev server: every file, search
+    /// index included, the navigation script under its fixed name.
     fn clean_build(content: &Path) -> Files {
         let site = pipeline::load(content, &[]).unwrap();
         let theme = pipeline::load_theme(&site).unwrap();
         let rendered = pipeline::render(site).unwrap();
         let memory = crate::output::MemorySink::default();
-        pipeline::write(&rendered, &theme, &memory).unwrap();
+        let all = Selection {
+            pages: &|_| true,
+            search: true,
+            nav: NavFile::Build(Naming::Fixed),
+        };
+        pipeline::write_selected(&rendered, &theme, &memory, &all).unwrap();
         memory
             .into_files()
             .into_iter()
@@ -467,6 +489,47 @@ mod tests {
         std::fs::remove_file(tmp.path().join("a.md")).unwrap();
         let built = builder.rebuild(&changed(tmp.path(), &["a.md"])).unwrap();
         assert!(!built.files.contains_key("a.html"));
+        assert_eq!(with_search(&built), clean_build(tmp.path()));
+    }
+
+    /// A new page in a 60-page folder: the shared navigation script is
+    /// written again, and only the pages whose fallback window or
+    /// neighbours it joins are laid out again, not the folder.
+    #[test]
+    fn a_new_page_in_a_large_folder_lays_out_its_neighbours_only() {
+        let mut files = vec![
+            (
+                "README.md".to_string(),
+                "# Home\n\n- [Big](big/README.md)\n".to_string(),
+            ),
+            ("big/README.md".to_string(), "# Big\n".to_string()),
+        ];
+        for n in 0..60 {
+            files.push((
+                format!("big/p{n:02}.md"),
+                format!("# Page {n:02}\n\ntext\n"),
+            ));
+        }
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let tmp = site(&files);
+        let mut builder = Builder::new(tmp.path(), false);
+        let first = builder.build_all().unwrap();
+        std::fs::write(tmp.path().join("big/p60.md"), "# Page 60\n").unwrap();
+        let built = builder
+            .rebuild(&changed(tmp.path(), &["big/p60.md"]))
+            .unwrap();
+        // The new page, the window of pages at the end of the folder, and
+        // its neighbours in the reading order.
+        assert!(
+            (2..=crate::sidebar::WINDOW + 2).contains(&built.stats.laid_out),
+            "{:?}",
+            built.stats
+        );
+        assert_ne!(first.files["assets/nav.js"], built.files["assets/nav.js"]);
+        assert_eq!(first.files["big/p10.html"], built.files["big/p10.html"]);
         assert_eq!(with_search(&built), clean_build(tmp.path()));
     }
 

@@ -1,4 +1,5 @@
-// runbook page script: copy buttons, placeholders, colour scheme, menu.
+// runbook page script: sidebar, copy buttons, placeholders, colour scheme,
+// menu.
 // Everything here is an enhancement: without it every command still reads
 // as written.
 (function () {
@@ -15,6 +16,106 @@
       if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, value);
     } catch (e) { /* private mode: values last for this page only */ }
   }
+
+  // ---- Sidebar: the whole tree, from the shared navigation script ----
+  // A page carries only the way to itself (home, and a few entries around
+  // each step of its path); the tree is one script for the whole site
+  // (window.runbookNav, see generator/src/nav_script.rs), cached by the
+  // browser. Closed sections are drawn when opened, so a reader's phone
+  // builds only what is on screen.
+  function drawNav() {
+    var nav = window.runbookNav;
+    var sidebar = document.getElementById("sidebar");
+    if (!sidebar || !nav || nav.v !== 1 || !sidebar.dataset.page) return;
+    var fallback = sidebar.querySelector("ul.nav-fallback");
+    if (!fallback) return;
+    var root = sidebar.dataset.root || "";
+    var here = sidebar.dataset.page;
+    var onPath = [];
+    (function find(items) {
+      for (var i = 0; i < items.length; i++) {
+        var item = items[i];
+        if (item[1] === here) return true;
+        if (item[3]) {
+          onPath.push(item);
+          if (find(item[3])) return true;
+          onPath.pop();
+        }
+      }
+      return false;
+    })(nav.items);
+    var lists = 0;
+
+    function list(items) {
+      var ul = document.createElement("ul");
+      ul.id = "nav-list-" + (lists++);
+      for (var i = 0; i < items.length; i++) ul.appendChild(line(items[i]));
+      return ul;
+    }
+
+    function line(item) {
+      var title = item[0], href = item[1], severity = item[2], children = item[3];
+      var li = document.createElement("li");
+      li.className = "nav-item" + (children ? " section" : "");
+      if (href !== null) {
+        var a = document.createElement("a");
+        a.href = root + href;
+        if (href === here) a.setAttribute("aria-current", "page");
+        if (severity) {
+          var dot = document.createElement("span");
+          dot.className = "sev-dot sev-" + severity[0];
+          dot.title = severity[1];
+          a.appendChild(dot);
+        }
+        a.appendChild(document.createTextNode(title));
+        li.appendChild(a);
+      }
+      if (!children) return li;
+      var button = document.createElement("button");
+      button.type = "button";
+      if (href === null) {
+        // A folder without a page: its name opens it.
+        button.className = "nav-toggle nav-label";
+        button.textContent = title;
+      } else {
+        button.className = "nav-toggle";
+        button.setAttribute("aria-label", title);
+      }
+      li.appendChild(button);
+      var sub = null;
+      function show(open) {
+        if (open && !sub) {
+          sub = list(children);
+          li.appendChild(sub);
+          button.setAttribute("aria-controls", sub.id);
+        }
+        if (sub) sub.hidden = !open;
+        li.classList.toggle("open", open);
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+      }
+      show(onPath.indexOf(item) >= 0);
+      button.addEventListener("click", function () {
+        show(button.getAttribute("aria-expanded") !== "true");
+      });
+      return li;
+    }
+
+    var tree = list(nav.items);
+    tree.className = "nav-tree";
+    fallback.parentNode.replaceChild(tree, fallback);
+    revealCurrent();
+  }
+
+  // Brings the current page into the sidebar's view, not the window's; on
+  // a phone the sidebar is hidden until the menu opens, so again then.
+  function revealCurrent() {
+    var sidebar = document.getElementById("sidebar");
+    var current = sidebar && sidebar.querySelector(".nav-tree a[aria-current]");
+    if (!current || sidebar.scrollHeight <= sidebar.clientHeight) return;
+    var offset = current.getBoundingClientRect().top - sidebar.getBoundingClientRect().top;
+    sidebar.scrollTop += offset - sidebar.clientHeight / 3;
+  }
+  drawNav();
 
   // ---- Placeholders: fill once, every command on every page follows ----
   function loadValues() {
@@ -150,6 +251,7 @@
     menu.addEventListener("click", function () {
       var open = sidebar.classList.toggle("open");
       menu.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) revealCurrent();
     });
   }
 
