@@ -10,4 +10,5 @@ mod build;
 mod content;
 mod in_browser;
 mod migrated;
+mod rules;
 mod safety;

@@ -2,8 +2,10 @@
 //! (`read`, placed by `locate`), their `runbook_url`s resolved against the
 //! site (`url`), and both sides checked against each other (`check`).
 
+pub mod check;
 pub mod locate;
 pub mod read;
+pub mod url;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,165 @@
+//! `runbook check --rules`: alert rules checked against the pages. A
+//! fixture site and rule files with one of each problem, every report
+//! asserted at its FILE:LINE:COLUMN; and content/ against the TekuToko
+//! rules in deploy/, which must check clean.
+
+use std::path::Path;
+
+use crate::site::{copy_tree, fixture_dir, workspace_dir, TestSite};
+
+/// The alerting fixture: `content/` is the site, `rules/` beside it.
+fn alerting() -> TestSite {
+    let site = TestSite::copy_of(&fixture_dir("../rules/site"));
+    let rules = site.root().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    copy_tree(&fixture_dir("../rules/rules"), &rules);
+    site
+}
+
+/// The reports of a run: each `FILE:LINE:COL: warning: …` line.
+fn reports(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| l.contains(": warning: "))
+        .collect()
+}
+
+#[test]
+fn each_problem_is_reported_at_its_place_and_the_check_fails() {
+    let site = alerting();
+    let run = site.run(&["check", "content", "--rules", "rules"]);
+    assert!(
+        !run.success,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    let expected = [
+        "content/latency.md:3:1: warning: the page lists alert `RetiredAlert`, which no rule given defines",
+        "content/latency.md:6:1: warning: the page says CRITICAL, but its most urgent alert `HighLatency` is `warning` (WARNING)",
+        "rules/app.rules.yaml:23:9: warning: alert `CertExpiry` has no runbook page",
+        "rules/kube.yaml:23:13: warning: the `runbook_url` of alert `DiskFull` leads nowhere on this site: no page is at `disk-old.html`",
+        "rules/kube.yaml:35:11: warning: alert `NodeDown` has no runbook page",
+        "rules/kube.yaml:40:13: warning: the `runbook` of alert `NodeDown` leads nowhere on this site: `nodedown` is not the alert's name, `NodeDown`: addresses are case-sensitive",
+        "rules/mixin.libsonnet:1:1: warning: Jsonnet is not read: rules are read from YAML only",
+    ];
+    assert_eq!(reports(&run.stderr), expected, "stderr:\n{}", run.stderr);
+    // Each report carries its fix.
+    assert!(run
+        .stderr
+        .contains("fix: write `https://ops.example.com/runbooks/alerts/DiskFull.html`"));
+    assert!(run
+        .stderr
+        .contains("fix: add `CertExpiry` to the `alerts:`"));
+    assert!(run.stdout.contains(
+        "Rules: 5 alerts read (6 rules in 2 files, 2 recording rules skipped): 2 with a page, 3 without (1 linked elsewhere), 2 broken links; 1 listed on pages but defined by no rule, 1 severity disagreements, 1 file not read"
+    ), "{}", run.stdout);
+}
+
+#[test]
+fn fixed_rules_and_pages_check_clean() {
+    let site = alerting();
+    let root = site.root();
+    std::fs::remove_file(root.join("rules/mixin.libsonnet")).unwrap();
+    let edit = |rel: &str, from: &str, to: &str| {
+        let path = root.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} lacks {from}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    edit(
+        "rules/kube.yaml",
+        "runbooks/disk-old.html",
+        "runbooks/alerts/DiskFull.html",
+    );
+    edit(
+        "rules/kube.yaml",
+        "alerts/nodedown.html",
+        "alerts/NodeDown.html",
+    );
+    edit("rules/app.rules.yaml", "      - alert: CertExpiry\n", "      - alert: CertExpiry\n        annotations: {runbook_url: 'https://ops.example.com/runbooks/disk.html'}\n");
+    edit("content/latency.md", "  - RetiredAlert\n", "");
+    edit("content/latency.md", "severity: P1", "severity: warning");
+    site.write(
+        "node.md",
+        "---\nalerts: [NodeDown]\nseverity: SEV1\n---\n\n# Node down\n",
+    );
+    let run = site.run(&["check", "content", "--rules", "rules"]);
+    assert!(
+        run.success,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    assert!(run.stdout.contains("Rules: 5 alerts read (6 rules in 2 files, 2 recording rules skipped): 4 with a page, 1 without (1 linked elsewhere), 0 broken links; 0 listed"), "{}", run.stdout);
+}
+
+#[test]
+fn rules_named_in_runbook_yaml_are_read_too() {
+    let site = alerting();
+    site.write(
+        "runbook.yaml",
+        "title: x\nbase_url: https://ops.example.com/runbooks/\nrules: [../rules/app.rules.yaml]\n",
+    );
+    let run = site.check();
+    assert!(!run.success);
+    assert!(
+        run.stderr
+            .contains("app.rules.yaml:23:9: warning: alert `CertExpiry` has no runbook page"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("Rules: 4 alerts read (4 rules in 1 file"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn fix_urls_prints_each_alert_s_address_and_writes_nothing() {
+    let site = alerting();
+    let before = std::fs::read_to_string(site.root().join("rules/app.rules.yaml")).unwrap();
+    let run = site.run(&[
+        "check",
+        "content",
+        "--rules",
+        "rules/app.rules.yaml",
+        "rules/kube.yaml",
+        "--fix-urls",
+    ]);
+    assert!(run.success, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "rules/app.rules.yaml:7:9: DiskFull: runbook_url: https://ops.example.com/runbooks/alerts/DiskFull.html",
+            "rules/app.rules.yaml:15:9: HighLatency: runbook_url: https://ops.example.com/runbooks/alerts/HighLatency.html",
+            "rules/app.rules.yaml:23:9: CertExpiry: no page lists it yet; once one does: runbook_url: https://ops.example.com/runbooks/alerts/CertExpiry.html",
+            "rules/app.rules.yaml:27:9: QueueStuck: no page lists it yet; once one does: runbook_url: https://ops.example.com/runbooks/alerts/QueueStuck.html",
+            "rules/kube.yaml:17:11: DiskFull: runbook_url: https://ops.example.com/runbooks/alerts/DiskFull.html",
+            "rules/kube.yaml:35:11: NodeDown: no page lists it yet; once one does: runbook: https://ops.example.com/runbooks/alerts/NodeDown.html",
+        ],
+        "{}",
+        run.stdout
+    );
+    let after = std::fs::read_to_string(site.root().join("rules/app.rules.yaml")).unwrap();
+    assert_eq!(before, after);
+}
+
+/// content/ against deploy/rules/tekutoko.rules.yaml: every alert has its
+/// page, every runbook_url lands, severities agree.
+#[test]
+fn content_checks_clean_against_the_tekutoko_rules() {
+    let site = TestSite::copy_of(&workspace_dir().join("content"));
+    let rules = workspace_dir().join("deploy/rules/tekutoko.rules.yaml");
+    let run = site.run(&["check", "content", "--rules", rules.to_str().unwrap()]);
+    assert!(
+        run.success,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    assert!(run.stdout.contains(
+        "Rules: 18 alerts read (18 rules in 1 file, 0 recording rules skipped): 18 with a page, 0 without (0 linked elsewhere), 0 broken links; 0 listed on pages but defined by no rule, 0 severity disagreements"
+    ), "{}", run.stdout);
+    assert!(Path::new(&rules).exists());
+}
