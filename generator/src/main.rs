@@ -36,6 +36,11 @@ enum Command {
         /// Treat warnings (broken links, unknown front matter keys) as errors.
         #[arg(long)]
         strict: bool,
+        /// Alert rule files (Prometheus rule files, PrometheusRule
+        /// manifests) or folders: each page shows its alerts' rules, and
+        /// alerts.json carries them; repeatable.
+        #[arg(long, num_args = 1.., value_name = "PATH")]
+        rules: Vec<PathBuf>,
     },
     /// Preview a content folder: build in memory, serve it under the
     /// configured base path with the API, and reload the browser on save.
@@ -110,12 +115,14 @@ fn main() -> ExitCode {
             out,
             base_url,
             strict,
+            rules,
         } => {
             let options = BuildOptions {
                 content,
                 out: out.clone(),
                 base_url,
                 strict,
+                rules,
             };
             pipeline::build(&options).map(|report| summary("Built", &report, Some(&out)))
         }

@@ -36,6 +36,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Warnings fail the build.
     pub strict: bool,
+    /// Alert rule files or folders, besides runbook.yaml's `rules:`: their
+    /// rules are shown on the pages of their alerts and in alerts.json.
+    pub rules: Vec<PathBuf>,
 }
 
 /// What a finished build or check reports.
@@ -57,7 +60,20 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
         site.config.base_url = Some(url.clone());
     }
     let theme = timed("theme", || load_theme(&site))?;
-    let rendered = render(site)?;
+    let paths = rules::check::rule_paths(&options.content, &site.config.rules, &options.rules);
+    let updated = timed("git dates", || git::last_updated(&site.root));
+    let highlighter = timed("syntaxes", Highlighter::new);
+    let mut rendered = timed("render", || {
+        render_reusing(site, None, updated, &highlighter)
+    })?;
+    if !paths.is_empty() {
+        let read = timed("rules", || rules::read::read(&paths));
+        let placeholders =
+            crate::placeholder::Placeholders::new(rendered.config.placeholders.keys().cloned());
+        rendered.alert_rules = rules::show::views(&read, &highlighter, &placeholders);
+        rendered.warnings.extend(read.problems);
+        rendered.warnings.sort();
+    }
     if options.strict && !rendered.warnings.is_empty() {
         return Err(BuildError::Strict {
             warnings: rendered.warnings,

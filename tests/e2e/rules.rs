@@ -163,3 +163,61 @@ fn content_checks_clean_against_the_tekutoko_rules() {
     ), "{}", run.stdout);
     assert!(Path::new(&rules).exists());
 }
+
+/// `build --rules`: alerts.json carries each alert's rules (also of alerts
+/// no page lists), and a page shows its alerts' rules as PromQL blocks.
+#[test]
+fn build_with_rules_shows_them_on_pages_and_in_alerts_json() {
+    let site = alerting();
+    std::fs::remove_file(site.root().join("rules/mixin.libsonnet")).unwrap();
+    site.build(&["--rules", "rules"]).assert_ok();
+    let alerts: serde_json::Value = serde_json::from_str(&site.output("alerts.json")).unwrap();
+    let disk = &alerts["DiskFull"];
+    assert_eq!(disk["url"], "disk.html");
+    assert_eq!(disk["rules"].as_array().unwrap().len(), 2, "{disk}");
+    assert_eq!(disk["rules"][0]["for"], "10m");
+    assert_eq!(disk["rules"][0]["severity"], "CRITICAL");
+    assert_eq!(
+        disk["rules"][0]["summary"],
+        "Less than 5% disk left on {{ $labels.instance }}"
+    );
+    assert_eq!(
+        disk["rules"][0]["expr"],
+        "node_filesystem_avail_bytes / node_filesystem_size_bytes < 0.05"
+    );
+    assert_eq!(disk["rules"][1]["severity"], "WARNING");
+    // An alert no page lists: its rule, and no page.
+    assert!(
+        alerts["CertExpiry"].get("url").is_none(),
+        "{}",
+        alerts["CertExpiry"]
+    );
+    assert_eq!(alerts["CertExpiry"]["rules"][0]["severity"], "WARNING");
+
+    let page = site.output("disk.html");
+    let block = &page[page
+        .find("<section class=\"alert-rules\"")
+        .expect("rule block")..];
+    let block = &block[..block.find("</section>").unwrap()];
+    assert_eq!(block.matches("<details class=\"alert-rule\"").count(), 2);
+    assert!(block.contains("data-lang=\"promql\""), "{block}");
+    assert!(block.contains("# alert: DiskFull  for: 10m"), "{block}");
+    assert!(block.contains("severity=&quot;critical&quot;"), "{block}");
+    assert!(
+        block.contains(">node_filesystem_avail_bytes")
+            || block.contains("node_filesystem_avail_bytes")
+    );
+    assert!(block.contains("hl-numeric"), "highlighted: {block}");
+    // The block sits under the page's alerts, before its text.
+    assert!(page.find("class=\"page-meta\"").unwrap() < page.find("alert-rules").unwrap());
+    assert!(page.find("alert-rules").unwrap() < page.find("<article").unwrap());
+
+    // Without rules, no block, and alerts.json as before.
+    site.build(&[]).assert_ok();
+    assert!(!site.output("disk.html").contains("alert-rules"));
+    let alerts: serde_json::Value = serde_json::from_str(&site.output("alerts.json")).unwrap();
+    assert_eq!(
+        alerts["DiskFull"],
+        serde_json::json!({"url": "disk.html", "title": "Disk full", "severity": "CRITICAL"})
+    );
+}

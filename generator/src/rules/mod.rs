@@ -5,6 +5,7 @@
 pub mod check;
 pub mod locate;
 pub mod read;
+pub mod show;
 pub mod url;
 
 use std::collections::BTreeMap;
