@@ -221,3 +221,30 @@ fn build_with_rules_shows_them_on_pages_and_in_alerts_json() {
         serde_json::json!({"url": "disk.html", "title": "Disk full", "severity": "CRITICAL"})
     );
 }
+
+/// A rule more urgent than its page is reported at the rule's label.
+#[test]
+fn a_rule_more_urgent_than_its_page_is_reported_at_its_severity_label() {
+    let site = alerting();
+    let page = site.content.join("disk.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("severity: critical", "severity: sev3")).unwrap();
+    let run = site.run(&["check", "content", "--rules", "rules"]);
+    assert!(!run.success);
+    assert!(
+        run.stderr.contains("rules/app.rules.yaml:11:11: warning: alert `DiskFull` is `critical` (CRITICAL), but its page content/disk.md says WARNING"),
+        "{}",
+        run.stderr
+    );
+    // The second DiskFull rule (`warning`) agrees with the page.
+    assert!(
+        !run.stderr.contains("rules/kube.yaml:21:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains(", 2 severity disagreements"),
+        "{}",
+        run.stdout
+    );
+}

@@ -68,13 +68,8 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// The first rule defining `name` (an alert may be defined in several
-    /// groups, e.g. once per severity).
-    pub fn first(&self, name: &str) -> Option<&AlertRule> {
-        self.alerts.iter().find(|a| a.name == name)
-    }
-
-    /// Every rule defining `name`, in file order.
+    /// Every rule defining `name` (an alert may be defined in several
+    /// groups, e.g. once per severity), in file order.
     pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a AlertRule> + 'a {
         self.alerts.iter().filter(move |a| a.name == name)
     }
