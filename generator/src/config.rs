@@ -58,6 +58,10 @@ pub struct SiteConfig {
     /// the page says its review is overdue. Unset: no limit.
     #[serde(default)]
     pub review_after_days: Option<u32>,
+    /// Alert rule files or folders (relative to the content folder) that
+    /// `runbook check` and `runbook build` read besides any `--rules`.
+    #[serde(default)]
+    pub rules: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -99,6 +103,7 @@ impl Default for SiteConfig {
             live: LiveConfig::default(),
             search: true,
             review_after_days: None,
+            rules: Vec::new(),
         }
     }
 }

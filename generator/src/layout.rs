@@ -165,6 +165,23 @@ impl<'a> Layout<'a> {
                 description: page.front.description.as_deref(),
                 severity: page.front.severity.as_ref(),
                 alerts: &page.front.alerts,
+                alert_rules: page
+                    .front
+                    .alerts
+                    .iter()
+                    .flat_map(|name| {
+                        rendered
+                            .alert_rules
+                            .get(name)
+                            .into_iter()
+                            .flatten()
+                            .map(move |rule| view::AlertRuleView {
+                                name,
+                                summary: rule.summary.as_deref(),
+                                html: &rule.html,
+                            })
+                    })
+                    .collect(),
                 owner: page.front.owner.as_deref(),
                 tags: &page.front.tags,
                 updated: rendered.updated(page),

@@ -38,6 +38,7 @@ pub mod progress;
 pub mod publish;
 pub mod render;
 pub mod review;
+pub mod rules;
 pub mod search;
 pub mod serve;
 pub mod severity;

@@ -36,6 +36,11 @@ enum Command {
         /// Treat warnings (broken links, unknown front matter keys) as errors.
         #[arg(long)]
         strict: bool,
+        /// Alert rule files (Prometheus rule files, PrometheusRule
+        /// manifests) or folders: each page shows its alerts' rules, and
+        /// alerts.json carries them; repeatable.
+        #[arg(long, num_args = 1.., value_name = "PATH")]
+        rules: Vec<PathBuf>,
     },
     /// Preview a content folder: build in memory, serve it under the
     /// configured base path with the API, and reload the browser on save.
@@ -56,10 +61,27 @@ enum Command {
     },
     /// Validate a content folder without writing anything: broken links and
     /// fragments, bad front matter, unknown widgets. Fails on any warning.
+    ///
+    /// With --rules (or `rules:` in runbook.yaml), also checks the alert
+    /// rules against the pages: every alert has a page, every runbook link
+    /// into the site lands, every alert a page lists is defined, and rule
+    /// and page agree on severity.
     Check {
         /// Folder holding the Markdown files and runbook.yaml.
         #[arg(default_value = "content")]
         content: PathBuf,
+        /// Prometheus rule files or PrometheusRule manifests (YAML), or
+        /// folders of them; repeatable.
+        #[arg(long, num_args = 1.., value_name = "PATH")]
+        rules: Vec<PathBuf>,
+        /// Address of the published site (overrides runbook.yaml): the
+        /// rules' runbook links under it must land on a page.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Print, for each alert, the runbook_url it should carry on this
+        /// site (nothing is written), instead of the reports.
+        #[arg(long)]
+        fix_urls: bool,
     },
     /// Start from an existing folder of Markdown runbooks: write a
     /// runbook.yaml that fits it (title, language, proposed placeholders)
@@ -93,12 +115,14 @@ fn main() -> ExitCode {
             out,
             base_url,
             strict,
+            rules,
         } => {
             let options = BuildOptions {
                 content,
                 out: out.clone(),
                 base_url,
                 strict,
+                rules,
             };
             pipeline::build(&options).map(|report| summary("Built", &report, Some(&out)))
         }
@@ -138,8 +162,28 @@ fn main() -> ExitCode {
             }
             println!("next: {}", report.next);
         }),
-        Command::Check { content } => {
-            pipeline::check(&content).map(|report| summary("Checked", &report, None))
+        Command::Check {
+            content,
+            rules,
+            base_url,
+            fix_urls,
+        } => {
+            let configured = runbook::config::SiteConfig::load(&content)
+                .map(|c| !c.rules.is_empty())
+                .unwrap_or(false);
+            if rules.is_empty() && !configured && !fix_urls {
+                pipeline::check(&content).map(|report| summary("Checked", &report, None))
+            } else {
+                let options = pipeline::CheckOptions {
+                    content,
+                    rules,
+                    base_url,
+                };
+                match pipeline::check_rules(&options) {
+                    Ok(report) => return rules_summary(&report, fix_urls),
+                    Err(error) => Err(error),
+                }
+            }
         }
     };
     match result {
@@ -167,4 +211,43 @@ fn summary(verb: &str, report: &Report, out: Option<&PathBuf>) {
         if report.warnings.len() == 1 { "" } else { "s" },
         report.elapsed.as_secs_f64(),
     );
+}
+
+/// `check --rules`: every report (the site's, then the rules'), then the
+/// summary lines; failure when anything is wrong. With `--fix-urls`, the
+/// runbook link of each alert instead, and failure only when a rule file
+/// could not be read.
+fn rules_summary(report: &pipeline::RulesReport, fix_urls: bool) -> ExitCode {
+    if fix_urls {
+        print!("{}", report.fix_urls);
+        for problem in &report.unreadable {
+            eprintln!("{problem}");
+        }
+        return if report.unreadable.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
+    }
+    for warning in report.site_warnings.iter().chain(&report.rules.warnings) {
+        eprintln!("{warning}");
+    }
+    println!(
+        "Checked {} page{}, {} warning{} in {:.2} s",
+        report.pages,
+        if report.pages == 1 { "" } else { "s" },
+        report.site_warnings.len(),
+        if report.site_warnings.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        report.elapsed.as_secs_f64(),
+    );
+    println!("Rules: {}", report.rules.summary);
+    if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

@@ -26,7 +26,7 @@ use crate::render::{self, Rendered};
 use crate::site::{self, Site};
 use crate::theme::Theme;
 use crate::timing::timed;
-use crate::{git, links, publish, source};
+use crate::{git, links, publish, rules, source};
 
 /// What `runbook build` was asked to do.
 #[derive(Debug, Clone)]
@@ -37,6 +37,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Warnings fail the build.
     pub strict: bool,
+    /// Alert rule files or folders, besides runbook.yaml's `rules:`: their
+    /// rules are shown on the pages of their alerts and in alerts.json.
+    pub rules: Vec<PathBuf>,
 }
 
 /// What a finished build or check reports.
@@ -58,7 +61,20 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
         site.config.base_url = Some(url.clone());
     }
     let theme = timed("theme", || load_theme(&site))?;
-    let rendered = render(site)?;
+    let paths = rules::check::rule_paths(&options.content, &site.config.rules, &options.rules);
+    let updated = timed("git dates", || git::last_updated(&site.root));
+    let highlighter = timed("syntaxes", Highlighter::new);
+    let mut rendered = timed("render", || {
+        render_reusing(site, None, updated, &highlighter)
+    })?;
+    if !paths.is_empty() {
+        let read = timed("rules", || rules::read::read(&paths));
+        let placeholders =
+            crate::placeholder::Placeholders::new(rendered.config.placeholders.keys().cloned());
+        rendered.alert_rules = rules::show::views(&read, &highlighter, &placeholders);
+        rendered.warnings.extend(read.problems);
+        rendered.warnings.sort();
+    }
     if options.strict && !rendered.warnings.is_empty() {
         return Err(BuildError::Strict {
             warnings: rendered.warnings,
@@ -89,6 +105,63 @@ pub fn check(content: &Path) -> Result<Report, BuildError> {
     Ok(Report {
         pages: rendered.pages.len(),
         warnings: Vec::new(),
+        elapsed: start.elapsed(),
+    })
+}
+
+/// What `runbook check --rules` was asked to do.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub content: PathBuf,
+    /// Rule files or folders, besides runbook.yaml's `rules:`.
+    pub rules: Vec<PathBuf>,
+    /// Overrides `base_url` from runbook.yaml: the address the rules'
+    /// runbook links are resolved under.
+    pub base_url: Option<String>,
+}
+
+/// What `runbook check --rules` found: the site's own warnings and the
+/// rules checked against the site.
+#[derive(Debug, Clone)]
+pub struct RulesReport {
+    pub pages: usize,
+    pub site_warnings: Vec<Warning>,
+    pub rules: rules::check::Outcome,
+    /// `--fix-urls`'s lines: the runbook link each alert should carry.
+    pub fix_urls: String,
+    /// Rule files (or documents) that could not be read.
+    pub unreadable: Vec<Warning>,
+    pub elapsed: Duration,
+}
+
+impl RulesReport {
+    /// Whether anything is wrong on either side.
+    pub fn is_clean(&self) -> bool {
+        self.site_warnings.is_empty() && self.rules.warnings.is_empty()
+    }
+}
+
+/// `runbook check --rules`: the whole check in memory, then the alert
+/// rules read and checked against the rendered site.
+pub fn check_rules(options: &CheckOptions) -> Result<RulesReport, BuildError> {
+    let start = Instant::now();
+    let mut site = load(&options.content, &[])?;
+    if let Some(url) = &options.base_url {
+        site.config.base_url = Some(url.clone());
+    }
+    let theme = load_theme(&site)?;
+    let rendered = render(site)?;
+    write(&rendered, &theme, &MemorySink::default())?;
+    let paths = rules::check::rule_paths(&options.content, &rendered.config.rules, &options.rules);
+    let read = timed("rules", || rules::read::read(&paths));
+    let base_url = rendered.config.base_url.as_deref();
+    let outcome = rules::check::check(&rendered, &read, base_url);
+    Ok(RulesReport {
+        pages: rendered.pages.len(),
+        site_warnings: rendered.warnings.clone(),
+        fix_urls: rules::check::fix_urls(&rendered, &read, base_url),
+        unreadable: read.problems.clone(),
+        rules: outcome,
         elapsed: start.elapsed(),
     })
 }

@@ -68,7 +68,7 @@ pub fn write_files(
         sink.write("sitemap.xml", sitemap(base, &pages).as_bytes())?;
     }
 
-    let json = serde_json::to_vec_pretty(&rendered.alerts)
+    let json = serde_json::to_vec_pretty(&alert_entries(rendered))
         .map_err(|e| BuildError::io(Path::new("alerts.json"), e.into()))?;
     sink.write("alerts.json", &json)?;
     for (name, target) in &rendered.alerts {
@@ -82,6 +82,42 @@ pub fn write_files(
         sink.write(from, html.as_bytes())?;
     }
     Ok(())
+}
+
+/// An entry of alerts.json: the page an alert leads to (when one lists
+/// it) and, after `build --rules`, the rules that define it (`expr`,
+/// `for`, `severity`, `summary`, `labels`).
+#[derive(Serialize)]
+struct AlertEntry<'a> {
+    #[serde(flatten)]
+    page: Option<&'a AlertTarget>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rules: Option<&'a [crate::rules::show::RuleView]>,
+}
+
+/// Every alert a page lists or a rule defines, by name.
+fn alert_entries(rendered: &Rendered) -> BTreeMap<&str, AlertEntry<'_>> {
+    let mut entries: BTreeMap<&str, AlertEntry> = rendered
+        .alerts
+        .iter()
+        .map(|(name, target)| {
+            let rules = rendered.alert_rules.get(name).map(Vec::as_slice);
+            (
+                name.as_str(),
+                AlertEntry {
+                    page: Some(target),
+                    rules,
+                },
+            )
+        })
+        .collect();
+    for (name, rules) in &rendered.alert_rules {
+        entries.entry(name).or_insert(AlertEntry {
+            page: None,
+            rules: Some(rules),
+        });
+    }
+    entries
 }
 
 /// One page an alert leads to.

@@ -30,6 +30,8 @@ pub struct PageView<'a> {
     /// `label`, `class` and `written` (see `severity::Severity`).
     pub severity: Option<&'a Severity>,
     pub alerts: &'a [String],
+    /// The rules of the page's alerts (`build --rules`), in its order.
+    pub alert_rules: Vec<AlertRuleView<'a>>,
     pub owner: Option<&'a str>,
     pub tags: &'a [String],
     pub updated: Option<&'a str>,
@@ -49,6 +51,14 @@ pub struct PageView<'a> {
     /// Output path from the site root, e.g. `db/index.html`.
     pub path: &'a str,
     pub source: &'a str,
+}
+
+/// A rule of one of a page's alerts: its highlighted block.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertRuleView<'a> {
+    pub name: &'a str,
+    pub summary: Option<&'a str>,
+    pub html: &'a str,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -40,6 +40,9 @@ pub struct Rendered {
     pub load_warnings: Vec<Warning>,
     /// Every warning of the build, sorted.
     pub warnings: Vec<Warning>,
+    /// The alert rules read for `build --rules`, by alert name (empty
+    /// without rules): shown on pages and in alerts.json.
+    pub alert_rules: BTreeMap<String, Vec<crate::rules::show::RuleView>>,
 }
 
 /// One page: its source and front matter, its title and its render. The
@@ -238,6 +241,7 @@ pub fn render_all(
         updated,
         load_warnings,
         warnings,
+        alert_rules: BTreeMap::new(),
     })
 }
 

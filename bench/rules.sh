@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# A real collection's alert rules checked against its own runbook pages
+# (`runbook check --rules`): alerts read, with a page, without, broken
+# links, reports by kind, and the time the check takes.
+#
+# Made for srerun/prometheus-alerts (commit 78649c3: rules/ holds 81 rule
+# files whose alerts carry `runbook:` annotations to the project's Hugo
+# site, content/runbooks its pages), which carries no licence: nothing of
+# it is kept in this repository, and this script fetches nothing. Bring a
+# checkout (or an export of its rules/ and content/runbooks) and pass it:
+#
+#   bench/rules.sh CHECKOUT [RUNS]
+#
+# The pages are checked as published under BASE_URL (default the
+# collection's own: https://srerun.github.io/prometheus-alerts/runbooks/).
+# RUNS checks are timed (default 3; the median and each run are printed).
+# Uses target/release/runbook, built if missing.
+set -euo pipefail
+
+if [[ $# -lt 1 ]]; then
+    echo "usage: bench/rules.sh CHECKOUT [RUNS]" >&2
+    exit 2
+fi
+checkout="$1"
+runs="${2:-3}"
+base_url="${BASE_URL:-https://srerun.github.io/prometheus-alerts/runbooks/}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+runbook="$target/release/runbook"
+
+content="$checkout"
+[[ -d "$checkout/content/runbooks" ]] && content="$checkout/content/runbooks"
+rules="$checkout/rules"
+for dir in "$content" "$rules"; do
+    if [[ ! -d "$dir" ]]; then
+        echo "$dir: no such folder" >&2
+        exit 1
+    fi
+done
+if [[ ! -x "$runbook" ]]; then
+    (cd "$root" && cargo build --release -p runbook)
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+times=()
+rules_ms=()
+for ((i = 1; i <= runs; i++)); do
+    start=$(date +%s.%N)
+    # Fails when anything is wrong: that is the figure, not an error here.
+    RUNBOOK_LOG=runbook::build=debug "$runbook" check "$content" --rules "$rules" \
+        --base-url "$base_url" >"$work/stdout" 2>"$work/stderr" || true
+    end=$(date +%s.%N)
+    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')")
+    # The rules stage alone (read the files); the rest is the site's check.
+    # (the log is coloured: escapes are taken out first)
+    rules_ms+=("$(sed 's/\x1b\[[0-9;]*m//g' "$work/stderr" | grep -a 'stage="rules"' \
+        | grep -o 'elapsed_ms=[0-9.]*' | cut -d= -f2 | head -n 1 || true)")
+done
+
+summary="$(grep '^Rules: ' "$work/stdout" || true)"
+if [[ -z "$summary" ]]; then
+    echo "no summary; the check stopped:" >&2
+    cat "$work/stdout" "$work/stderr" >&2
+    exit 1
+fi
+figure() { sed -E "s/.*[^0-9]([0-9]+) $1.*/\\1/" <<<"$summary"; }
+
+echo "collection: $content"
+echo "rules:      $rules ($(find "$rules" -type f \( -name '*.yml' -o -name '*.yaml' \) | wc -l) files)"
+echo "base URL:   $base_url"
+echo "runbook:    $("$runbook" --version)"
+echo "pages:      $(head -n 1 "$work/stdout")"
+echo "$summary"
+echo
+echo "alerts read:         $(sed -E 's/^Rules: ([0-9]+) alerts read.*/\1/' <<<"$summary")"
+echo "with a page:         $(figure 'with a page')"
+echo "without a page:      $(figure 'without')"
+echo "broken links:        $(figure 'broken links')"
+mapfile -t sorted < <(printf '%s\n' "${times[@]}" | sort -n)
+printf 'check time:          median %.2f s of %d runs (%s)\n' "${sorted[$((runs / 2))]}" "$runs" \
+    "$(printf '%.2f s ' "${times[@]}" | sed 's/ $//')"
+mapfile -t sorted < <(printf '%s\n' "${rules_ms[@]}" | sort -n)
+printf 'of which rules read: median %.1f ms\n' "${sorted[$((runs / 2))]}"
+
+echo
+echo "rule reports by kind:"
+# A report's first line is `FILE:LINE:COL: warning: MESSAGE`; the kind is
+# the message with its quoted parts taken out. Only reports on rule files
+# and on pages' alerts and severities are counted here (bench/real.sh
+# counts the pages' own warnings).
+grep -a -o 'warning: .*' "$work/stderr" \
+    | sed -E 's/^warning: //; s/`[^`]*`/`…`/g' \
+    | grep -E 'alert|runbook|rule|Jsonnet|YAML|severity' \
+    | sort | uniq -c | sort -rn || echo "      0"
