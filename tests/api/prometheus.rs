@@ -371,5 +371,32 @@ async fn slo_figures_from_a_backfilled_prometheus() {
     let list = get_path(&app, "/api/v1/slos").await.json();
     assert_eq!(list["data"]["slos"].as_array().unwrap().len(), 3);
     assert_eq!(list["stale"], false);
+
+    // The series stops: two hours after its last sample (every pod down,
+    // the app emits nothing), the short windows hold no events while 6h
+    // and 3d still do. That is "no data", never "ok".
+    let later = crate::support::app(&config(&prometheus.url), Clock::fixed(end + 2 * 3600)).await;
+    let reply = get_path(&later, "/api/v1/slos/availability").await;
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    let silent = decode::<SloStatus>(std::str::from_utf8(&reply.body).unwrap()).unwrap();
+    for window in ["5m", "30m", "1h"] {
+        let rate = silent.data.burn_rates.iter().find(|r| r.window == window);
+        assert_eq!(rate.and_then(|r| r.rate), None, "{window}: {rate:?}");
+    }
+    assert!(rate(&silent.data, "6h") > 0.0);
+    assert_eq!(silent.data.alert.level, AlertLevel::NoData);
+    assert_eq!(silent.data.alert.rule, None);
+    assert!(
+        silent.data.alert.reason.contains("5m, 30m, 1h"),
+        "{}",
+        silent.data.alert.reason
+    );
+    let json = reply.json();
+    assert_eq!(json["data"]["alert"]["level"], "no_data");
     drop(prometheus);
 }

@@ -127,6 +127,9 @@ pub enum AlertLevel {
     Ok,
     Ticket,
     Page,
+    /// No rule fires, and a window some rule decides on has no events: a
+    /// total outage (the app emits nothing) or missing metrics, never "ok".
+    NoData,
     /// A level this reader does not know (a newer server).
     #[serde(other)]
     Unknown,

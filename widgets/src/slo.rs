@@ -131,12 +131,56 @@ pub fn burn_rates(objective: f64, slis: [Option<f64>; 5]) -> Vec<BurnRate> {
         .collect()
 }
 
-/// The multi-window verdict. A window without events burns nothing.
+/// A window's burn rate in `rates`, `None` when it had no events (or is
+/// missing): such a window can neither fire a rule nor clear it.
+pub fn known_rate(rates: &[BurnRate], window: &str) -> Option<f64> {
+    rates
+        .iter()
+        .find(|r| r.window == window)
+        .and_then(|r| r.rate)
+}
+
+/// The windows some rule decides on that had no events, shortest first.
+pub fn silent_windows(rates: &[BurnRate]) -> Vec<&'static str> {
+    BURN_WINDOWS
+        .iter()
+        .map(|&(window, _)| window)
+        .filter(|w| RULES.iter().any(|r| r.short == *w || r.long == *w))
+        .filter(|w| known_rate(rates, w).is_none())
+        .collect()
+}
+
+/// The multi-window verdict: the first rule whose two windows both burn at
+/// its threshold fires. A rule that cannot be decided (one of its windows
+/// had no events) and is more urgent than what fired makes the verdict
+/// "no data": an app that is down emits no requests at all, and its
+/// silence must read neither as health nor as a mere ticket.
 pub fn alert(rates: &[BurnRate]) -> Alert {
     let rate = |window| rate_of(rates, window);
     let fired = RULES
         .iter()
         .find(|r| rate(r.long) >= r.threshold && rate(r.short) >= r.threshold);
+    let urgency = |level: AlertLevel| match level {
+        AlertLevel::Page => 2,
+        AlertLevel::Ticket => 1,
+        _ => 0,
+    };
+    let fired_urgency = fired.map_or(0, |r| urgency(r.level));
+    let undecided = RULES.iter().any(|r| {
+        urgency(r.level) > fired_urgency
+            && (known_rate(rates, r.long).is_none() || known_rate(rates, r.short).is_none())
+    });
+    let silent = silent_windows(rates);
+    if undecided {
+        return Alert {
+            level: AlertLevel::NoData,
+            rule: None,
+            reason: format!(
+                "no events over {}: the service may be down or its metrics missing",
+                silent.join(", ")
+            ),
+        };
+    }
     match fired {
         Some(r) => Alert {
             level: r.level,
@@ -251,9 +295,44 @@ mod tests {
     }
 
     #[test]
-    fn windows_without_events_burn_nothing() {
+    fn windows_without_events_are_no_data_not_ok() {
         let a = alert(&burn_rates(0.999, [None; 5]));
-        assert_eq!(a.level, AlertLevel::Ok);
+        assert_eq!(a.level, AlertLevel::NoData);
         assert_eq!(a.rule, None);
+        // A total outage: the app emitted nothing for the last hour, while
+        // the 6h and 3d windows still hold the traffic from before it.
+        let outage = burn_rates(0.999, [None, None, None, Some(0.9995), Some(0.9999)]);
+        let a = alert(&outage);
+        assert_eq!(a.level, AlertLevel::NoData);
+        assert!(
+            a.reason.contains("5m") && a.reason.contains("1h"),
+            "{}",
+            a.reason
+        );
+        assert!(!a.reason.contains("6h"), "{}", a.reason);
+    }
+
+    #[test]
+    fn a_ticket_does_not_hide_silent_paging_windows() {
+        // The app stopped an hour ago: the short windows are silent, the
+        // 6h and 3d windows still hold an earlier burn that opens a ticket.
+        let a = alert(&burn_rates(
+            0.99,
+            [None, None, None, Some(0.985), Some(0.985)],
+        ));
+        assert_eq!(a.level, AlertLevel::NoData);
+    }
+
+    #[test]
+    fn a_rule_that_fires_wins_over_silent_windows() {
+        // The slow pair burns while the last five minutes are silent.
+        let a = alert(&burn_rates(
+            0.99,
+            [None, Some(0.93), Some(0.93), Some(0.93), Some(0.995)],
+        ));
+        assert_eq!(
+            (a.level, a.rule.as_deref()),
+            (AlertLevel::Page, Some("slow_burn"))
+        );
     }
 }

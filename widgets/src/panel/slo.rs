@@ -33,6 +33,7 @@ pub fn state(slo: &SloStatus) -> SloState {
         level => match slo.sli {
             Some(sli) if sli < slo.objective => SloState::Missed,
             _ if level == AlertLevel::Ticket => SloState::Ticket,
+            _ if level == AlertLevel::NoData => SloState::NoData,
             None => SloState::NoData,
             Some(_) => SloState::Ok,
         },
@@ -168,6 +169,10 @@ fn card(slo: &SloStatus, demo: bool, s: &Strings) -> Element {
 fn reason(slo: &SloStatus, s: &Strings) -> String {
     if slo.alert.rule.is_none() && slo.alert.level == AlertLevel::Ok {
         return s.reason_ok.to_string();
+    }
+    if slo.alert.level == AlertLevel::NoData {
+        let silent = crate::slo::silent_windows(&slo.burn_rates);
+        return s.reason_no_data.replace("{windows}", &silent.join(", "));
     }
     let Some(r) = slo.alert.rule.as_deref().and_then(rule) else {
         return slo.alert.reason.clone();

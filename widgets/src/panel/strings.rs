@@ -34,6 +34,9 @@ pub struct Strings {
     pub unavailable_slo: &'static str,
     /// The verdict when no rule fires.
     pub reason_ok: &'static str,
+    /// The verdict when windows a rule decides on had no events:
+    /// `{windows}` is put in.
+    pub reason_no_data: &'static str,
     /// The verdict of a rule: `{long}`, `{long_rate}`, `{short}`,
     /// `{short_rate}` and `{threshold}` are put in.
     pub reason_burn: &'static str,
@@ -119,6 +122,7 @@ pub static EN: Strings = Strings {
     status_unknown: "UNKNOWN",
     unavailable_slo: "no answer from the metrics backend yet",
     reason_ok: "No alerting window burns faster than its threshold.",
+    reason_no_data: "No requests over {windows}: the service may be down or its metrics missing. Check the pods (kubectl get pods) before reading this as healthy.",
     reason_burn: "Burn rate {long_rate}× over {long} and {short_rate}× over {short} (threshold {threshold}×).",
     latency: "Latency",
     deployment: "Deployment",
@@ -184,6 +188,7 @@ pub static JA: Strings = Strings {
     status_unknown: "不明",
     unavailable_slo: "メトリクスのバックエンドからまだ応答がありません",
     reason_ok: "しきい値を超える速さで予算を消費しているウィンドウはありません。",
+    reason_no_data: "{windows} のリクエストがありません。サービスの停止かメトリクスの欠落の可能性があります。正常と判断する前に Pod を確認してください（kubectl get pods）。",
     reason_burn:
         "バーンレートが {long} で {long_rate}×、{short} で {short_rate}×（閾値 {threshold}×）。",
     latency: "レイテンシ",

@@ -319,3 +319,37 @@ fn the_verdict_is_said_in_the_page_language() {
     let text = slo::panel(&list, &ids, false, &EN).find_class("slo-reason")[0].clone();
     assert_eq!(Node::from(text).text_content(), "why");
 }
+
+#[test]
+fn an_outage_with_no_requests_reads_no_data_never_ok() {
+    // The whole window's SLI is still fine (30 days of earlier traffic);
+    // the last hour has no events at all.
+    let mut outage = slo(
+        "a",
+        Some(0.9995),
+        AlertLevel::Ok,
+        [None, None, None, Some(0.5), Some(0.5)],
+    );
+    outage.alert = crate::slo::alert(&outage.burn_rates);
+    assert_eq!(outage.alert.level, AlertLevel::NoData);
+    assert_eq!(slo::state(&outage), slo::SloState::NoData);
+    let list = SloList {
+        slos: vec![outage],
+        unavailable: vec![],
+    };
+    for (strings, words, reason) in [
+        (&EN, "NO DATA", "No requests over 5m, 30m, 1h"),
+        (&JA, "データなし", "5m, 30m, 1h のリクエストがありません"),
+    ] {
+        let body = slo::panel(&list, &["a".into()], false, strings);
+        let card = body.find_class("slo")[0].clone();
+        assert!(
+            card.get_attr("class").unwrap().contains("status-nodata"),
+            "{card:?}"
+        );
+        let text = Node::from(card).text_content();
+        assert!(text.contains(words), "{text}");
+        assert!(text.contains(reason), "{text}");
+        assert!(!text.contains("OK"), "{text}");
+    }
+}
