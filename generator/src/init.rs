@@ -251,20 +251,10 @@ fn placeholder_names(lang: &str, code: &str) -> Vec<(String, bool)> {
         .collect();
     let code = code.as_str();
     let bytes = code.as_bytes();
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let mut names = Vec::new();
     let mut assigned = BTreeSet::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !is_word(bytes[i]) || (i > 0 && is_word(bytes[i - 1])) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && is_word(bytes[i]) {
-            i += 1;
-        }
-        let word = &code[start..i];
+    for (start, word) in crate::placeholder::words(code) {
+        let i = start + word.len();
         let caps = word.len() >= 2
             && word.starts_with(|c: char| c.is_ascii_uppercase())
             && word
@@ -280,8 +270,7 @@ fn placeholder_names(lang: &str, code: &str) -> Vec<(String, bool)> {
             names.push((word.to_string(), true));
             continue;
         }
-        let variable = before == Some(b'$')
-            || (before == Some(b'{') && start >= 2 && bytes[start - 2] == b'$')
+        let variable = crate::placeholder::is_shell_variable(bytes, start)
             || code[..start].trim_end().ends_with("export");
         if variable || after == Some(b'=') {
             assigned.insert(word);

@@ -38,28 +38,16 @@ impl Placeholders {
             return Vec::new();
         }
         let bytes = text.as_bytes();
-        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let mut found = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            if !is_word(bytes[i]) || (i > 0 && is_word(bytes[i - 1])) {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < bytes.len() && is_word(bytes[i]) {
-                i += 1;
-            }
-            let word = &text[start..i];
+        for (start, word) in words(text) {
+            let i = start + word.len();
             if !self.names.contains(word) {
                 continue;
             }
             let before = start.checked_sub(1).map(|j| bytes[j]);
             let after = bytes.get(i).copied();
             // `$NAME` and `${NAME}` are shell variables the reader sets.
-            let is_variable = before == Some(b'$')
-                || (before == Some(b'{') && start >= 2 && bytes[start - 2] == b'$');
-            if is_variable {
+            if is_shell_variable(bytes, start) {
                 continue;
             }
             let range = if before == Some(b'<') && after == Some(b'>') {
@@ -74,6 +62,33 @@ impl Placeholders {
         }
         found
     }
+}
+
+/// The words of `text` (runs of ASCII letters, digits and `_`) with their
+/// byte offsets: where placeholder names can stand.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && (!is_word(bytes[i]) || (i > 0 && is_word(bytes[i - 1]))) {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() && is_word(bytes[i]) {
+            i += 1;
+        }
+        Some((start, &text[start..i]))
+    })
+}
+
+/// Whether the word at `start` is a shell variable (`$NAME`, `${NAME}`).
+pub fn is_shell_variable(bytes: &[u8], start: usize) -> bool {
+    let before = start.checked_sub(1).map(|j| bytes[j]);
+    before == Some(b'$') || (before == Some(b'{') && start >= 2 && bytes[start - 2] == b'$')
 }
 
 /// A marker for `index` that no grammar splits (a plain identifier) and
