@@ -47,7 +47,21 @@ async fn reader_follows_fills_and_copies() {
     assert_eq!(landed, serde_json::json!(["リカバリ手順", true]));
 
     // Fill the placeholders once: every command on the page shows them.
+    // The form starts folded to one line while no value is set; a click
+    // on its summary opens it.
     c.goto(&format!("{base}/ALERT.html")).await.unwrap();
+    assert_eq!(
+        browser
+            .eval("return document.querySelector('details.placeholders').open")
+            .await,
+        serde_json::json!(false)
+    );
+    c.find(Locator::Css("details.placeholders > summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let pod = c
         .find(Locator::Css("input[data-placeholder='POD_NAME']"))
         .await
@@ -183,5 +197,62 @@ async fn file_names_with_url_characters_open_in_a_browser() {
             )
             .await;
     }
+    browser.close().await;
+}
+
+/// The first screen of a phone (390×844) and of a laptop (1400×1000)
+/// belongs to the incident: the page's title and severity are visible
+/// without scrolling while the placeholder form is folded to one line; it
+/// opens by itself on a page whose values are already set.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_title_and_severity_are_on_the_first_screen() {
+    let site = TestSite::copy_of(&crate::site::workspace().join("content"));
+    site.build(&[]).assert_ok();
+    let base = serve_folder(&site.out);
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    for (width, height) in [(390, 844), (1400, 1000)] {
+        c.set_window_size(width, height).await.unwrap();
+        for page in [
+            "ERROR_RATE.html",
+            "POD_RESTARTS.html",
+            "DB_CONNECTION_ERROR.html",
+        ] {
+            c.goto(&format!("{base}/{page}")).await.unwrap();
+            browser
+                .wait_for(
+                    "return document.documentElement.classList.contains('js')",
+                    WAIT,
+                )
+                .await;
+            let seen = browser
+                .eval(
+                    "localStorage.clear();
+                     const inside = (el) => { const r = el.getBoundingClientRect();
+                       return r.top >= 0 && r.bottom <= innerHeight && r.width > 0; };
+                     return [innerWidth <= 1400, inside(document.querySelector('h1')),
+                       inside(document.querySelector('.page-meta .badge')),
+                       document.querySelector('details.placeholders').open];",
+                )
+                .await;
+            assert_eq!(
+                seen,
+                serde_json::json!([true, true, true, false]),
+                "{page} at {width}×{height}: [viewport, title visible, severity visible, form open]"
+            );
+        }
+    }
+    // A value set on one page opens the form on the next.
+    c.goto(&format!("{base}/POD_RESTARTS.html")).await.unwrap();
+    browser
+        .eval("localStorage.setItem('runbook-placeholders', JSON.stringify({POD_NAME: 'api-0'})); return true;")
+        .await;
+    c.goto(&format!("{base}/ERROR_RATE.html")).await.unwrap();
+    browser
+        .wait_for(
+            "return document.querySelector('details.placeholders').open === true",
+            WAIT,
+        )
+        .await;
     browser.close().await;
 }

@@ -167,6 +167,21 @@
     for (var i = 0; i < inputs.length; i++) inputs[i].value = "";
     applyValues();
   });
+  // The form starts folded to its one-line summary when none of this
+  // page's placeholders has a value, so a phone's first screen shows the
+  // page, not the form; it opens on click, or when a value is set.
+  function foldForm() {
+    var form = document.querySelector("details.placeholders");
+    if (!form) return;
+    var inputs = form.querySelectorAll("input[data-placeholder]");
+    var any = false;
+    for (var i = 0; i < inputs.length; i++) {
+      if (values[inputs[i].dataset.placeholder]) any = true;
+    }
+    form.open = any;
+  }
+  foldForm();
+
   // Another tab filled a value: follow it.
   window.addEventListener("storage", function (event) {
     if (event.key === STORE_VALUES) { values = loadValues(); applyValues(); }
