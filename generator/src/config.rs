@@ -43,9 +43,10 @@ pub struct SiteConfig {
     #[serde(default)]
     pub repository: Option<RepositoryConfig>,
     /// Names readers fill once per page (`PROJECT_ID`, `POD_NAME`), each with
-    /// a description shown beside its input.
+    /// a description shown beside its input, and optionally the alert label
+    /// that fills it from a link (`alerts/<Name>.html?pod=…`).
     #[serde(default)]
-    pub placeholders: IndexMap<String, String>,
+    pub placeholders: IndexMap<String, PlaceholderConfig>,
     /// Live panels: which SLOs and workloads exist and where the API is.
     #[serde(default)]
     pub live: LiveConfig,
@@ -62,6 +63,41 @@ pub struct SiteConfig {
     /// `runbook check` and `runbook build` read besides any `--rules`.
     #[serde(default)]
     pub rules: Vec<PathBuf>,
+}
+
+/// A placeholder: its description alone (`POD_NAME: "The pod"`), or with
+/// the alert label whose value fills it when a link from an alert carries
+/// it (`POD_NAME: {description: "The pod", label: pod}`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum PlaceholderConfig {
+    Description(String),
+    Labelled(LabelledPlaceholder),
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LabelledPlaceholder {
+    pub description: String,
+    /// An alert label (`pod`, `namespace`): a link's `?pod=…` fills it.
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+impl PlaceholderConfig {
+    pub fn description(&self) -> &str {
+        match self {
+            PlaceholderConfig::Description(text) => text,
+            PlaceholderConfig::Labelled(p) => &p.description,
+        }
+    }
+
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            PlaceholderConfig::Description(_) => None,
+            PlaceholderConfig::Labelled(p) => p.label.as_deref(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -150,7 +186,7 @@ impl SiteConfig {
     }
 
     fn validate(&self, text: &str, path: &Path) -> Result<(), BuildError> {
-        for name in self.placeholders.keys() {
+        for (name, placeholder) in &self.placeholders {
             if !is_placeholder_name(name) {
                 return Err(BuildError::Config {
                     at: Location::new(path, crate::yaml_lines::line_of(text, name), 1),
@@ -158,6 +194,18 @@ impl SiteConfig {
                     hint: "use letters, digits and `_`, starting with a letter, e.g. PROJECT_ID"
                         .to_string(),
                 });
+            }
+            if let Some(label) = placeholder.label() {
+                if !is_placeholder_name(label) && !label.starts_with('_') {
+                    return Err(BuildError::Config {
+                        at: Location::new(path, crate::yaml_lines::line_of(text, name), 1),
+                        message: format!(
+                            "placeholder `{name}` names `{label}`, which is not an alert label"
+                        ),
+                        hint: "name the label as Prometheus writes it, e.g. `label: pod`"
+                            .to_string(),
+                    });
+                }
             }
         }
         if let Err(invalid) = self.live.validate() {
@@ -205,6 +253,23 @@ mod tests {
         let err = parse(text).unwrap_err().to_string();
         assert!(err.contains("runbook.yaml:3:"), "{err}");
         assert!(err.contains("0.999"), "{err}");
+    }
+
+    #[test]
+    fn placeholders_are_a_description_or_a_description_and_a_label() {
+        let c = parse("placeholders:\n  A: a\n  POD_NAME: {description: The pod, label: pod}\n")
+            .unwrap();
+        assert_eq!(c.placeholders["A"].description(), "a");
+        assert_eq!(c.placeholders["A"].label(), None);
+        assert_eq!(c.placeholders["POD_NAME"].description(), "The pod");
+        assert_eq!(c.placeholders["POD_NAME"].label(), Some("pod"));
+        let err = parse("placeholders:\n  POD_NAME: {description: x, label: pod name}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("runbook.yaml:2:") && err.contains("not an alert label"),
+            "{err}"
+        );
     }
 
     #[test]

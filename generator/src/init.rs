@@ -452,7 +452,7 @@ mod tests {
         let config = crate::config::SiteConfig::parse(&text, Path::new(CONFIG_FILE)).unwrap();
         assert_eq!(config.title, "決済 API ランブック");
         assert_eq!(config.language, "ja");
-        assert_eq!(config.placeholders["NAMESPACE_NAME"], "");
+        assert_eq!(config.placeholders["NAMESPACE_NAME"].description(), "");
         assert!(
             text.contains("NAMESPACE_NAME: \"\"  # used in a.md, db/b.md"),
             "{text}"

@@ -116,10 +116,11 @@ impl<'a> Layout<'a> {
             .placeholders
             .iter()
             .zip(placeholder_html)
-            .map(|((name, description), html)| PlaceholderView {
+            .map(|((name, placeholder), html)| PlaceholderView {
                 name,
-                description,
+                description: placeholder.description(),
                 description_html: html,
+                label: placeholder.label(),
             })
             .collect();
         let sidebars = crate::timing::timed("sidebar", || {
@@ -244,7 +245,7 @@ pub fn placeholder_html(config: &SiteConfig) -> Vec<String> {
     config
         .placeholders
         .values()
-        .map(|description| view::inline_markdown(description))
+        .map(|placeholder| view::inline_markdown(placeholder.description()))
         .collect()
 }
 

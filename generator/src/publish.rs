@@ -191,7 +191,7 @@ pub fn redirect(from: &str, name: &str, target: &AlertTarget, redirecting: &str)
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{name} → {title}</title>\
 <meta name=\"robots\" content=\"noindex\"><link rel=\"canonical\" href=\"{url}\">\
 <meta http-equiv=\"refresh\" content=\"0; url={url}\">\
-<script>location.replace(\"{url}\" + location.hash)</script></head>\
+<script>location.replace(\"{url}\" + location.search + location.hash)</script></head>\
 <body><p>{redirecting}: <a href=\"{url}\">{title}</a></p></body></html>\n",
         name = escape(name),
     )
@@ -362,7 +362,7 @@ mod tests {
     fn redirect_keeps_fragment() {
         let html = alert_redirect("X", &target("ERROR_RATE.html"), "Redirecting");
         assert!(html.contains("url=../ERROR_RATE.html"));
-        assert!(html.contains("location.hash"));
+        assert!(html.contains("location.search + location.hash"));
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub struct PlaceholderView<'a> {
     /// The same, as inline Markdown rendered to HTML: descriptions say
     /// which command finds the value (`kubectl get pods`).
     pub description_html: &'a str,
+    /// The alert label a link fills it from (`?pod=…`), if any.
+    pub label: Option<&'a str>,
 }
 
 /// A line of Markdown from runbook.yaml (a placeholder's description) as

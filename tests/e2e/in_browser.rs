@@ -256,3 +256,68 @@ async fn the_title_and_severity_are_on_the_first_screen() {
         .await;
     browser.close().await;
 }
+
+/// The link an alert carries (`runbook_url` with its labels in the query)
+/// lands on the page through the alert's redirect with every command that
+/// holds `<POD_NAME>` filled from `?pod=`, and copying gives the filled
+/// command.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alert_link_fills_the_commands_from_its_labels() {
+    let site = TestSite::fixture("basic");
+    let config = std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap();
+    let config = config.replace(
+        "  POD_NAME: \"Pod 名。",
+        "  POD_NAME:\n    label: pod\n    description: \"Pod 名。",
+    );
+    assert!(config.contains("label: pod"));
+    site.write("runbook.yaml", config);
+    site.build(&["--strict"]).assert_ok();
+    let base = serve_folder(&site.out);
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&format!(
+        "{base}/alerts/FixtureHighErrorRate.html?pod=tekutoko-api-5f7c-q9z2m&namespace=default"
+    ))
+    .await
+    .unwrap();
+    browser
+        .wait_for("return location.pathname.endsWith('/ALERT.html')", WAIT)
+        .await;
+    browser
+        .wait_for(
+            "const s = [...document.querySelectorAll('.ph[data-ph=POD_NAME]')];
+             return s.length > 0 && s.every(e => e.textContent === 'tekutoko-api-5f7c-q9z2m')",
+            WAIT,
+        )
+        .await;
+    let state = browser
+        .eval(
+            "return [location.search, document.querySelector('details.placeholders').open,
+                     document.querySelector('input[data-placeholder=POD_NAME]').value]",
+        )
+        .await;
+    assert_eq!(
+        state,
+        serde_json::json!([
+            "?pod=tekutoko-api-5f7c-q9z2m&namespace=default",
+            true,
+            "tekutoko-api-5f7c-q9z2m"
+        ])
+    );
+    // What the copy button puts on the clipboard: the command as shown.
+    let copied = browser
+        .eval(
+            "const block = [...document.querySelectorAll('.code')].find(b => b.querySelector('.ph[data-ph=POD_NAME]'));
+             const code = block.querySelector('pre code').cloneNode(true);
+             code.querySelectorAll('.prompt, .output').forEach(e => e.remove());
+             return code.textContent;",
+        )
+        .await;
+    let copied = copied.as_str().unwrap();
+    assert!(
+        copied.contains("kubectl logs tekutoko-api-5f7c-q9z2m"),
+        "{copied}"
+    );
+    assert!(!copied.contains("<POD_NAME>"), "{copied}");
+    browser.close().await;
+}

@@ -123,6 +123,24 @@
   }
   var values = loadValues();
 
+  // A link from an alert carries its labels (`alerts/Name.html?pod=…`,
+  // kept through the redirect): fill the placeholders runbook.yaml maps
+  // to them, and keep the values like typed ones.
+  (function valuesFromLink() {
+    var params;
+    try { params = new URLSearchParams(location.search); } catch (e) { return; }
+    var inputs = document.querySelectorAll("input[data-placeholder][data-label]");
+    var changed = false;
+    for (var i = 0; i < inputs.length; i++) {
+      var value = (params.get(inputs[i].dataset.label) || "").trim();
+      if (value) {
+        values[inputs[i].dataset.placeholder] = value;
+        changed = true;
+      }
+    }
+    if (changed) storageSet(STORE_VALUES, JSON.stringify(values));
+  })();
+
   function applyValues() {
     var spans = document.querySelectorAll(".ph[data-ph]");
     for (var i = 0; i < spans.length; i++) {
