@@ -66,20 +66,30 @@ pub fn load(root: &Path, exclude: &[PathBuf]) -> Result<Sources, BuildError> {
         .iter()
         .filter_map(|p| p.canonicalize().ok())
         .collect();
+    // Paths runbook.yaml names are read into the site too: a pull request
+    // that edits runbook.yaml must not point them outside the content.
+    let outside = |key: &str, path: &Path, hint: &str| BuildError::Config {
+        at: config.location_of(root, key),
+        message: format!(
+            "{key} `{}` is outside the content folder {}",
+            path.display(),
+            root.display()
+        ),
+        hint: hint.into(),
+    };
     if let Some(theme) = &config.theme_dir {
         if let Ok(canonical) = root.join(theme).canonicalize() {
             if !fence.contains(&canonical) {
-                return Err(BuildError::Config {
-                    at: config.location_of(root, "theme_dir"),
-                    message: format!(
-                        "theme_dir `{}` is outside the content folder {}",
-                        theme.display(),
-                        root.display()
-                    ),
-                    hint: "move the theme folder into the content folder (it is never published as pages) and name it relative to runbook.yaml".into(),
-                });
+                return Err(outside("theme_dir", theme, "move the theme folder into the content folder (it is never published as pages) and name it relative to runbook.yaml"));
             }
             skip.push(canonical);
+        }
+    }
+    for rules in &config.rules {
+        if let Ok(canonical) = root.join(rules).canonicalize() {
+            if !fence.contains(&canonical) {
+                return Err(outside("rules", rules, "put the rule files inside the content folder, or name them on the command line with --rules"));
+            }
         }
     }
 

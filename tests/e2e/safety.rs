@@ -117,6 +117,32 @@ fn a_theme_folder_outside_the_content_is_refused() {
         .assert_failed_with("fix: move the theme folder into the content folder");
 }
 
+/// `rules:` in runbook.yaml is read into the site (alerts.json, pages): a
+/// pull request may not point it at a file beside the content.
+#[test]
+fn rules_outside_the_content_are_refused_from_runbook_yaml() {
+    let site = site_with_secret_beside();
+    std::fs::write(
+        site.root().join("leak.yaml"),
+        format!("groups:\n  - name: g\n    rules:\n      - alert: Leak\n        expr: up\n        annotations: {{summary: {SECRET}}}\n"),
+    )
+    .unwrap();
+    let config = std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap();
+    for target in ["../leak.yaml", "../.git"] {
+        site.write("runbook.yaml", format!("{config}rules: [{target}]\n"));
+        for run in [site.build(&[]), site.check()] {
+            run.assert_failed_with(&format!(
+                "runbook.yaml:20:1: rules `{target}` is outside the content folder"
+            ))
+            .assert_failed_with("fix: put the rule files inside the content folder");
+        }
+        assert_not_published(&site);
+    }
+    // Named on the command line, the same file is the operator's choice.
+    site.write("runbook.yaml", &config);
+    site.build(&["--rules", "leak.yaml"]).assert_ok();
+}
+
 #[test]
 fn out_set_to_the_content_folder_is_refused_whatever_it_holds() {
     let site = TestSite::fixture("basic");
