@@ -95,9 +95,17 @@ fn fixed_rules_and_pages_check_clean() {
 #[test]
 fn rules_named_in_runbook_yaml_are_read_too() {
     let site = alerting();
+    // runbook.yaml may only name rules inside the content folder (a file
+    // beside it is refused: tests/e2e/safety.rs).
+    std::fs::create_dir_all(site.content.join("rules")).unwrap();
+    std::fs::copy(
+        site.root().join("rules/app.rules.yaml"),
+        site.content.join("rules/app.rules.yaml"),
+    )
+    .unwrap();
     site.write(
         "runbook.yaml",
-        "title: x\nbase_url: https://ops.example.com/runbooks/\nrules: [../rules/app.rules.yaml]\n",
+        "title: x\nbase_url: https://ops.example.com/runbooks/\nrules: [rules/app.rules.yaml]\n",
     );
     let run = site.check();
     assert!(!run.success);
