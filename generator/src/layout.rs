@@ -14,7 +14,6 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::error::BuildError;
 use crate::front_matter::FrontMatter;
-use crate::i18n::Strings;
 use crate::nav::Nav;
 use crate::paths;
 use crate::render::{Rendered, RenderedMarkdown};
@@ -23,6 +22,7 @@ use crate::theme::Theme;
 use crate::view::{
     self, LinkView, LiveView, NavEntry, NavView, PageContext, PageView, PlaceholderView, SiteView,
 };
+use runbook_widgets::language::ThemeWords;
 
 /// The site-wide view every page and publishing file shares.
 pub fn site_view<'a>(config: &'a SiteConfig, theme: &'a Theme) -> SiteView<'a> {
@@ -61,7 +61,7 @@ pub fn same_nav(prev: &Rendered, next: &Rendered) -> bool {
 /// What every page of one build shares, prepared once by the writer.
 pub struct Shared<'a> {
     pub site: &'a SiteView<'a>,
-    pub strings: &'a Strings,
+    pub strings: &'a ThemeWords,
     pub entries: &'a [NavEntry<'a>],
     /// `placeholder_html` of the config.
     pub placeholder_html: &'a [String],
@@ -74,7 +74,7 @@ pub struct Layout<'a> {
     rendered: &'a Rendered,
     theme: &'a Theme,
     site: &'a SiteView<'a>,
-    strings: &'a Strings,
+    strings: &'a ThemeWords,
     entries: &'a [NavEntry<'a>],
     /// A page's place in the reading order (prev/next).
     position: HashMap<usize, usize>,
@@ -216,7 +216,7 @@ impl<'a> Layout<'a> {
                 script: self.nav_script.to_string(),
                 page: paths::href(&page.output).into_owned(),
             },
-            breadcrumbs: view::breadcrumbs(&rendered.nav.root, self.entries, i, &self.strings.home),
+            breadcrumbs: view::breadcrumbs(&rendered.nav.root, self.entries, i, self.strings.home),
             prev,
             next,
             live: LiveView {

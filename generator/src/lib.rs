@@ -24,7 +24,6 @@ pub mod error;
 pub mod front_matter;
 pub mod git;
 pub mod highlight;
-pub mod i18n;
 pub mod init;
 pub mod layout;
 pub mod links;

@@ -17,7 +17,6 @@ use rayon::prelude::*;
 
 use crate::error::{BuildError, Warning};
 use crate::highlight::{self, Highlighter};
-use crate::i18n::Strings;
 use crate::layout::{self, Layout};
 use crate::nav_script::{self, Naming, NavScript};
 use crate::output::{Exclusive, MemorySink, Sink, Staging};
@@ -263,7 +262,7 @@ pub fn write_selected(
     };
     let sink = &Exclusive::new(sink, &sources);
     let config = &rendered.config;
-    let strings = Strings::for_language(&config.language);
+    let strings = &runbook_widgets::language::for_tag(&config.language).theme;
     let site_view = layout::site_view(config, theme);
     let entries = layout::nav_entries(rendered);
     let placeholder_html = layout::placeholder_html(config);
@@ -285,7 +284,7 @@ pub fn write_selected(
         theme,
         layout::Shared {
             site: &site_view,
-            strings: &strings,
+            strings,
             entries: &entries,
             placeholder_html: &placeholder_html,
             nav_script: &nav_script.path,
@@ -331,7 +330,7 @@ pub fn write_selected(
     sink.write("assets/highlight.css", highlight::stylesheet().as_bytes())?;
     sink.write(&nav_script.path, &nav_script.bytes)?;
     timed("publish", || {
-        publish::write_files(rendered, theme, sink, &site_view, &strings, &entries)
+        publish::write_files(rendered, theme, sink, &site_view, strings, &entries)
     })
 }
 

@@ -9,11 +9,11 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::{BuildError, Location, Warning};
-use crate::i18n::Strings;
 use crate::output::Sink;
 use crate::render::{escape, Rendered};
 use crate::theme::Theme;
 use crate::view::{LinkView, NavEntry, SiteView};
+use runbook_widgets::language::ThemeWords;
 
 /// Writes the files a published site needs besides its pages and assets.
 pub fn write_files(
@@ -21,7 +21,7 @@ pub fn write_files(
     theme: &Theme,
     sink: &dyn Sink,
     site_view: &SiteView,
-    strings: &Strings,
+    strings: &ThemeWords,
     entries: &[NavEntry],
 ) -> Result<(), BuildError> {
     let config = &rendered.config;
@@ -74,11 +74,11 @@ pub fn write_files(
     for (name, target) in &rendered.alerts {
         sink.write(
             &format!("alerts/{name}.html"),
-            alert_redirect(name, target, &strings.redirecting).as_bytes(),
+            alert_redirect(name, target, strings.redirecting).as_bytes(),
         )?;
     }
     for (from, target) in &rendered.redirects {
-        let html = alias_redirect(from, target, &strings.redirecting);
+        let html = alias_redirect(from, target, strings.redirecting);
         sink.write(from, html.as_bytes())?;
     }
     Ok(())

@@ -18,11 +18,11 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::error::BuildError;
-use crate::i18n::Strings;
 use crate::nav::{Nav, NavNode};
 use crate::paths;
 use crate::theme::Theme;
 use crate::view::{NavEntry, NavItemView};
+use runbook_widgets::language::ThemeWords;
 
 /// The template that lays out one line of the sidebar.
 pub const ITEM_TEMPLATE: &str = "nav_item.html";
@@ -184,7 +184,7 @@ impl<'a> Sidebars<'a> {
         entries: &'a [NavEntry<'a>],
         pages: &[usize],
         theme: &Theme,
-        strings: &Strings,
+        strings: &ThemeWords,
     ) -> Result<Sidebars<'a>, BuildError> {
         let mut by_folder: HashMap<FolderKey<'a>, Vec<usize>> = HashMap::new();
         for &i in pages {
@@ -222,7 +222,7 @@ impl<'a> Sidebars<'a> {
         &self,
         i: usize,
         theme: &Theme,
-        strings: &Strings,
+        strings: &ThemeWords,
     ) -> Result<String, BuildError> {
         let Some(lines) = self.folders.get(&key(&self.entries[i])) else {
             return Ok(String::new());
@@ -296,7 +296,11 @@ fn item_view<'a>(
     }
 }
 
-fn render_line(theme: &Theme, strings: &Strings, item: &NavItemView) -> Result<String, BuildError> {
+fn render_line(
+    theme: &Theme,
+    strings: &ThemeWords,
+    item: &NavItemView,
+) -> Result<String, BuildError> {
     let mut context = tera::Context::new();
     context.insert("item", item);
     context.insert("t", strings);
@@ -362,28 +366,28 @@ mod tests {
         let nav = site.nav();
         let entries = site.entries();
         let theme = Theme::load(None).unwrap();
-        let strings = Strings::for_language("ja");
+        let strings = &runbook_widgets::language::for_tag("ja").theme;
         let all: Vec<usize> = (0..entries.len()).collect();
-        let sidebars = Sidebars::new(&nav, &entries, &all, &theme, &strings).unwrap();
+        let sidebars = Sidebars::new(&nav, &entries, &all, &theme, strings).unwrap();
         for i in all {
             let expected: String = slots(&nav, &entries, i)
                 .iter()
                 .map(|slot| {
                     let current = matches!(slot, Slot::Line { current: true, .. });
                     let item = item_view(&entries, entries[i].output, slot, current);
-                    render_line(&theme, &strings, &item).unwrap()
+                    render_line(&theme, strings, &item).unwrap()
                 })
                 .collect();
-            let html = sidebars.for_page(i, &theme, &strings).unwrap();
+            let html = sidebars.for_page(i, &theme, strings).unwrap();
             assert_eq!(html, expected, "page {}", site.rels[i]);
             assert_eq!(html.matches("aria-current").count(), 1, "{html}");
         }
         // From inside db/, links climb out; db's pages are listed.
-        let db = sidebars.for_page(3, &theme, &strings).unwrap();
+        let db = sidebars.for_page(3, &theme, strings).unwrap();
         assert!(db.contains("href=\"../index.html\""), "{db}");
         assert!(db.contains("href=\"y.html\""), "{db}");
         assert!(!sidebars
-            .for_page(1, &theme, &strings)
+            .for_page(1, &theme, strings)
             .unwrap()
             .contains("db/x.html"));
     }

@@ -4,11 +4,11 @@
 use serde::Serialize;
 
 use crate::config::SiteConfig;
-use crate::i18n::Strings;
 use crate::nav::NavNode;
 use crate::paths;
 use crate::render::Heading;
 use crate::severity::Severity;
+use runbook_widgets::language::ThemeWords;
 
 /// Site-wide values, the same on every page.
 #[derive(Debug, Clone, Serialize)]
@@ -127,7 +127,7 @@ pub struct LiveView {
 #[derive(Debug, Clone, Serialize)]
 pub struct PageContext<'a> {
     pub site: &'a SiteView<'a>,
-    pub t: &'a Strings,
+    pub t: &'a ThemeWords,
     /// Relative path from this page to the site root (`../../`).
     pub root: String,
     pub page: PageView<'a>,

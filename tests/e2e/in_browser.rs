@@ -321,3 +321,45 @@ async fn an_alert_link_fills_the_commands_from_its_labels() {
     assert!(!copied.contains("<POD_NAME>"), "{copied}");
     browser.close().await;
 }
+
+/// The scripts say their words in the site's language, read from the
+/// page (`#runbook-words`, widgets/src/language): the same site built in
+/// Japanese and in English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scripts_speak_the_site_language() {
+    let site = TestSite::fixture("basic");
+    let config = std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap();
+    for (language, copy, results, skip) in [
+        ("ja", "コピー", "件の結果", "本文へ移動"),
+        ("en", "Copy", " result", "Skip to content"),
+    ] {
+        site.write(
+            "runbook.yaml",
+            config.replace("language: ja", &format!("language: {language}")),
+        );
+        site.build(&[]).assert_ok();
+        let base = serve_folder(&site.out);
+        let browser = Browser::start().await;
+        let c = &browser.client;
+        c.goto(&format!("{base}/ALERT.html")).await.unwrap();
+        browser
+            .wait_for(
+                &format!("return document.querySelector('.code .copy').textContent === '{copy}'"),
+                WAIT,
+            )
+            .await;
+        let skip_link = browser
+            .eval("return document.querySelector('.skip-link').textContent")
+            .await;
+        assert_eq!(skip_link, serde_json::json!(skip), "{language}");
+        let input = c.find(Locator::Css(".search-input")).await.unwrap();
+        input.send_keys("kubectl").await.unwrap();
+        browser
+            .wait_for(
+                &format!("return (document.querySelector('.search-status') || {{}}).textContent?.includes('{results}')"),
+                WAIT,
+            )
+            .await;
+        browser.close().await;
+    }
+}

@@ -13,6 +13,7 @@ pub mod wasm;
 
 pub mod contract;
 pub mod html;
+pub mod language;
 pub mod panel;
 pub mod pods;
 pub mod search;

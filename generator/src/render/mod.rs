@@ -21,10 +21,10 @@ use serde::Serialize;
 use crate::config::LiveConfig;
 use crate::error::{BuildError, LineIndex, Location, Warning};
 use crate::highlight::Highlighter;
-use crate::i18n::Strings;
 use crate::paths;
 use crate::placeholder::Placeholders;
 use crate::slug::Slugger;
+use runbook_widgets::language::ThemeWords;
 
 pub use code::escape;
 pub use pages::{render_all, Rendered, RenderedPage};
@@ -34,7 +34,7 @@ pub struct RenderContext<'a> {
     pub highlighter: &'a Highlighter,
     pub placeholders: &'a Placeholders,
     pub live: &'a LiveConfig,
-    pub strings: &'a Strings,
+    pub strings: &'a ThemeWords,
     pub links: &'a LinkTargets,
 }
 
@@ -444,13 +444,13 @@ impl EventsOut {
     }
 }
 
-fn callout(strings: &Strings, kind: BlockQuoteKind) -> (&'static str, &str) {
+fn callout(strings: &ThemeWords, kind: BlockQuoteKind) -> (&'static str, &str) {
     match kind {
-        BlockQuoteKind::Note => ("note", strings.note.as_str()),
-        BlockQuoteKind::Tip => ("tip", strings.tip.as_str()),
-        BlockQuoteKind::Important => ("important", strings.important.as_str()),
-        BlockQuoteKind::Warning => ("warning", strings.warning.as_str()),
-        BlockQuoteKind::Caution => ("caution", strings.caution.as_str()),
+        BlockQuoteKind::Note => ("note", strings.note),
+        BlockQuoteKind::Tip => ("tip", strings.tip),
+        BlockQuoteKind::Important => ("important", strings.important),
+        BlockQuoteKind::Warning => ("warning", strings.warning),
+        BlockQuoteKind::Caution => ("caution", strings.caution),
     }
 }
 
@@ -469,10 +469,10 @@ fn replace_toc_markers(body: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
-fn inline_toc(strings: &Strings, headings: &[Heading]) -> String {
+fn inline_toc(strings: &ThemeWords, headings: &[Heading]) -> String {
     let mut html = format!(
         "<nav class=\"toc-inline\" aria-label=\"{}\"><ul>",
-        escape(&strings.on_this_page)
+        escape(strings.on_this_page)
     );
     for h in headings.iter().filter(|h| h.level >= 2 && h.level <= 3) {
         html.push_str(&format!(

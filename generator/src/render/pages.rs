@@ -13,7 +13,6 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::error::{BuildError, Location, Warning};
 use crate::highlight::Highlighter;
-use crate::i18n::Strings;
 use crate::nav::{self, Nav, NavInput};
 use crate::placeholder::Placeholders;
 use crate::progress::Progress;
@@ -110,7 +109,7 @@ pub fn render_all(
         warnings: load_warnings,
     } = site;
     let placeholders = Placeholders::new(config.placeholders.keys().cloned());
-    let strings = Strings::for_language(&config.language);
+    let strings = &runbook_widgets::language::for_tag(&config.language).theme;
     let links = LinkTargets {
         pages: pages
             .iter()
@@ -122,7 +121,7 @@ pub fn render_all(
         highlighter,
         placeholders: &placeholders,
         live: &config.live,
-        strings: &strings,
+        strings,
         links: &links,
     };
     let progress = Progress::new(pages.len(), "Rendering");

@@ -7,7 +7,7 @@ struct Fixture {
     highlighter: Highlighter,
     placeholders: Placeholders,
     live: LiveConfig,
-    strings: Strings,
+    strings: &'static ThemeWords,
     links: LinkTargets,
 }
 
@@ -32,7 +32,7 @@ impl Fixture {
             highlighter: Highlighter::new(),
             placeholders: Placeholders::new(["PROJECT_ID", "POD_NAME"]),
             live,
-            strings: Strings::for_language("ja"),
+            strings: &runbook_widgets::language::for_tag("ja").theme,
             links,
         }
     }
@@ -42,7 +42,7 @@ impl Fixture {
             highlighter: &self.highlighter,
             placeholders: &self.placeholders,
             live: &self.live,
-            strings: &self.strings,
+            strings: self.strings,
             links: &self.links,
         };
         render(

@@ -133,7 +133,7 @@ fn slo_slot(ctx: &RenderContext, ids: &[String], title: Option<&str>) -> String 
             escape(&slo.title),
             format_percent(slo.objective),
             slo.window_days,
-            escape(&s.days)
+            escape(s.days)
         ));
         queries.push_str(&format!(
             "# {} ({id})\n{}\n",
@@ -156,9 +156,9 @@ fn slo_slot(ctx: &RenderContext, ids: &[String], title: Option<&str>) -> String 
         attributes = PanelSpec::Slo(ids.to_vec()).attributes(),
         panel_rows = ids.len(),
         label = escape(&title),
-        objective = escape(&s.objective),
-        window = escape(&s.window),
-        by_hand = escape(&s.check_by_hand),
+        objective = escape(s.objective),
+        window = escape(s.window),
+        by_hand = escape(s.check_by_hand),
         command = command.html,
     )
 }
@@ -187,7 +187,7 @@ fn pods_slot(ctx: &RenderContext, id: &str, title: Option<&str>) -> String {
 <div class=\"panel-fallback\"><p>{by_hand}:</p>{command}</div></section>\n",
         attributes = PanelSpec::Pods(id.to_string()).attributes(),
         label = escape(&title),
-        by_hand = escape(&s.check_by_hand),
+        by_hand = escape(s.check_by_hand),
         command = command.html,
     )
 }

@@ -8,14 +8,18 @@
 // table of what it would show and the commands that show it by hand.
 import init, { start_panels } from "./runbook_panels.js";
 
-const MESSAGES = {
-  en: "Live status could not start",
-  ja: "現在の状態を表示できません",
-};
+// The words of the page's language, written by base.html from
+// widgets/src/language; English when the element is missing.
+function failedWords() {
+  try {
+    const words = JSON.parse(document.getElementById("runbook-words").textContent);
+    if (words && words.panels_failed) return words.panels_failed;
+  } catch (e) { /* keep English */ }
+  return "Live status could not start";
+}
 
 function say(error) {
-  const lang = (document.documentElement.lang || "").toLowerCase().startsWith("ja") ? "ja" : "en";
-  const text = MESSAGES[lang] + ": " + (error && error.message ? error.message : String(error));
+  const text = failedWords() + ": " + (error && error.message ? error.message : String(error));
   for (const live of document.querySelectorAll("section.panel[data-panel] .panel-live")) {
     if (live.childElementCount) continue;
     const p = document.createElement("p");

@@ -11,6 +11,16 @@
   function storageGet(key) {
     try { return localStorage.getItem(key); } catch (e) { return null; }
   }
+  // The words the page's language says (base.html writes them from
+  // widgets/src/language); English if the element is missing.
+  function words() {
+    var found = {};
+    try {
+      var node = document.getElementById("runbook-words");
+      if (node) found = JSON.parse(node.textContent) || {};
+    } catch (e) { /* keep English */ }
+    return { copy: found.copy || "Copy", copied: found.copied || "Copied" };
+  }
   function storageSet(key, value) {
     try {
       if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, value);
@@ -238,8 +248,7 @@
     });
   }
 
-  var labels = { copy: "Copy", copied: "Copied" };
-  if ((doc.lang || "").indexOf("ja") === 0) labels = { copy: "コピー", copied: "コピーしました" };
+  var labels = words();
 
   var buttons = document.querySelectorAll(".code .copy");
   for (var b = 0; b < buttons.length; b++) {

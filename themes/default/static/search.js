@@ -105,10 +105,20 @@ window.runbook.searchRoot = ROOT.href;
 
 // ---- The search box ----------------------------------------------------
 
-const ja = (document.documentElement.lang || "").indexOf("ja") === 0;
-const TEXT = ja
-  ? { results: (n) => `${n} 件の結果`, none: "見つかりませんでした", failed: "検索を読み込めませんでした。Enter で全ページの一覧へ" }
-  : { results: (n) => `${n} result${n === 1 ? "" : "s"}`, none: "No results", failed: "Search could not load. Press Enter for the list of all pages" };
+// The words of the page's language, written by base.html from
+// widgets/src/language; English when the element is missing.
+const WORDS = (() => {
+  try {
+    return JSON.parse(document.getElementById("runbook-words").textContent) || {};
+  } catch (e) {
+    return {};
+  }
+})();
+const TEXT = {
+  results: (n) => (n === 1 ? WORDS.result || "1 result" : (WORDS.results || "{n} results").replace("{n}", n)),
+  none: WORDS.no_results || "No results",
+  failed: WORDS.search_failed || "Search could not load. Press Enter for the list of all pages",
+};
 const SHOWN = 8;
 const DEBOUNCE_MS = 60;
 

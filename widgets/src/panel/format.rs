@@ -2,7 +2,7 @@
 //! digits as the objective needs, budgets in minutes or hours, burn rates
 //! as `14.4×`, ages as `12 s ago`.
 
-use super::strings::{Lang, Strings};
+use crate::language::PanelWords;
 
 /// Decimal places that tell a ratio apart from `objective`: one more than
 /// the objective is written with (99.9% → 2, 95% → 1), between 1 and 4.
@@ -41,12 +41,9 @@ pub fn budget_share(ratio: f64) -> String {
 
 /// A duration in minutes: `21.6 min`, `1 h 12 min`, `1 d 12 h`
 /// (or the Japanese units). The sign is left to the caller.
-pub fn minutes(value: f64, s: &Strings) -> String {
+pub fn minutes(value: f64, s: &PanelWords) -> String {
     let value = value.abs();
-    let (min, hour, day) = match s.lang {
-        Lang::En => ("min", "h", "d"),
-        Lang::Ja => ("分", "時間", "日"),
-    };
+    let (min, hour, day) = (s.unit_minute, s.unit_hour, s.unit_day);
     if value < 100.0 {
         return format!("{value:.1} {min}");
     }
@@ -91,26 +88,23 @@ pub fn latency(seconds: f64) -> String {
 }
 
 /// How long ago data was read: `updated 12 s ago`, `updated 5 min ago`.
-pub fn updated_ago(seconds: u64, s: &Strings) -> String {
-    let (value, unit_en, unit_ja) = if seconds < 120 {
-        (seconds, "s", "秒")
+pub fn updated_ago(seconds: u64, s: &PanelWords) -> String {
+    let (value, unit) = if seconds < 120 {
+        (seconds, s.unit_second)
     } else if seconds < 2 * 3600 {
-        (seconds / 60, "min", "分")
+        (seconds / 60, s.unit_minute)
     } else if seconds < 2 * 86_400 {
-        (seconds / 3600, "h", "時間")
+        (seconds / 3600, s.unit_hour)
     } else {
-        (seconds / 86_400, "d", "日")
+        (seconds / 86_400, s.unit_day)
     };
-    match s.lang {
-        Lang::En => format!("updated {value} {unit_en} ago"),
-        Lang::Ja => format!("{value} {unit_ja}前に更新"),
-    }
+    s.updated_ago.replace("{ago}", &format!("{value} {unit}"))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::strings::{EN, JA};
     use super::*;
+    use crate::language::{EN, JA};
 
     #[test]
     fn decimals_follow_the_objective() {
@@ -137,13 +131,13 @@ mod tests {
 
     #[test]
     fn budget_minutes_in_readable_units() {
-        assert_eq!(minutes(43.2, &EN), "43.2 min");
-        assert_eq!(minutes(-21.6, &EN), "21.6 min");
-        assert_eq!(minutes(72.0, &JA), "72.0 分");
-        assert_eq!(minutes(135.0, &EN), "2 h 15 min");
-        assert_eq!(minutes(120.0, &EN), "2 h");
-        assert_eq!(minutes(2160.0, &EN), "1 d 12 h");
-        assert_eq!(minutes(2160.0, &JA), "1 日 12 時間");
+        assert_eq!(minutes(43.2, EN), "43.2 min");
+        assert_eq!(minutes(-21.6, EN), "21.6 min");
+        assert_eq!(minutes(72.0, JA), "72.0 分");
+        assert_eq!(minutes(135.0, EN), "2 h 15 min");
+        assert_eq!(minutes(120.0, EN), "2 h");
+        assert_eq!(minutes(2160.0, EN), "1 d 12 h");
+        assert_eq!(minutes(2160.0, JA), "1 日 12 時間");
     }
 
     #[test]
@@ -159,9 +153,9 @@ mod tests {
 
     #[test]
     fn ages() {
-        assert_eq!(updated_ago(12, &EN), "updated 12 s ago");
-        assert_eq!(updated_ago(12, &JA), "12 秒前に更新");
-        assert_eq!(updated_ago(300, &EN), "updated 5 min ago");
-        assert_eq!(updated_ago(3 * 3600, &EN), "updated 3 h ago");
+        assert_eq!(updated_ago(12, EN), "updated 12 s ago");
+        assert_eq!(updated_ago(12, JA), "12 秒前に更新");
+        assert_eq!(updated_ago(300, EN), "updated 5 min ago");
+        assert_eq!(updated_ago(3 * 3600, EN), "updated 3 h ago");
     }
 }

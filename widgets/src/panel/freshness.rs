@@ -6,7 +6,7 @@ use crate::contract::{Answer, ErrorAnswer};
 use crate::timestamp::parse_rfc3339;
 
 use super::format;
-use super::strings::Strings;
+use crate::language::PanelWords;
 
 /// The last good answer and when it arrived.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,7 +48,7 @@ impl Failure {
         Failure::Http { status, message }
     }
 
-    pub fn describe(&self, s: &Strings) -> String {
+    pub fn describe(&self, s: &PanelWords) -> String {
         match self {
             Failure::Unreachable => s.unreachable.to_string(),
             Failure::Timeout => s.timeout.to_string(),
@@ -131,7 +131,7 @@ impl<T> Tracker<T> {
         (u64::from(refresh_seconds) * 3).max(60)
     }
 
-    pub fn status(&self, now_ms: f64, refresh_seconds: u32, s: &Strings) -> StatusLine {
+    pub fn status(&self, now_ms: f64, refresh_seconds: u32, s: &PanelWords) -> StatusLine {
         let age = self.age_seconds(now_ms);
         let age_text = age.map(|a| format::updated_ago(a, s)).unwrap_or_default();
         if let Some(failure) = &self.failure {
@@ -171,8 +171,8 @@ impl<T> Tracker<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::strings::EN;
     use super::*;
+    use crate::language::EN;
 
     fn answer(stale: bool, age: u64) -> Answer<u32> {
         Answer {
@@ -189,9 +189,9 @@ mod tests {
     #[test]
     fn loading_then_fresh_then_ticking() {
         let mut t = Tracker::default();
-        assert_eq!(t.status(0.0, 15, &EN).class, "loading");
+        assert_eq!(t.status(0.0, 15, EN).class, "loading");
         t.succeed(answer(false, 2), 1_000.0);
-        let line = t.status(11_000.0, 15, &EN);
+        let line = t.status(11_000.0, 15, EN);
         assert_eq!(line.class, "fresh");
         assert_eq!(line.age, "updated 12 s ago");
         assert_eq!(line.state, "");
@@ -204,14 +204,14 @@ mod tests {
         let mut t = Tracker::default();
         t.succeed(answer(false, 0), 0.0);
         t.fail(Failure::Unreachable);
-        let line = t.status(30_000.0, 15, &EN);
+        let line = t.status(30_000.0, 15, EN);
         assert_eq!(line.class, "error");
         assert_eq!(line.state, "Cannot update: the API did not answer.");
         assert_eq!(line.age, "updated 30 s ago");
         assert_eq!(t.good.as_ref().unwrap().data, 7);
         // The next success clears it.
         t.succeed(answer(false, 0), 31_000.0);
-        assert_eq!(t.status(31_000.0, 15, &EN).class, "fresh");
+        assert_eq!(t.status(31_000.0, 15, EN).class, "fresh");
     }
 
     #[test]
@@ -221,7 +221,7 @@ mod tests {
             503,
             r#"{"version":1,"error":{"code":"unavailable","message":"Prometheus is not answering."}}"#,
         ));
-        let line = t.status(0.0, 15, &EN);
+        let line = t.status(0.0, 15, EN);
         assert_eq!(
             line.state,
             "Cannot update: HTTP 503: Prometheus is not answering. Use the commands below to check by hand."
@@ -233,13 +233,13 @@ mod tests {
     fn stale_from_the_server_or_from_age() {
         let mut t = Tracker::default();
         t.succeed(answer(true, 300), 0.0);
-        let line = t.status(0.0, 15, &EN);
+        let line = t.status(0.0, 15, EN);
         assert_eq!(
             (line.class, line.age.as_str()),
             ("stale", "updated 5 min ago")
         );
         t.succeed(answer(false, 0), 0.0);
-        assert_eq!(t.status(60_000.0, 15, &EN).class, "fresh");
-        assert_eq!(t.status(61_000.0, 15, &EN).class, "stale");
+        assert_eq!(t.status(60_000.0, 15, EN).class, "fresh");
+        assert_eq!(t.status(61_000.0, 15, EN).class, "stale");
     }
 }

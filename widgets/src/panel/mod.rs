@@ -9,13 +9,12 @@ pub mod pods;
 pub mod slo;
 pub mod sparkline;
 pub mod spec;
-pub mod strings;
 pub mod view;
 
 use crate::contract::{decode, Answer, SloList, WorkloadStatus};
 
+use crate::language::PanelWords;
 use freshness::{Failure, StatusLine, Tracker};
-use strings::Strings;
 use view::Node;
 
 pub use spec::PanelSpec;
@@ -65,13 +64,13 @@ impl Panel {
         self.tracker.fail(failure);
     }
 
-    pub fn status(&self, now_ms: f64, refresh_seconds: u32, s: &Strings) -> StatusLine {
+    pub fn status(&self, now_ms: f64, refresh_seconds: u32, s: &PanelWords) -> StatusLine {
         self.tracker.status(now_ms, refresh_seconds, s)
     }
 
     /// One sentence for screen readers, announced when it changes: the
     /// verdicts, not the figures that move every refresh.
-    pub fn summary(&self, s: &Strings) -> String {
+    pub fn summary(&self, s: &PanelWords) -> String {
         let Some(good) = &self.tracker.good else {
             return String::new();
         };
@@ -104,7 +103,7 @@ impl Panel {
 
     /// The body for the last good data; `None` until there is some (the
     /// slot then keeps its loading text and its static fallback).
-    pub fn body(&self, now_ms: f64, s: &Strings) -> Option<Node> {
+    pub fn body(&self, now_ms: f64, s: &PanelWords) -> Option<Node> {
         let good = self.tracker.good.as_ref()?;
         Some(match (&self.slot, &good.data) {
             (PanelSpec::Slo(ids), Data::Slos(list)) => slo::panel(list, ids, good.demo, s),

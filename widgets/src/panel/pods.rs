@@ -6,8 +6,8 @@ use crate::contract::{PodRow, WorkloadStatus};
 use crate::pods::{human_duration, restarts_column, severity, summarize, Severity};
 
 use super::slo::demo_badge;
-use super::strings::Strings;
 use super::view::{el, Element, Node};
+use crate::language::PanelWords;
 
 /// Problem pods first (failing, then progressing), each group in the
 /// server's (kubectl's, by name) order.
@@ -24,7 +24,7 @@ pub fn ordered(rows: &[PodRow]) -> Vec<&PodRow> {
 
 /// `now_unix` is the cluster's clock now (the answer's `generated_at`
 /// plus the time since), so AGE and RESTARTS read as kubectl's would.
-pub fn panel(w: &WorkloadStatus, demo: bool, now_unix: i64, s: &Strings) -> Node {
+pub fn panel(w: &WorkloadStatus, demo: bool, now_unix: i64, s: &PanelWords) -> Node {
     el("div")
         .class("pods")
         .child(deployment(w, demo, s))
@@ -34,7 +34,7 @@ pub fn panel(w: &WorkloadStatus, demo: bool, now_unix: i64, s: &Strings) -> Node
         .into()
 }
 
-fn deployment(w: &WorkloadStatus, demo: bool, s: &Strings) -> Element {
+fn deployment(w: &WorkloadStatus, demo: bool, s: &PanelWords) -> Element {
     let d = &w.deployment;
     let healthy = d.ready >= d.desired && d.rollout.complete;
     let mut line = el("p")
@@ -66,7 +66,7 @@ fn deployment(w: &WorkloadStatus, demo: bool, s: &Strings) -> Element {
     line
 }
 
-fn hpa(w: &WorkloadStatus, s: &Strings) -> Element {
+fn hpa(w: &WorkloadStatus, s: &PanelWords) -> Element {
     let Some(h) = &w.hpa else {
         return el("p");
     };
@@ -105,7 +105,7 @@ fn hpa(w: &WorkloadStatus, s: &Strings) -> Element {
     line
 }
 
-fn summary(w: &WorkloadStatus, s: &Strings) -> Element {
+fn summary(w: &WorkloadStatus, s: &PanelWords) -> Element {
     let sum = summarize(&w.pods);
     let mut parts = vec![format!(
         "{} {}, {} {}",
@@ -127,7 +127,7 @@ fn summary(w: &WorkloadStatus, s: &Strings) -> Element {
         .text(parts.join(" · "))
 }
 
-fn table(rows: &[PodRow], now_unix: i64, s: &Strings) -> Element {
+fn table(rows: &[PodRow], now_unix: i64, s: &PanelWords) -> Element {
     if rows.is_empty() {
         return el("p").class("pods-empty").text(s.no_pods);
     }
@@ -158,7 +158,7 @@ fn table(rows: &[PodRow], now_unix: i64, s: &Strings) -> Element {
     )
 }
 
-fn row(row: &PodRow, now_unix: i64, s: &Strings) -> Element {
+fn row(row: &PodRow, now_unix: i64, s: &PanelWords) -> Element {
     let sev = severity(&row.status);
     let (class, mark) = match sev {
         Severity::Failing => ("pod-failing", Some(("✖", s.mark_failing))),

@@ -7,8 +7,8 @@ use crate::slo::{rate_of, rule, RULES};
 
 use super::format;
 use super::sparkline::sparkline;
-use super::strings::Strings;
 use super::view::{el, text, Element, Node};
+use crate::language::PanelWords;
 
 /// What a reader should make of one SLO, most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -54,7 +54,7 @@ impl SloState {
     }
 
     /// The words (with a symbol, so colour is never the only signal).
-    pub fn label(self, s: &Strings) -> String {
+    pub fn label(self, s: &PanelWords) -> String {
         let (mark, word) = match self {
             SloState::Page => ("✖", s.status_page),
             SloState::Missed => ("✖", s.status_missed),
@@ -77,7 +77,7 @@ pub fn thresholds(window: &str) -> Vec<(AlertLevel, f64)> {
 }
 
 /// The whole panel body for the SLOs a slot names, in the slot's order.
-pub fn panel(list: &SloList, ids: &[String], demo: bool, s: &Strings) -> Node {
+pub fn panel(list: &SloList, ids: &[String], demo: bool, s: &PanelWords) -> Node {
     let mut body = el("div").class("slo-list");
     for id in ids {
         body = match list.slos.iter().find(|slo| &slo.id == id) {
@@ -88,7 +88,7 @@ pub fn panel(list: &SloList, ids: &[String], demo: bool, s: &Strings) -> Node {
     body.into()
 }
 
-fn card(slo: &SloStatus, demo: bool, s: &Strings) -> Element {
+fn card(slo: &SloStatus, demo: bool, s: &PanelWords) -> Element {
     let state = state(slo);
     let decimals = format::decimals_for(slo.objective);
     let title = if slo.title.is_empty() {
@@ -166,7 +166,7 @@ fn card(slo: &SloStatus, demo: bool, s: &Strings) -> Element {
 /// The verdict in the page's language, from the rule and the burn rates:
 /// the API's `reason` is one English sentence. A rule this reader does not
 /// know (a newer server) keeps that sentence.
-fn reason(slo: &SloStatus, s: &Strings) -> String {
+fn reason(slo: &SloStatus, s: &PanelWords) -> String {
     if slo.alert.rule.is_none() && slo.alert.level == AlertLevel::Ok {
         return s.reason_ok.to_string();
     }
@@ -186,7 +186,7 @@ fn reason(slo: &SloStatus, s: &Strings) -> String {
         .replace("{threshold}", &r.threshold.to_string())
 }
 
-fn budget(slo: &SloStatus, s: &Strings) -> Element {
+fn budget(slo: &SloStatus, s: &PanelWords) -> Element {
     let b = &slo.error_budget;
     let left = if b.remaining_ratio >= 0.0 {
         format!(
@@ -225,7 +225,7 @@ fn budget(slo: &SloStatus, s: &Strings) -> Element {
         )
 }
 
-fn burn_table(slo: &SloStatus, s: &Strings) -> Element {
+fn burn_table(slo: &SloStatus, s: &PanelWords) -> Element {
     let mut windows = el("tr").child(el("th").attr("scope", "col").text(s.window));
     let mut rates = el("tr").child(el("th").attr("scope", "row").text(s.burn_rate));
     let mut limits = el("tr").child(el("th").attr("scope", "row").text(s.threshold));
@@ -266,7 +266,7 @@ fn burn_table(slo: &SloStatus, s: &Strings) -> Element {
     )
 }
 
-fn unavailable(id: &str, s: &Strings) -> Element {
+fn unavailable(id: &str, s: &PanelWords) -> Element {
     el("div")
         .class(format!("slo {}", SloState::NoData.class()))
         .attr("data-slo", id.to_string())
@@ -284,7 +284,7 @@ fn unavailable(id: &str, s: &Strings) -> Element {
         .child(el("p").class("slo-reason").text(s.unavailable_slo))
 }
 
-pub(crate) fn demo_badge(s: &Strings) -> Element {
+pub(crate) fn demo_badge(s: &PanelWords) -> Element {
     el("span")
         .class("demo-badge")
         .attr("title", s.demo_note)

@@ -5,8 +5,8 @@
 use crate::contract::Series;
 
 use super::format;
-use super::strings::Strings;
 use super::view::{svg, text, Element};
+use crate::language::PanelWords;
 
 const WIDTH: f64 = 240.0;
 const HEIGHT: f64 = 36.0;
@@ -20,7 +20,7 @@ pub fn sparkline(
     objective: f64,
     decimals: usize,
     label: &str,
-    s: &Strings,
+    s: &PanelWords,
 ) -> Element {
     let values: Vec<Option<f64>> = series.points.iter().map(|p| p.sli).collect();
     let known: Vec<f64> = values.iter().flatten().copied().collect();
@@ -105,7 +105,7 @@ pub fn sparkline(
 mod tests {
     use super::*;
     use crate::contract::SeriesPoint;
-    use crate::panel::strings::EN;
+    use crate::language::EN;
 
     fn series(values: &[Option<f64>]) -> Series {
         Series {
@@ -125,7 +125,7 @@ mod tests {
             0.999,
             2,
             "x",
-            &EN,
+            EN,
         );
         let path = chart
             .children
@@ -152,7 +152,7 @@ mod tests {
 
     #[test]
     fn no_data_draws_only_the_objective() {
-        let chart = sparkline(&series(&[None, None]), 0.99, 1, "x", &EN);
+        let chart = sparkline(&series(&[None, None]), 0.99, 1, "x", EN);
         assert!(chart
             .children
             .iter()

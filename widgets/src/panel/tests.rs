@@ -1,9 +1,9 @@
 //! Panel logic against answers shaped like the API's: hand-built ones for
 //! edge cases here, the API's golden fixtures in `fixtures.rs`.
 
-use super::strings::{EN, JA};
 use super::*;
 use crate::contract::*;
+use crate::language::{EN, JA};
 
 fn pod(name: &str, status: &str, restarts: u32) -> PodRow {
     PodRow {
@@ -107,7 +107,7 @@ fn problem_pods_come_first_and_are_marked_in_words() {
         ]),
         0.0,
     );
-    let body = panel.body(0.0, &EN).expect("a body");
+    let body = panel.body(0.0, EN).expect("a body");
     let rows = body.find_class("pod-failing");
     assert_eq!(rows.len(), 1);
     let names: Vec<String> = body
@@ -144,7 +144,7 @@ fn markup_in_data_stays_text() {
     let mut panel = Panel::new(PanelSpec::Pods("api".into()));
     let evil = "<img src=x onerror=alert(1)>";
     panel.receive(200, &workload(vec![pod(evil, "Running", 0)]), 0.0);
-    let body = panel.body(0.0, &EN).unwrap();
+    let body = panel.body(0.0, EN).unwrap();
     assert!(body.elements().iter().all(|e| e.tag != "img"));
     assert!(body.text_content().contains(evil));
 }
@@ -154,8 +154,8 @@ fn errors_keep_the_last_body() {
     let mut panel = Panel::new(PanelSpec::Pods("api".into()));
     panel.receive(200, &workload(vec![pod("api-a", "Running", 0)]), 0.0);
     panel.fail(freshness::Failure::Unreachable);
-    assert!(panel.body(20_000.0, &JA).is_some());
-    let status = panel.status(20_000.0, 15, &JA);
+    assert!(panel.body(20_000.0, JA).is_some());
+    let status = panel.status(20_000.0, 15, JA);
     assert_eq!(status.class, "error");
     assert_eq!(status.state, "更新できません: API が応答しません。");
     assert_eq!(status.age, "20 秒前に更新");
@@ -167,15 +167,15 @@ fn errors_keep_the_last_body() {
         21_000.0,
     );
     assert_eq!(
-        panel.status(21_000.0, 15, &EN).state,
+        panel.status(21_000.0, 15, EN).state,
         "Cannot update: HTTP 404: No workload `x`."
     );
     panel.receive(200, r#"{"version":9,"data":{}}"#, 22_000.0);
     assert!(panel
-        .status(22_000.0, 15, &EN)
+        .status(22_000.0, 15, EN)
         .state
         .contains("reload the page"));
-    assert!(panel.body(22_000.0, &EN).is_some());
+    assert!(panel.body(22_000.0, EN).is_some());
 }
 
 fn slo(id: &str, sli: Option<f64>, level: AlertLevel, rates: [Option<f64>; 5]) -> SloStatus {
@@ -243,7 +243,7 @@ fn slo_cards_follow_the_slot_order_and_mark_missing_ids() {
         ],
         unavailable: vec!["c".into()],
     };
-    let body = slo::panel(&list, &["b".into(), "c".into(), "a".into()], false, &EN);
+    let body = slo::panel(&list, &["b".into(), "c".into(), "a".into()], false, EN);
     let order: Vec<&str> = body
         .find_class("slo")
         .iter()
@@ -288,14 +288,14 @@ fn the_verdict_is_said_in_the_page_language() {
         unavailable: vec![],
     };
     let ids: Vec<String> = ["b", "a"].map(String::from).to_vec();
-    let reasons = |s: &Strings| -> Vec<String> {
+    let reasons = |s: &PanelWords| -> Vec<String> {
         slo::panel(&list, &ids, false, s)
             .find_class("slo-reason")
             .iter()
             .map(|e| Node::from((*e).clone()).text_content())
             .collect()
     };
-    let ja = Strings::for_lang("ja");
+    let ja = &crate::language::for_tag("ja").panels;
     assert_eq!(
         reasons(ja),
         [
@@ -304,7 +304,7 @@ fn the_verdict_is_said_in_the_page_language() {
         ]
     );
     assert_eq!(
-        reasons(&EN),
+        reasons(EN),
         [
             "Burn rate 20.0× over 1h and 20.0× over 5m (threshold 14.4×).",
             "No alerting window burns faster than its threshold.",
@@ -316,7 +316,7 @@ fn the_verdict_is_said_in_the_page_language() {
         slos: vec![list.slos[2].clone()],
         unavailable: vec![],
     };
-    let text = slo::panel(&list, &ids, false, &EN).find_class("slo-reason")[0].clone();
+    let text = slo::panel(&list, &ids, false, EN).find_class("slo-reason")[0].clone();
     assert_eq!(Node::from(text).text_content(), "why");
 }
 
@@ -338,8 +338,8 @@ fn an_outage_with_no_requests_reads_no_data_never_ok() {
         unavailable: vec![],
     };
     for (strings, words, reason) in [
-        (&EN, "NO DATA", "No requests over 5m, 30m, 1h"),
-        (&JA, "データなし", "5m, 30m, 1h のリクエストがありません"),
+        (EN, "NO DATA", "No requests over 5m, 30m, 1h"),
+        (JA, "データなし", "5m, 30m, 1h のリクエストがありません"),
     ] {
         let body = slo::panel(&list, &["a".into()], false, strings);
         let card = body.find_class("slo")[0].clone();

@@ -15,8 +15,8 @@ use web_sys::{
 };
 
 use super::dom;
+use crate::language::PanelWords;
 use crate::panel::freshness::Failure;
-use crate::panel::strings::Strings;
 use crate::panel::view::Node;
 use crate::panel::{Panel, PanelSpec};
 
@@ -45,7 +45,7 @@ struct Mounted {
 struct Inner {
     window: Window,
     document: Document,
-    strings: &'static Strings,
+    strings: &'static PanelWords,
     refresh_seconds: u32,
     panels: Vec<Mounted>,
     interval: Option<i32>,
@@ -95,7 +95,7 @@ pub fn start_panels() -> Result<Panels, JsValue> {
         .document_element()
         .map(|e| e.get_attribute("lang").unwrap_or_default())
         .unwrap_or_default();
-    let strings = Strings::for_lang(&lang);
+    let strings = &crate::language::for_tag(&lang).panels;
     let api = meta(&document, "runbook-api").unwrap_or_else(|| "api".to_string());
     let refresh_seconds = meta(&document, "runbook-refresh")
         .and_then(|v| v.trim().parse::<u32>().ok())
@@ -174,7 +174,7 @@ fn mount(
     document: &Document,
     section: &Element,
     api: &str,
-    strings: &Strings,
+    strings: &PanelWords,
 ) -> Result<Option<Mounted>, JsValue> {
     let kind = section.get_attribute("data-panel").unwrap_or_default();
     let ids = section.get_attribute("data-ids").unwrap_or_default();
@@ -321,7 +321,7 @@ fn timeout_ms(refresh_seconds: u32) -> i32 {
 fn draw(
     m: &mut Mounted,
     document: &Document,
-    strings: &Strings,
+    strings: &PanelWords,
     refresh_seconds: u32,
     now: f64,
     answered: bool,
