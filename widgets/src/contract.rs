@@ -6,6 +6,10 @@
 //! would break an old reader bumps [`CONTRACT_VERSION`] instead, and
 //! [`decode`] refuses an answer whose version it does not know.
 
+// The contract is read by both servers and the browser: every public
+// item says what it holds.
+#![warn(missing_docs)]
+
 use std::fmt;
 
 use serde::de::DeserializeOwned;
@@ -19,6 +23,7 @@ pub const CONTRACT_VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct Answer<T> {
+    /// [`CONTRACT_VERSION`] of the server that wrote the answer.
     pub version: u32,
     /// When the data was read from the upstream (RFC 3339, UTC, seconds).
     pub generated_at: String,
@@ -30,6 +35,7 @@ pub struct Answer<T> {
     pub source: String,
     /// True for simulated data: panels must say so next to every figure.
     pub demo: bool,
+    /// The answer itself: [`SloList`], [`SloStatus`] or [`WorkloadStatus`].
     pub data: T,
 }
 
@@ -37,12 +43,17 @@ pub struct Answer<T> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct ErrorAnswer {
+    /// [`CONTRACT_VERSION`] of the server that wrote the answer.
     pub version: u32,
+    /// When the error was written (RFC 3339, UTC, seconds).
     pub generated_at: String,
+    /// Always false: an error carries no data to be stale.
     pub stale: bool,
+    /// What went wrong, for a program and for a person.
     pub error: ErrorDetail,
 }
 
+/// What went wrong in a failed request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct ErrorDetail {
@@ -57,6 +68,7 @@ pub struct ErrorDetail {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct SloList {
+    /// One status per SLO with an answer, in the configuration's order.
     pub slos: Vec<SloStatus>,
     /// Configured ids with no answer yet (upstream down since start).
     pub unavailable: Vec<String>,
@@ -66,17 +78,23 @@ pub struct SloList {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct SloStatus {
+    /// The SLO's id in the `live:` configuration (`availability`).
     pub id: String,
+    /// Its title as configured, for the panel's heading.
     pub title: String,
+    /// Its description as configured, if any.
     pub description: Option<String>,
     /// Target ratio of good events, e.g. 0.999.
     pub objective: f64,
+    /// The rolling window the objective holds over, in days (30).
     pub window_days: u32,
     /// Good events / all events over the window; `None` when there were none.
     pub sli: Option<f64>,
+    /// What is left of the window's error budget.
     pub error_budget: ErrorBudget,
     /// One entry per alerting window, shortest first: 5m, 30m, 1h, 6h, 3d.
     pub burn_rates: Vec<BurnRate>,
+    /// The verdict of the burn-rate rules over those windows.
     pub alert: Alert,
     /// Set for latency SLOs that name a histogram: the current quantile.
     pub latency: Option<LatencyStatus>,
@@ -94,6 +112,7 @@ pub struct ErrorBudget {
     pub total_minutes: f64,
     /// Share of the budget left: 1 untouched, 0 spent, negative overspent.
     pub remaining_ratio: f64,
+    /// What is left as minutes of total outage; negative when overspent.
     pub remaining_minutes: f64,
 }
 
@@ -104,6 +123,7 @@ pub struct ErrorBudget {
 pub struct BurnRate {
     /// `5m`, `30m`, `1h`, `6h` or `3d`.
     pub window: String,
+    /// The same window in seconds.
     pub seconds: u32,
     /// `None` when the window saw no events.
     pub rate: Option<f64>,
@@ -113,6 +133,7 @@ pub struct BurnRate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct Alert {
+    /// How urgent: ok, ticket, page, or no data.
     pub level: AlertLevel,
     /// Which rule fired: `fast_burn`, `slow_burn`, `budget_burn`; `None` if ok.
     pub rule: Option<String>,
@@ -120,12 +141,16 @@ pub struct Alert {
     pub reason: String,
 }
 
+/// The verdict of the burn-rate rules, least urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertLevel {
+    /// No rule fires and every deciding window saw events.
     #[default]
     Ok,
+    /// A slow burn: someone should look within the working day.
     Ticket,
+    /// A fast burn: wake someone up.
     Page,
     /// No rule fires, and a window some rule decides on has no events: a
     /// total outage (the app emits nothing) or missing metrics, never "ok".
@@ -141,6 +166,7 @@ pub enum AlertLevel {
 pub struct LatencyStatus {
     /// e.g. 0.95 for p95.
     pub quantile: f64,
+    /// The SLO's latency threshold (0.5 for p95 < 500 ms).
     pub threshold_seconds: f64,
     /// The quantile over the last 5 minutes; `None` without traffic.
     pub current_seconds: Option<f64>,
@@ -152,9 +178,11 @@ pub struct LatencyStatus {
 pub struct Series {
     /// Distance between points; each point covers the step before it.
     pub step_seconds: u32,
+    /// The points, oldest first.
     pub points: Vec<SeriesPoint>,
 }
 
+/// One point of a [`Series`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct SeriesPoint {
@@ -168,27 +196,38 @@ pub struct SeriesPoint {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct WorkloadStatus {
+    /// The workload's id in the `live:` configuration.
     pub id: String,
+    /// Its title as configured, if any.
     pub title: Option<String>,
+    /// The Kubernetes namespace the Deployment lives in.
     pub namespace: String,
+    /// The Deployment's replicas and rollout.
     pub deployment: DeploymentStatus,
+    /// The HorizontalPodAutoscaler that targets it, if any.
     pub hpa: Option<HpaStatus>,
     /// In `kubectl get pods` order: by name.
     pub pods: Vec<PodRow>,
 }
 
+/// A Deployment's replica counts, as `kubectl get deployment` shows them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct DeploymentStatus {
+    /// `metadata.name`.
     pub name: String,
     /// `spec.replicas`.
     pub desired: u32,
+    /// `status.readyReplicas`.
     pub ready: u32,
+    /// `status.updatedReplicas`: pods of the current revision.
     pub updated: u32,
+    /// `status.availableReplicas`.
     pub available: u32,
     /// The `deployment.kubernetes.io/revision` annotation, as `kubectl
     /// rollout history` numbers it.
     pub revision: Option<String>,
+    /// Whether the last rollout finished.
     pub rollout: Rollout,
 }
 
@@ -196,20 +235,29 @@ pub struct DeploymentStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct Rollout {
+    /// Every replica runs the current revision and is available.
     pub complete: bool,
+    /// kubectl's sentence: `deployment "x" successfully rolled out`.
     pub message: String,
 }
 
+/// A HorizontalPodAutoscaler, as `kubectl get hpa` shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct HpaStatus {
+    /// `metadata.name`.
     pub name: String,
+    /// `spec.minReplicas`.
     pub min: u32,
+    /// `spec.maxReplicas`.
     pub max: u32,
+    /// `status.currentReplicas`.
     pub current: u32,
+    /// `status.desiredReplicas`.
     pub desired: u32,
     /// Target average CPU utilization, percent of requests.
     pub cpu_target_percent: Option<u32>,
+    /// Current average CPU utilization, percent of requests.
     pub cpu_current_percent: Option<u32>,
     /// The autoscaler cannot add pods: `current >= max`.
     pub at_max: bool,
@@ -220,17 +268,22 @@ pub struct HpaStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct PodRow {
+    /// The NAME column.
     pub name: String,
     /// The READY column: `1/1`.
     pub ready: String,
+    /// Ready containers, the READY column's first figure.
     pub ready_containers: u32,
+    /// All containers, the READY column's second figure.
     pub total_containers: u32,
     /// The STATUS column, kubectl's wording: `Running`, `CrashLoopBackOff`,
     /// `OOMKilled`, `Init:0/1`, `Terminating`, ...
     pub status: String,
+    /// Restarts of all containers together.
     pub restarts: u32,
     /// The RESTARTS column at `generated_at`: `5 (2m3s ago)`.
     pub restarts_text: String,
+    /// The most recent stop of a container, if any restarted.
     pub last_restart: Option<LastRestart>,
     /// The AGE column at `generated_at`: `3d4h`.
     pub age: String,
@@ -246,7 +299,9 @@ pub struct PodRow {
 pub struct LastRestart {
     /// `lastState.terminated.reason`: `OOMKilled`, `Error`, `Completed`.
     pub reason: String,
+    /// `lastState.terminated.exitCode` (137 after an OOM kill).
     pub exit_code: Option<i32>,
+    /// The container's name.
     pub container: String,
     /// Unix seconds of `lastState.terminated.finishedAt`.
     pub finished_unix: i64,
@@ -256,25 +311,34 @@ pub struct LastRestart {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct Health {
+    /// [`CONTRACT_VERSION`] of the server.
     pub version: u32,
+    /// When the answer was written (RFC 3339, UTC, seconds).
     pub generated_at: String,
+    /// True when some id is served from an older answer.
     pub stale: bool,
     /// `ok`, or `starting` while the backends are not built yet.
     pub status: String,
+    /// `demo`, `prometheus`, `kubernetes`, or both joined by `+`.
     pub source: String,
+    /// True when the demo backend answers.
     pub demo: bool,
     /// Reads made from the upstreams since start, all ids together; one
     /// read per id per cache TTL at most, whatever the number of clients.
     pub upstream_reads: u64,
+    /// One line per configured id.
     pub ids: Vec<IdHealth>,
 }
 
+/// The upstream reads of one id, for `/api/healthz`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct IdHealth {
     /// `slos/availability`, `workloads/tekutoko-api`.
     pub id: String,
+    /// Reads of this id since start.
     pub upstream_reads: u64,
+    /// Of those, the ones that failed.
     pub upstream_failures: u64,
     /// Age of the last good answer; `None` when there is none yet.
     pub age_seconds: Option<u64>,
@@ -285,9 +349,12 @@ pub struct IdHealth {
 pub enum DecodeError {
     /// The server speaks another contract version: reload the page.
     Version {
+        /// The version the answer carries.
         found: u32,
+        /// [`CONTRACT_VERSION`] of this reader.
         expected: u32,
     },
+    /// The body is not the JSON of the expected answer.
     Json(String),
 }
 
