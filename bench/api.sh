@@ -9,20 +9,11 @@ set -euo pipefail
 
 seconds="${1:-30}"
 path="${2:-/api/v1/slos}"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runbook="${CARGO_TARGET_DIR:-$root/target}/release/runbook"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-if [[ ! -x "$runbook" ]]; then
-    (cd "$root" && cargo build --release -p runbook >&2)
-fi
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/runbook-api-bench.XXXXXX")"
-pid=""
-cleanup() {
-    if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+release_binaries
+scratch api
 
 ttl=15
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -34,7 +25,7 @@ cache:
 YAML
 RUNBOOK_LOG=runbook::api=debug "$runbook" api --config "$work/api.yaml" --bind "127.0.0.1:$port" \
     > "$work/api.log" 2>&1 &
-pid=$!
+server_pid=$!
 for _ in $(seq 100); do
     curl -fsS "http://127.0.0.1:$port/api/healthz" >/dev/null 2>&1 && break
     sleep 0.1

@@ -10,15 +10,10 @@ set -euo pipefail
 
 kb="${1:-200}"
 runs="${2:-5}"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-target="${CARGO_TARGET_DIR:-$root/target}"
-runbook="$target/release/runbook"
-if [[ ! -x "$runbook" ]]; then
-    (cd "$root" && cargo build --release -p runbook)
-fi
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+release_binaries
+scratch highlight
 
 # One page per language: content/'s blocks of that language, repeated
 # until the page holds KB kilobytes of code.

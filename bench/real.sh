@@ -20,22 +20,12 @@ if [[ $# -lt 1 ]]; then
 fi
 checkout="$1"
 runs="${2:-3}"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-target="${CARGO_TARGET_DIR:-$root/target}"
-runbook="$target/release/runbook"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-content="$checkout"
-[[ -d "$checkout/content/runbooks" ]] && content="$checkout/content/runbooks"
-if [[ ! -d "$content" ]]; then
-    echo "$content: no such folder" >&2
-    exit 1
-fi
-if [[ ! -x "$runbook" ]]; then
-    (cd "$root" && cargo build --release -p runbook)
-fi
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+content="$(collection_content "$checkout")"
+release_binaries
+scratch real
 
 times=()
 for ((i = 1; i <= runs; i++)); do

@@ -24,25 +24,17 @@ fi
 checkout="$1"
 runs="${2:-3}"
 base_url="${BASE_URL:-https://srerun.github.io/prometheus-alerts/runbooks/}"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-target="${CARGO_TARGET_DIR:-$root/target}"
-runbook="$target/release/runbook"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-content="$checkout"
-[[ -d "$checkout/content/runbooks" ]] && content="$checkout/content/runbooks"
+content="$(collection_content "$checkout")"
 rules="$checkout/rules"
-for dir in "$content" "$rules"; do
-    if [[ ! -d "$dir" ]]; then
-        echo "$dir: no such folder" >&2
-        exit 1
-    fi
-done
-if [[ ! -x "$runbook" ]]; then
-    (cd "$root" && cargo build --release -p runbook)
+if [[ ! -d "$rules" ]]; then
+    echo "$rules: no such folder" >&2
+    exit 1
 fi
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+release_binaries
+scratch rules
 
 times=()
 rules_ms=()

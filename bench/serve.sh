@@ -17,26 +17,10 @@ set -euo pipefail
 
 pages="${1:-1000}"
 edits="${2:-20}"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-target="${CARGO_TARGET_DIR:-$root/target}"
-runbook="$target/release/runbook"
-bench="$target/release/runbook-bench"
-
-if [[ ! -x "$runbook" || ! -x "$bench" ]]; then
-    echo "building release binaries…" >&2
-    (cd "$root" && cargo build --release -p runbook -p runbook-bench >&2)
-fi
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/runbook-serve-bench.XXXXXX")"
-server_pid=""
-cleanup() {
-    if [[ -n "$server_pid" ]]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+release_binaries runbook-bench
+scratch serve
 
 share="${FOLDER_SHARE:-}"
 "$bench" corpus --pages "$pages" --out "$work/corpus" --peers ${share:+--folder-share "$share"} >/dev/null

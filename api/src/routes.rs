@@ -1,6 +1,7 @@
 //! Request handlers: look the id up in the configuration, ask its cache
 //! slot, and write the answer envelope around the cached JSON.
 
+use std::future::Future;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
@@ -176,30 +177,43 @@ pub(crate) async fn seal(State(state): State<ApiState>, response: Response) -> R
 }
 
 async fn read_slo(state: &ApiState, id: &str, entry: &Entry<SloConfig>) -> Served {
-    let backend = state.0.slo_backend.clone();
-    let config = entry.config.clone();
-    let clock = state.0.clock.clone();
-    let id = id.to_string();
-    entry
-        .slot
-        .get(state.0.cache, move || async move {
-            let now = clock.now();
-            let status = backend.slo(&id, &config, now).await?;
-            cache_answer(&status, now)
-        })
-        .await
+    let (backend, config, id) = (
+        state.0.slo_backend.clone(),
+        entry.config.clone(),
+        id.to_string(),
+    );
+    read_through(state, entry, move |now| async move {
+        backend.slo(&id, &config, now).await
+    })
+    .await
 }
 
 async fn read_workload(state: &ApiState, id: &str, entry: &Entry<WorkloadConfig>) -> Served {
-    let backend = state.0.workload_backend.clone();
-    let config = entry.config.clone();
+    let (backend, config, id) = (
+        state.0.workload_backend.clone(),
+        entry.config.clone(),
+        id.to_string(),
+    );
+    read_through(state, entry, move |now| async move {
+        backend.workload(&id, &config, now).await
+    })
+    .await
+}
+
+/// An id's answer through its cache slot: `read` runs (at most once per
+/// TTL, coalesced) with the clock's time, and its status is encoded once.
+async fn read_through<C, T, F, Fut>(state: &ApiState, entry: &Entry<C>, read: F) -> Served
+where
+    F: FnOnce(i64) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, UpstreamError>> + Send + 'static,
+    T: Serialize,
+{
     let clock = state.0.clock.clone();
-    let id = id.to_string();
     entry
         .slot
         .get(state.0.cache, move || async move {
             let now = clock.now();
-            let status = backend.workload(&id, &config, now).await?;
+            let status = read(now).await?;
             cache_answer(&status, now)
         })
         .await

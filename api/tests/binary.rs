@@ -8,14 +8,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+// The test support the workspace's other test binaries share.
+#[path = "../../tests/support/common.rs"]
+mod common;
+use common::{free_port, KillOnDrop};
 
 fn fixture_site() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/api/runbook.yaml")
@@ -45,12 +41,8 @@ fn serves_the_demo_from_a_config_file() {
         format!("backend: demo\nsite: {}\n", fixture_site().display()),
     )
     .unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _server = Server(
+    let port = free_port();
+    let _server = KillOnDrop(
         Command::new(env!("CARGO_BIN_EXE_runbook-api"))
             .arg("--config")
             .arg(&config)

@@ -30,6 +30,21 @@ pub struct NavInput<'a> {
     pub links: Vec<&'a str>,
 }
 
+impl<'a> NavInput<'a> {
+    /// A page titled by its path, with no weight and no links: what the
+    /// navigation's tests and its users' tests start from.
+    #[cfg(test)]
+    pub(crate) fn bare(rel: &'a str) -> NavInput<'a> {
+        NavInput {
+            rel,
+            title: rel,
+            weight: None,
+            is_index: rel.ends_with("README.md"),
+            links: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Nav {
     pub root: NavNode,

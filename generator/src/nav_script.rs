@@ -147,16 +147,7 @@ mod tests {
     use crate::severity::Severity;
 
     fn site(rels: &[&'static str]) -> (Nav, Vec<NavEntry<'static>>) {
-        let inputs: Vec<NavInput> = rels
-            .iter()
-            .map(|rel| NavInput {
-                rel,
-                title: rel,
-                weight: None,
-                is_index: rel.ends_with("README.md"),
-                links: Vec::new(),
-            })
-            .collect();
+        let inputs: Vec<NavInput> = rels.iter().map(|rel| NavInput::bare(rel)).collect();
         let entries = rels
             .iter()
             .map(|rel| NavEntry {

@@ -323,17 +323,7 @@ mod tests {
             Fixture { rels, outputs }
         }
         fn nav(&self) -> Nav {
-            let inputs: Vec<NavInput> = self
-                .rels
-                .iter()
-                .map(|rel| NavInput {
-                    rel,
-                    title: rel,
-                    weight: None,
-                    is_index: rel.ends_with("README.md"),
-                    links: Vec::new(),
-                })
-                .collect();
+            let inputs: Vec<NavInput> = self.rels.iter().map(|rel| NavInput::bare(rel)).collect();
             nav::build(&inputs)
         }
         fn entries(&self) -> Vec<NavEntry<'_>> {

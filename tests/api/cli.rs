@@ -4,18 +4,10 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Kills the server however the test ends.
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use crate::common::{free_port, KillOnDrop};
 
 /// `runbook api` on the demo configuration, on a free port, answering.
-async fn start_demo() -> (Server, u16, tempfile::TempDir) {
+async fn start_demo() -> (KillOnDrop, u16, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let site = crate::support::workspace().join("tests/fixtures/api/runbook.yaml");
     let config = dir.path().join("api.yaml");
@@ -24,12 +16,8 @@ async fn start_demo() -> (Server, u16, tempfile::TempDir) {
         format!("backend: demo\nsite: {}\n", site.display()),
     )
     .unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let server = Server(
+    let port = free_port();
+    let server = KillOnDrop(
         Command::new(env!("CARGO_BIN_EXE_runbook"))
             .args(["api", "--config"])
             .arg(&config)

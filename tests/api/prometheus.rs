@@ -15,7 +15,6 @@
 //! clamped at zero).
 
 use std::io::Write;
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -23,6 +22,7 @@ use std::time::{Duration, Instant};
 use runbook::api::clock::Clock;
 use runbook_widgets::contract::{decode, AlertLevel, SloStatus};
 
+use crate::common::free_port;
 use crate::support::{app, get_path};
 
 const MINUTE: i64 = 60;
@@ -143,14 +143,6 @@ impl Drop for Prometheus {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn start_prometheus(data: &str) -> Prometheus {

@@ -140,13 +140,25 @@ impl Stub {
 
 type Params = Query<std::collections::HashMap<String, String>>;
 
+impl Stub {
+    /// Counts a call on `calls`, keeps its query, and plays what the test
+    /// set the upstream to do (fail, hang, be slow), if anything.
+    async fn take_call(
+        &self,
+        calls: &std::sync::atomic::AtomicUsize,
+        params: &std::collections::HashMap<String, String>,
+    ) -> Option<axum::response::Response> {
+        calls.fetch_add(1, Ordering::SeqCst);
+        self.queries
+            .lock()
+            .unwrap()
+            .push(params.get("query").cloned().unwrap_or_default());
+        self.behave().await
+    }
+}
+
 async fn instant(State(stub): State<Stub>, Query(params): Params) -> axum::response::Response {
-    stub.instant_calls.fetch_add(1, Ordering::SeqCst);
-    stub.queries
-        .lock()
-        .unwrap()
-        .push(params.get("query").cloned().unwrap_or_default());
-    if let Some(response) = stub.behave().await {
+    if let Some(response) = stub.take_call(&stub.instant_calls, &params).await {
         return response;
     }
     // 1 bad event in 1000 in every window.
@@ -160,12 +172,7 @@ async fn instant(State(stub): State<Stub>, Query(params): Params) -> axum::respo
 }
 
 async fn range(State(stub): State<Stub>, Query(params): Params) -> axum::response::Response {
-    stub.range_calls.fetch_add(1, Ordering::SeqCst);
-    stub.queries
-        .lock()
-        .unwrap()
-        .push(params.get("query").cloned().unwrap_or_default());
-    if let Some(response) = stub.behave().await {
+    if let Some(response) = stub.take_call(&stub.range_calls, &params).await {
         return response;
     }
     let end: i64 = params.get("end").and_then(|v| v.parse().ok()).unwrap_or(0);

@@ -1,6 +1,8 @@
 //! `runbook build` and `runbook check` on a good site.
 
-use crate::site::{text_of, TestSite};
+use runbook_widgets::html::text_of;
+
+use crate::site::TestSite;
 
 #[test]
 fn builds_every_page_and_the_publishing_files() {

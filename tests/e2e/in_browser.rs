@@ -23,12 +23,7 @@ async fn reader_follows_fills_and_copies() {
     // A link written for GitHub, `db/MAINTENANCE.md#リカバリ手順`, lands on
     // that heading.
     c.goto(&format!("{base}/index.html")).await.unwrap();
-    c.find(Locator::LinkText("リカバリ"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(Locator::LinkText("リカバリ")).await;
     browser
         .wait_for(
             "return decodeURIComponent(location.hash) === '#リカバリ手順'",
@@ -56,12 +51,9 @@ async fn reader_follows_fills_and_copies() {
             .await,
         serde_json::json!(false)
     );
-    c.find(Locator::Css("details.placeholders > summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .click(Locator::Css("details.placeholders > summary"))
+        .await;
     let pod = c
         .find(Locator::Css("input[data-placeholder='POD_NAME']"))
         .await
@@ -95,12 +87,9 @@ async fn reader_follows_fills_and_copies() {
 
     // Copy on the console block: the command, filled, without the prompt
     // or the output line. Pasted into a text box as a reader would.
-    c.find(Locator::Css(".code[data-lang='console'] .copy"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .click(Locator::Css(".code[data-lang='console'] .copy"))
+        .await;
     browser.wait_for("return document.querySelector(\".code[data-lang='console'] .copy\").classList.contains('copied')", WAIT).await;
     browser
         .eval("const t = document.createElement('textarea'); t.id = 'paste'; document.body.prepend(t); t.focus(); return true;")
@@ -125,12 +114,9 @@ async fn reader_follows_fills_and_copies() {
     );
 
     // Clearing brings back the commands as written.
-    c.find(Locator::Css("[data-placeholder-clear]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .click(Locator::Css("[data-placeholder-clear]"))
+        .await;
     browser
         .wait_for(
             "return document.querySelectorAll('.ph.filled').length === 0",
@@ -182,12 +168,7 @@ async fn file_names_with_url_characters_open_in_a_browser() {
     let c = &browser.client;
     for (label, _) in names {
         c.goto(&format!("{base}/index.html")).await.unwrap();
-        c.find(Locator::LinkText(label))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        browser.click(Locator::LinkText(label)).await;
         browser
             .wait_for(
                 &format!(

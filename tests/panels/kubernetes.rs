@@ -10,7 +10,8 @@ use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::Router;
 
-use crate::browser::{free_port, serve_folder, Browser};
+use crate::browser::{serve_folder, Browser};
+use crate::common::free_port;
 use crate::support::{
     build_site, copy_content, s, serve_router, set_live, wait_panel, workspace, Process,
 };

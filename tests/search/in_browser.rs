@@ -16,6 +16,18 @@ use crate::suite::{assert_recall, cases, score, Site, TOP};
 const WAIT: Duration = Duration::from_secs(15);
 
 /// Opens `page` of the served site and waits for the search API.
+/// `/` typed anywhere on the page focuses the search box, which it returns.
+async fn slash_focuses_the_box(browser: &Browser) -> fantoccini::elements::Element {
+    browser.type_into(Locator::Css("body"), "/").await;
+    browser
+        .wait_for(
+            "return document.activeElement === document.querySelector('.search-input')",
+            WAIT,
+        )
+        .await;
+    browser.client.find(Locator::Css(".search-input")).await.unwrap()
+}
+
 async fn open(browser: &Browser, base: &str, page: &str) {
     browser
         .client
@@ -189,19 +201,7 @@ async fn search_box_from_the_keyboard() {
     open(&browser, &base, "HIGH_CPU.html").await;
 
     // `/` focuses the box.
-    c.find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .send_keys("/")
-        .await
-        .unwrap();
-    browser
-        .wait_for(
-            "return document.activeElement === document.querySelector('.search-input')",
-            WAIT,
-        )
-        .await;
-    let input = c.find(Locator::Css(".search-input")).await.unwrap();
+    let input = slash_focuses_the_box(&browser).await;
     assert_eq!(
         input.attr("role").await.unwrap().as_deref(),
         Some("combobox")
@@ -260,19 +260,7 @@ async fn search_box_from_the_keyboard() {
     // On the new page, `/` focuses the box again; a query without any
     // match says so instead of showing an empty list.
     open(&browser, &base, "ROLLBACK.html").await;
-    c.find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .send_keys("/")
-        .await
-        .unwrap();
-    browser
-        .wait_for(
-            "return document.activeElement === document.querySelector('.search-input')",
-            WAIT,
-        )
-        .await;
-    let input = c.find(Locator::Css(".search-input")).await.unwrap();
+    let input = slash_focuses_the_box(&browser).await;
     input.send_keys("zzqxwv").await.unwrap();
     browser
         .wait_for(

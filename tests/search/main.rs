@@ -5,6 +5,8 @@
 
 #[path = "../support/browser.rs"]
 mod browser;
+#[path = "../support/common.rs"]
+mod common;
 mod suite;
 
 mod in_browser;

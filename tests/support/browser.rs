@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
 
+use crate::common::free_port;
+
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -22,15 +24,6 @@ pub struct Browser {
     pub client: Client,
     driver: Child,
     _profile: tempfile::TempDir,
-}
-
-/// A free TCP port on the loopback interface.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn require(path: &str) -> PathBuf {
@@ -98,6 +91,26 @@ impl Browser {
             .execute(script, vec![])
             .await
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Clicks the element `locator` finds; panics naming it when none does.
+    pub async fn click(&self, locator: fantoccini::Locator<'_>) {
+        let element = self
+            .client
+            .find(locator)
+            .await
+            .unwrap_or_else(|e| panic!("no element {locator:?}: {e}"));
+        element.click().await.unwrap();
+    }
+
+    /// Types `keys` into the element `locator` finds.
+    pub async fn type_into(&self, locator: fantoccini::Locator<'_>, keys: &str) {
+        let element = self
+            .client
+            .find(locator)
+            .await
+            .unwrap_or_else(|e| panic!("no element {locator:?}: {e}"));
+        element.send_keys(keys).await.unwrap();
     }
 
     /// Polls `script` until it returns true, or panics after `timeout`.

@@ -1,5 +1,6 @@
 //! HTML escaping, one function for every writer of HTML: the generator's
-//! pages, the dev server's injected script, and search excerpts.
+//! pages, the dev server's injected script, and search excerpts; and its
+//! inverse for reading back what they wrote.
 
 /// Appends `ch` to `out`, escaped for HTML text and attribute values.
 pub fn push_escaped(out: &mut String, ch: char) {
@@ -22,6 +23,28 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// The text a reader sees of HTML that runbook wrote: tags removed and
+/// what [`escape`] writes decoded (highlighting splits a command into
+/// spans; this gives the command back). Not a parser for HTML from
+/// elsewhere: comments, CDATA and other entities are left as they are.
+pub fn text_of(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,5 +56,19 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
         );
         assert_eq!(escape("p95 < 500 ms / 日本語"), "p95 &lt; 500 ms / 日本語");
+    }
+
+    #[test]
+    fn text_of_reads_back_what_escape_wrote() {
+        for text in [
+            r#"<a href="x">&'</a>"#,
+            "&amp; is written &amp;amp;",
+            "日本語 < 500",
+        ] {
+            assert_eq!(
+                text_of(&format!("<span class=\"k\">{}</span>", escape(text))),
+                text
+            );
+        }
     }
 }

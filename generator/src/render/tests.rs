@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::config::LiveConfig;
+use runbook_widgets::html::text_of;
 
 struct Fixture {
     highlighter: Highlighter,
@@ -55,25 +56,6 @@ impl Fixture {
             },
         )
     }
-}
-
-/// The text a reader sees, tags removed (highlighting splits commands
-/// into spans).
-fn text_of(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
 }
 
 fn html(body: &str) -> String {

@@ -233,17 +233,7 @@ fn rfind_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::serve::snapshot::{Files, Publisher};
-    use axum::body::Bytes;
-
-    fn files(entries: &[(&str, &str)]) -> Arc<Files> {
-        Arc::new(
-            entries
-                .iter()
-                .map(|(p, b)| (p.to_string(), Bytes::from(b.to_string())))
-                .collect(),
-        )
-    }
+    use crate::serve::snapshot::{files, Publisher};
 
     #[test]
     fn the_script_goes_before_the_last_body_end() {

@@ -274,18 +274,20 @@ fn same_bytes(a: &Bytes, b: &Bytes) -> bool {
     (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }
 
+/// A snapshot's files from (path, text) pairs, for tests.
+#[cfg(test)]
+pub(crate) fn files(entries: &[(&str, &str)]) -> Arc<Files> {
+    Arc::new(
+        entries
+            .iter()
+            .map(|(p, b)| (p.to_string(), Bytes::from(b.to_string())))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn files(entries: &[(&str, &str)]) -> Arc<Files> {
-        Arc::new(
-            entries
-                .iter()
-                .map(|(p, b)| (p.to_string(), Bytes::from(b.to_string())))
-                .collect(),
-        )
-    }
 
     #[test]
     fn history_tells_each_page_what_changed_since_it_loaded() {
