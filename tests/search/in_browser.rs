@@ -197,7 +197,6 @@ async fn search_box_from_the_keyboard() {
     let site = Site::build();
     let base = serve_folder(&site.out);
     let browser = Browser::start().await;
-    let c = &browser.client;
     open(&browser, &base, "HIGH_CPU.html").await;
 
     // `/` focuses the box.
