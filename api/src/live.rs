@@ -2,6 +2,10 @@
 //! computes them. Read from runbook.yaml's `live:` (the site) and from the
 //! API's own configuration, so the type lives here, with the API.
 
+// What users write in runbook.yaml and the API's config: every public
+// item says what it holds.
+#![warn(missing_docs)]
+
 use indexmap::IndexMap;
 use serde::Deserialize;
 
@@ -17,17 +21,21 @@ pub struct LiveConfig {
     /// How often a visible panel refreshes.
     #[serde(default = "default_refresh_seconds")]
     pub refresh_seconds: u32,
+    /// The SLOs by id, in the order panels list them.
     #[serde(default)]
     pub slos: IndexMap<String, SloConfig>,
+    /// The Kubernetes workloads by id.
     #[serde(default)]
     pub workloads: IndexMap<String, WorkloadConfig>,
 }
 
+/// One SLO: its objective and how its events are counted.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SloConfig {
     /// Human name, e.g. `可用性`.
     pub title: String,
+    /// One sentence under the title, if any.
     #[serde(default)]
     pub description: Option<String>,
     /// Target ratio of good events, e.g. `0.999`.
@@ -64,19 +72,26 @@ pub struct LatencyConfig {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorConfig {
+    /// Good events (set this or `bad`).
     #[serde(default)]
     pub good: Option<String>,
+    /// Bad events (set this or `good`).
     #[serde(default)]
     pub bad: Option<String>,
+    /// All events.
     pub total: String,
 }
 
+/// A Deployment whose pods a panel shows, as `kubectl get pods` would.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct WorkloadConfig {
+    /// Human name, if other than the Deployment's.
     #[serde(default)]
     pub title: Option<String>,
+    /// The namespace it runs in.
     pub namespace: String,
+    /// The Deployment's name.
     pub deployment: String,
     /// Label selector of the workload's pods, e.g. `app=tekutoko-api`.
     pub selector: String,
@@ -111,7 +126,9 @@ fn default_quantile() -> f64 {
 pub struct Invalid {
     /// The YAML key the message is about (an SLO's id).
     pub key: String,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it.
     pub hint: String,
 }
 

@@ -25,7 +25,11 @@ async fn slash_focuses_the_box(browser: &Browser) -> fantoccini::elements::Eleme
             WAIT,
         )
         .await;
-    browser.client.find(Locator::Css(".search-input")).await.unwrap()
+    browser
+        .client
+        .find(Locator::Css(".search-input"))
+        .await
+        .unwrap()
 }
 
 async fn open(browser: &Browser, base: &str, page: &str) {
