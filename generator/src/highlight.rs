@@ -191,6 +191,28 @@ fn nest(css: &str) -> String {
 mod tests {
     use super::*;
 
+    /// `code` highlighted with the grammar `language` names.
+    fn highlighted(language: &str, code: &str) -> String {
+        let h = Highlighter::new();
+        h.highlight(h.syntax(language).unwrap(), code).unwrap()
+    }
+
+    /// Each of `expected` stands in `html`.
+    fn assert_contains_all(html: &str, expected: &[&str]) {
+        for expected in expected {
+            assert!(html.contains(expected), "{expected}\nin\n{html}");
+        }
+    }
+
+    /// Every span opened is closed, whatever the input.
+    fn assert_balanced(html: &str) {
+        assert_eq!(
+            html.matches("<span").count(),
+            html.matches("</span>").count(),
+            "{html}"
+        );
+    }
+
     #[test]
     fn common_runbook_languages_have_grammars() {
         let h = Highlighter::new();
@@ -229,10 +251,7 @@ mod tests {
 
     #[test]
     fn highlights_with_classes_not_styles() {
-        let h = Highlighter::new();
-        let html = h
-            .highlight(h.syntax("bash").unwrap(), "kubectl get pods # list\n")
-            .unwrap();
+        let html = highlighted("bash", "kubectl get pods # list\n");
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(!html.contains("style="), "{html}");
         assert!(html.contains("kubectl"), "{html}");
@@ -242,14 +261,8 @@ mod tests {
     /// program, its flags, quoted arguments, variables, pipes, comments.
     #[test]
     fn shell_commands_get_the_classes_themes_colour() {
-        let h = Highlighter::new();
-        let html = h
-            .highlight(
-                h.syntax("bash").unwrap(),
-                "# restart\nkubectl logs \"$POD\" -n default --since=1h | grep -E 'ERROR' && echo $(date)\n",
-            )
-            .unwrap();
-        for expected in [
+        let html = highlighted("bash", "# restart\nkubectl logs \"$POD\" -n default --since=1h | grep -E 'ERROR' && echo $(date)\n");
+        assert_contains_all(&html, &[
             "<span class=\"hl-comment\"># restart</span>",
             "<span class=\"hl-entity hl-name hl-function\">kubectl</span> logs",
             "<span class=\"hl-variable hl-other\">$POD</span>",
@@ -258,9 +271,7 @@ mod tests {
             "<span class=\"hl-string\">&#39;ERROR&#39;</span>",
             "<span class=\"hl-entity hl-name hl-function\">echo</span>",
             "<span class=\"hl-entity hl-name hl-function\">date</span>",
-        ] {
-            assert!(html.contains(expected), "{expected}\nin\n{html}");
-        }
+        ]);
         // Every class a shell span carries is coloured by both themes.
         let css = stylesheet();
         for class in [
@@ -277,24 +288,19 @@ mod tests {
     /// start, after an operator, `do` or `$(`, but not a continuation line.
     #[test]
     fn commands_and_flags_by_position() {
-        let h = Highlighter::new();
-        let html = h
-            .highlight(
-                h.syntax("bash").unwrap(),
-                "gcloud sql instances patch x \\
+        let html = highlighted(
+            "bash",
+            "gcloud sql instances patch x \\
   --project=P --tier=db\nfor p in a; do kubectl top \"$p\"; done\nFOO=1 make -j2 # build\n",
-            )
-            .unwrap();
-        for expected in [
+        );
+        assert_contains_all(&html, &[
             "<span class=\"hl-entity hl-name hl-function\">gcloud</span> sql",
             "<span class=\"hl-punctuation hl-separator\">\\</span>\n  <span class=\"hl-variable hl-parameter\">--project</span>=P",
             "<span class=\"hl-keyword hl-control\">do</span> <span class=\"hl-entity hl-name hl-function\">kubectl</span> top",
             "<span class=\"hl-keyword hl-control\">for</span> p in a",
             "<span class=\"hl-variable hl-other\">FOO</span><span class=\"hl-keyword hl-operator\">=</span>1 <span class=\"hl-entity hl-name hl-function\">make</span>",
             "<span class=\"hl-comment\"># build</span>",
-        ] {
-            assert!(html.contains(expected), "{expected}\nin\n{html}");
-        }
+        ]);
     }
 
     #[test]
@@ -307,16 +313,14 @@ mod tests {
                     "-- who waits\nSELECT pid, now() - query_start AS d FROM pg_stat_activity\nWHERE state <> 'idle' AND datname = 'it''s' LIMIT 20;\n",
                 )
                 .unwrap();
-            for expected in [
+            assert_contains_all(&html, &[
                 "<span class=\"hl-comment\">-- who waits</span>",
                 "<span class=\"hl-keyword hl-other\">SELECT</span> pid",
                 "<span class=\"hl-support hl-function\">now</span>()",
                 "<span class=\"hl-keyword hl-operator\">&lt;&gt;</span>",
                 "<span class=\"hl-string\">&#39;it<span class=\"hl-constant hl-character hl-escape\">&#39;&#39;</span>s&#39;</span>",
                 "<span class=\"hl-constant hl-numeric\">20</span>",
-            ] {
-                assert!(html.contains(expected), "{expected}\nin\n{html}");
-            }
+            ]);
             // Words that merely contain a keyword stay plain.
             assert!(html.contains("pg_stat_activity\n"), "{html}");
         }
@@ -353,14 +357,11 @@ mod tests {
     /// threshold.
     #[test]
     fn promql_expressions_get_the_classes_themes_colour() {
-        let h = Highlighter::new();
-        let html = h
-            .highlight(
-                h.syntax("promql").unwrap(),
-                "# 5xx ratio\nsum by (job, instance) (rate(http_requests_total{job=\"api\", code=~\"5..\"}[5m] offset 1h))\n  / on (job) group_left sum without (code) (rate(http_requests_total[30m:1m] @ 1609746000)) > 0.05 and up == bool 1\nhistogram_quantile(0.95, sum(rate(x_bucket[5m])) by (le)) @ end()\n",
-            )
-            .unwrap();
-        for expected in [
+        let html = highlighted(
+            "promql",
+            "# 5xx ratio\nsum by (job, instance) (rate(http_requests_total{job=\"api\", code=~\"5..\"}[5m] offset 1h))\n  / on (job) group_left sum without (code) (rate(http_requests_total[30m:1m] @ 1609746000)) > 0.05 and up == bool 1\nhistogram_quantile(0.95, sum(rate(x_bucket[5m])) by (le)) @ end()\n",
+        );
+        assert_contains_all(&html, &[
             "<span class=\"hl-comment\"># 5xx ratio</span>",
             "<span class=\"hl-keyword hl-other\">sum</span> <span class=\"hl-keyword hl-other\">by</span> (<span class=\"hl-entity hl-other hl-attribute-name\">job</span>, <span class=\"hl-entity hl-other hl-attribute-name\">instance</span>)",
             "<span class=\"hl-support hl-function\">rate</span>(http_requests_total",
@@ -378,9 +379,7 @@ mod tests {
             "<span class=\"hl-support hl-function\">histogram_quantile</span>(<span class=\"hl-constant hl-numeric\">0.95</span>",
             ") <span class=\"hl-keyword hl-other\">by</span> (<span class=\"hl-entity hl-other hl-attribute-name\">le</span>)",
             "<span class=\"hl-keyword hl-operator\">@</span> <span class=\"hl-support hl-function\">end</span>()",
-        ] {
-            assert!(html.contains(expected), "{expected}\nin\n{html}");
-        }
+        ]);
         // Metric names stay plain; words containing a keyword are not one.
         assert!(
             html.contains("(http_requests_total<span class=\"hl-punctuation"),
@@ -400,30 +399,18 @@ mod tests {
 
     #[test]
     fn promql_unterminated_string_ends_with_its_line() {
-        let h = Highlighter::new();
-        let html = h
-            .highlight(h.syntax("promql").unwrap(), "up{job=\"api}\nrate(x[5m])\n")
-            .unwrap();
+        let html = highlighted("promql", "up{job=\"api}\nrate(x[5m])\n");
         assert!(
             html.contains("<span class=\"hl-support hl-function\">rate</span>"),
             "{html}"
         );
-        assert_eq!(
-            html.matches("<span").count(),
-            html.matches("</span>").count()
-        );
+        assert_balanced(&html);
     }
 
     #[test]
     fn logql_pipelines_and_metric_queries() {
-        let h = Highlighter::new();
-        let html = h
-            .highlight(
-                h.syntax("logql").unwrap(),
-                "sum by (pod) (count_over_time({namespace=\"prod\", app=~\"api.*\"} |= \"error\" != \"health\" | json | status >= 500 | line_format \"{{.msg}}\" [5m]))\n",
-            )
-            .unwrap();
-        for expected in [
+        let html = highlighted("logql", "sum by (pod) (count_over_time({namespace=\"prod\", app=~\"api.*\"} |= \"error\" != \"health\" | json | status >= 500 | line_format \"{{.msg}}\" [5m]))\n");
+        assert_contains_all(&html, &[
             "<span class=\"hl-keyword hl-other\">sum</span> <span class=\"hl-keyword hl-other\">by</span> (<span class=\"hl-entity hl-other hl-attribute-name\">pod</span>)",
             "<span class=\"hl-support hl-function\">count_over_time</span>",
             "<span class=\"hl-entity hl-other hl-attribute-name\">namespace</span>",
@@ -431,21 +418,13 @@ mod tests {
             "<span class=\"hl-keyword hl-operator\">|</span> <span class=\"hl-keyword hl-other\">json</span>",
             "<span class=\"hl-keyword hl-other\">line_format</span>",
             "<span class=\"hl-constant hl-numeric\">5m</span>",
-        ] {
-            assert!(html.contains(expected), "{expected}\nin\n{html}");
-        }
+        ]);
     }
 
     #[test]
     fn spans_are_balanced() {
-        let h = Highlighter::new();
-        let html = h
-            .highlight(h.syntax("bash").unwrap(), "echo \"unterminated\n")
-            .unwrap();
-        assert_eq!(
-            html.matches("<span").count(),
-            html.matches("</span>").count()
-        );
+        let html = highlighted("bash", "echo \"unterminated\n");
+        assert_balanced(&html);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common::assert_contains;
 use crate::common::{free_port, KillOnDrop};
 
 /// `runbook api` on the demo configuration, on a free port, answering.
@@ -113,7 +114,7 @@ fn a_bad_config_names_file_and_line() {
         .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("api.yaml:3:"), "{stderr}");
+    assert_contains(&stderr, "api.yaml:3:");
     assert!(
         stderr.contains("ttl_secs") && stderr.contains("fix:"),
         "{stderr}"

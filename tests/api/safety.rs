@@ -16,8 +16,7 @@ use crate::support::{app, get_path, send, stub_config, Mode, Stub, SECRET};
 #[tokio::test]
 async fn other_methods_get_405_json() {
     let stub = Stub::default();
-    let addr = stub.start().await;
-    let app = app(&stub_config(addr, 15, 2.0, ""), Clock::system()).await;
+    let app = stub.app(15, 2.0, "").await;
     for method in [Method::POST, Method::PUT, Method::DELETE, Method::PATCH] {
         for path in ["/api/v1/slos", "/api/v1/slos/availability", "/api/healthz"] {
             let reply = send(
@@ -59,8 +58,7 @@ async fn other_methods_get_405_json() {
 #[tokio::test]
 async fn only_configured_ids_are_reachable() {
     let stub = Stub::default();
-    let addr = stub.start().await;
-    let app = app(&stub_config(addr, 15, 2.0, ""), Clock::system()).await;
+    let app = stub.app(15, 2.0, "").await;
     for path in [
         "/api/v1/slos/nope",
         "/api/v1/slos/availability%2F..",
@@ -149,8 +147,7 @@ async fn cors_only_for_configured_origins() {
 }
 
 async fn app_without_cors(stub: &Stub) -> axum::Router {
-    let addr = stub.start().await;
-    app(&stub_config(addr, 15, 2.0, ""), Clock::system()).await
+    stub.app(15, 2.0, "").await
 }
 
 #[tokio::test]
@@ -158,8 +155,7 @@ async fn a_crowd_costs_one_upstream_read_per_ttl() {
     let stub = Stub::default();
     *stub.delay.lock().unwrap() = Duration::from_millis(300);
     stub.set(Mode::Slow);
-    let addr = stub.start().await;
-    let app = app(&stub_config(addr, 60, 5.0, ""), Clock::system()).await;
+    let app = stub.app(60, 5.0, "").await;
     let crowd = |app: axum::Router| async move {
         let tasks: Vec<_> = (0..100)
             .map(|_| {
@@ -195,8 +191,7 @@ async fn a_crowd_costs_one_upstream_read_per_ttl() {
 #[tokio::test]
 async fn upstream_failure_serves_the_last_answer_marked_stale() {
     let stub = Stub::default();
-    let addr = stub.start().await;
-    let app = app(&stub_config(addr, 1, 2.0, ""), Clock::system()).await;
+    let app = stub.app(1, 2.0, "").await;
     let first = get_path(&app, "/api/v1/slos/availability").await;
     assert_eq!(first.status, StatusCode::OK);
     assert_eq!(first.json()["stale"], false);
@@ -241,8 +236,7 @@ async fn an_expired_answer_is_served_at_once_while_one_refresh_runs() {
     let stub = Stub::default();
     *stub.delay.lock().unwrap() = Duration::from_secs(1);
     stub.set(Mode::Slow);
-    let addr = stub.start().await;
-    let app = app(&stub_config(addr, 1, 5.0, ""), Clock::system()).await;
+    let app = stub.app(1, 5.0, "").await;
     let first = get_path(&app, "/api/v1/slos/availability").await;
     assert_eq!(
         first.status,
@@ -290,8 +284,7 @@ async fn a_hanging_upstream_holds_no_request_past_the_bound() {
     let stub = Stub::default();
     *stub.delay.lock().unwrap() = Duration::from_secs(60);
     stub.set(Mode::Slow);
-    let addr = stub.start().await;
-    let hanging = app(&stub_config(addr, 1, 30.0, ""), Clock::system()).await;
+    let hanging = stub.app(1, 30.0, "").await;
     let bound = runbook::api::cache::FIRST_WAIT;
     for path in ["/api/v1/slos/availability", "/api/v1/slos"] {
         let started = Instant::now();
@@ -309,8 +302,7 @@ async fn a_hanging_upstream_holds_no_request_past_the_bound() {
 
     // With an answer in the slot, a hanging refresh delays no one.
     let stub = Stub::default();
-    let addr = stub.start().await;
-    let app = app(&stub_config(addr, 1, 30.0, ""), Clock::system()).await;
+    let app = stub.app(1, 30.0, "").await;
     assert_eq!(
         get_path(&app, "/api/v1/slos/availability").await.status,
         StatusCode::OK
@@ -382,8 +374,7 @@ async fn every_answer_is_json_with_nosniff() {
 async fn no_answer_yet_is_503_json_without_upstream_details() {
     let stub = Stub::default();
     stub.set(Mode::Fail);
-    let addr = stub.start().await;
-    let app = app(&stub_config(addr, 15, 2.0, ""), Clock::system()).await;
+    let app = stub.app(15, 2.0, "").await;
     for path in ["/api/v1/slos/availability", "/api/v1/slos"] {
         let reply = get_path(&app, path).await;
         assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
@@ -402,8 +393,7 @@ async fn no_answer_yet_is_503_json_without_upstream_details() {
 async fn malformed_upstream_data_is_an_error_not_a_panic() {
     let stub = Stub::default();
     stub.set(Mode::Garbage);
-    let addr = stub.start().await;
-    let app = app(&stub_config(addr, 15, 2.0, ""), Clock::system()).await;
+    let app = stub.app(15, 2.0, "").await;
     let reply = get_path(&app, "/api/v1/slos/availability").await;
     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
     // The server is still there.
@@ -415,8 +405,7 @@ async fn a_slow_upstream_is_cut_off_by_the_timeout() {
     let stub = Stub::default();
     *stub.delay.lock().unwrap() = Duration::from_secs(30);
     stub.set(Mode::Slow);
-    let addr = stub.start().await;
-    let app = app(&stub_config(addr, 15, 0.5, ""), Clock::system()).await;
+    let app = stub.app(15, 0.5, "").await;
     let started = Instant::now();
     let reply = get_path(&app, "/api/v1/slos/availability").await;
     let elapsed = started.elapsed();

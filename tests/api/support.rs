@@ -107,6 +107,13 @@ impl Stub {
         }
     }
 
+    /// Starts the stub and returns the API app reading it, with a cache
+    /// TTL, an upstream timeout and extra config lines.
+    pub async fn app(&self, ttl: u64, timeout: f64, extra: &str) -> Router {
+        let addr = self.start().await;
+        app(&stub_config(addr, ttl, timeout, extra), Clock::system()).await
+    }
+
     pub async fn start(&self) -> SocketAddr {
         let router = Router::new()
             .route("/api/v1/query", get(instant))

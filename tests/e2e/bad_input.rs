@@ -1,6 +1,7 @@
 //! Bad input: a clear message naming file, line and fix; a non-zero exit;
 //! never a panic; and the previous site left exactly as it was.
 
+use crate::common::assert_contains;
 use crate::site::TestSite;
 
 /// Builds the good fixture, breaks it with `break_it`, builds again and
@@ -215,7 +216,7 @@ fn old_mac_line_endings_are_read_with_a_warning() {
         run.stderr
     );
     let html = site.output("MAC.html");
-    assert!(html.contains("<title>Classic"), "{html}");
+    assert_contains(&html, "<title>Classic");
 }
 
 #[test]

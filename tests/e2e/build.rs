@@ -2,6 +2,7 @@
 
 use runbook_widgets::html::text_of;
 
+use crate::common::assert_contains;
 use crate::site::TestSite;
 
 #[test]
@@ -39,27 +40,19 @@ fn links_between_pages_are_relative_and_keep_fragments() {
     let site = TestSite::fixture("basic");
     site.build(&[]).assert_ok();
     let index = site.output("index.html");
-    assert!(index.contains("href=\"ALERT.html\""), "{index}");
-    assert!(index.contains("href=\"db/index.html\""), "{index}");
-    assert!(
-        index.contains(
-            "href=\"db/MAINTENANCE.html#%E3%83%AA%E3%82%AB%E3%83%90%E3%83%AA%E6%89%8B%E9%A0%86\""
-        ),
-        "{index}"
+    assert_contains(&index, "href=\"ALERT.html\"");
+    assert_contains(&index, "href=\"db/index.html\"");
+    assert_contains(
+        &index,
+        "href=\"db/MAINTENANCE.html#%E3%83%AA%E3%82%AB%E3%83%90%E3%83%AA%E6%89%8B%E9%A0%86\"",
     );
     let maintenance = site.output("db/MAINTENANCE.html");
-    assert!(
-        maintenance.contains("<h2 id=\"リカバリ手順\">"),
-        "{maintenance}"
-    );
+    assert_contains(&maintenance, "<h2 id=\"リカバリ手順\">");
     assert!(
         maintenance.contains("href=\"../assets/style.css"),
         "assets are relative: {maintenance}"
     );
-    assert!(
-        maintenance.contains("href=\"../index.html\""),
-        "{maintenance}"
-    );
+    assert_contains(&maintenance, "href=\"../index.html\"");
     // No URL in any page starts at the server root: the site works under
     // any base path.
     for (path, bytes) in site.snapshot() {
@@ -78,46 +71,35 @@ fn page_shows_metadata_placeholders_and_navigation() {
     let site = TestSite::fixture("basic");
     site.build(&[]).assert_ok();
     let alert = site.output("ALERT.html");
-    assert!(
-        alert.contains("class=\"badge sev-error\">ERROR<"),
-        "{alert}"
-    );
-    assert!(alert.contains("FixtureHighErrorRate"), "{alert}");
-    assert!(alert.contains("@backend-lead"), "{alert}");
+    assert_contains(&alert, "class=\"badge sev-error\">ERROR<");
+    assert_contains(&alert, "FixtureHighErrorRate");
+    assert_contains(&alert, "@backend-lead");
     assert!(
         alert.contains("data-placeholder=\"POD_NAME\""),
         "form for the page's placeholders: {alert}"
     );
-    assert!(alert.contains("data-placeholder=\"PROJECT_ID\""), "{alert}");
+    assert_contains(&alert, "data-placeholder=\"PROJECT_ID\"");
     // Descriptions are inline Markdown: the command to run is code.
-    assert!(
-        alert.contains(
-            "<small id=\"ph-desc-POD_NAME\">Pod 名。<code>kubectl get pods</code> で確認"
-        ),
-        "{alert}"
+    assert_contains(
+        &alert,
+        "<small id=\"ph-desc-POD_NAME\">Pod 名。<code>kubectl get pods</code> で確認",
     );
     // The form follows runbook.yaml's order, not the alphabet.
     assert!(
         alert.find("data-placeholder=\"PROJECT_ID\"") < alert.find("data-placeholder=\"POD_NAME\""),
         "{alert}"
     );
-    assert!(
-        alert.contains("class=\"callout callout-warning\""),
-        "{alert}"
+    assert_contains(&alert, "class=\"callout callout-warning\"");
+    assert_contains(&alert, "data-panel=\"slo\"");
+    assert_contains(
+        &alert,
+        "<span class=\"prompt\" aria-hidden=\"true\">$ </span>",
     );
-    assert!(alert.contains("data-panel=\"slo\""), "{alert}");
-    assert!(
-        alert.contains("<span class=\"prompt\" aria-hidden=\"true\">$ </span>"),
-        "{alert}"
+    assert_contains(
+        &alert,
+        "<span class=\"output\">error: connection refused</span>",
     );
-    assert!(
-        alert.contains("<span class=\"output\">error: connection refused</span>"),
-        "{alert}"
-    );
-    assert!(
-        alert.contains("rel=\"prev\" href=\"index.html\""),
-        "{alert}"
-    );
+    assert_contains(&alert, "rel=\"prev\" href=\"index.html\"");
     assert!(
         alert.contains("rel=\"next\" href=\"db/index.html\""),
         "index link order: {alert}"
@@ -138,7 +120,7 @@ fn alert_addresses_redirect_to_their_page() {
     let site = TestSite::fixture("basic");
     site.build(&[]).assert_ok();
     let redirect = site.output("alerts/FixtureHighErrorRate.html");
-    assert!(redirect.contains("url=../ALERT.html"), "{redirect}");
+    assert_contains(&redirect, "url=../ALERT.html");
     let alerts: serde_json::Value = serde_json::from_str(&site.output("alerts.json")).unwrap();
     assert_eq!(alerts["FixtureHighErrorRate"]["url"], "ALERT.html");
     assert_eq!(alerts["FixtureHighErrorRate"]["severity"], "ERROR");
@@ -149,14 +131,11 @@ fn not_found_page_and_sitemap_use_the_base_path() {
     let site = TestSite::fixture("basic");
     site.build(&[]).assert_ok();
     let not_found = site.output("404.html");
-    assert!(
-        not_found.contains("href=\"/TokoToko/assets/style.css"),
-        "{not_found}"
-    );
+    assert_contains(&not_found, "href=\"/TokoToko/assets/style.css");
     let sitemap = site.output("sitemap.xml");
-    assert!(
-        sitemap.contains("<loc>https://example.github.io/TokoToko/db/MAINTENANCE.html</loc>"),
-        "{sitemap}"
+    assert_contains(
+        &sitemap,
+        "<loc>https://example.github.io/TokoToko/db/MAINTENANCE.html</loc>",
     );
     // --base-url overrides the config.
     site.build(&["--base-url", "https://docs.example.com/"])
@@ -307,8 +286,8 @@ fn migrated_collections_build_on_the_first_try() {
         run.stderr
     );
     let index = site.output("index.html");
-    assert!(index.contains("class=\"toc-inline\""), "{index}");
-    assert!(index.contains("id=\"intro\""), "{index}");
+    assert_contains(&index, "class=\"toc-inline\"");
+    assert_contains(&index, "id=\"intro\"");
     assert!(
         text_of(&index).contains("{{< notice warning >}}"),
         "{index}"

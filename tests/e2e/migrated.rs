@@ -3,6 +3,7 @@
 //! it is: pages, redirects, badges, highlighted PromQL, and the warnings
 //! that tell the writer what runbook reads differently.
 
+use crate::common::{assert_contains, assert_lacks};
 use crate::site::TestSite;
 
 #[test]
@@ -13,7 +14,7 @@ fn builds_as_written_with_pages_redirects_and_warnings() {
     let err = &run.stderr;
     // Keys of other generators are not warned about; what runbook reads
     // differently is, each at its file and line.
-    assert!(!err.contains("unknown front matter key"), "{err}");
+    assert_lacks(err, "unknown front matter key");
     for expected in [
         "prometheus/HostHighCpuLoad.md:18:1: warning: Hugo shortcode `rule` is shown as written (2 on this page)",
         "prometheus/HostDiskWillFillIn24Hours.md:3:1: warning: draft: this page is not published",
@@ -49,19 +50,10 @@ fn builds_as_written_with_pages_redirects_and_warnings() {
 
     // `aliases:` and `alert:` both lead to the page.
     let old = site.output("runbooks/old-cpu/index.html");
-    assert!(
-        old.contains("url=../../prometheus/HostHighCpuLoad.html"),
-        "{old}"
-    );
-    assert!(
-        old.contains("<title>/runbooks/old-cpu/ → HostHighCpuLoad</title>"),
-        "{old}"
-    );
+    assert_contains(&old, "url=../../prometheus/HostHighCpuLoad.html");
+    assert_contains(&old, "<title>/runbooks/old-cpu/ → HostHighCpuLoad</title>");
     let alert = site.output("alerts/HostHighCpuLoad.html");
-    assert!(
-        alert.contains("url=../prometheus/HostHighCpuLoad.html"),
-        "{alert}"
-    );
+    assert_contains(&alert, "url=../prometheus/HostHighCpuLoad.html");
     let alerts: serde_json::Value = serde_json::from_str(&site.output("alerts.json")).unwrap();
     assert_eq!(alerts["HostHighCpuLoad"]["severity"], "CRITICAL");
     assert_eq!(alerts["HostOutOfMemory"]["severity"], "ERROR");
@@ -72,9 +64,9 @@ fn severities_show_their_level_and_unmapped_ones_stay_neutral() {
     let site = TestSite::fixture("migrated");
     site.build(&[]).assert_ok();
     let cpu = site.output("prometheus/HostHighCpuLoad.html");
-    assert!(
-        cpu.contains("<span class=\"badge sev-critical\" title=\"critical\">CRITICAL</span>"),
-        "{cpu}"
+    assert_contains(
+        &cpu,
+        "<span class=\"badge sev-critical\" title=\"critical\">CRITICAL</span>",
     );
     let memory = site.output("prometheus/HostOutOfMemory.html");
     assert!(memory.contains("<span class=\"badge sev-error\" title=\"P2\">ERROR</span>"));
@@ -85,9 +77,9 @@ fn severities_show_their_level_and_unmapped_ones_stay_neutral() {
     let intro = site.output("docs/intro.html");
     assert!(intro.contains("<span class=\"badge sev-warning\" title=\"SEV3\">WARNING</span>"));
     let escalation = site.output("docs/escalation.html");
-    assert!(
-        escalation.contains("<span class=\"badge sev-other\">Urgent-ish</span>"),
-        "{escalation}"
+    assert_contains(
+        &escalation,
+        "<span class=\"badge sev-other\">Urgent-ish</span>",
     );
     // Docusaurus' sidebar_position orders the folder: escalation (1) first.
     let sidebar = &intro[intro.find("id=\"sidebar\"").unwrap()..intro.find("id=\"main\"").unwrap()];
@@ -103,24 +95,15 @@ fn dates_reviews_shortcodes_and_highlighting() {
     site.build(&[]).assert_ok();
     let memory = site.output("prometheus/HostOutOfMemory.html");
     // No git history here: "last updated" is the front matter's lastmod.
-    assert!(
-        memory.contains("<time datetime=\"2024-03-01\">2024-03-01</time>"),
-        "{memory}"
-    );
-    assert!(
-        memory.contains("<strong class=\"overdue\">review overdue</strong>"),
-        "{memory}"
-    );
+    assert_contains(&memory, "<time datetime=\"2024-03-01\">2024-03-01</time>");
+    assert_contains(&memory, "<strong class=\"overdue\">review overdue</strong>");
     let cpu = site.output("prometheus/HostHighCpuLoad.html");
-    assert!(cpu.contains("<time datetime=\"2023-12-12\">"), "{cpu}");
+    assert_contains(&cpu, "<time datetime=\"2023-12-12\">");
     assert!(!cpu.contains("review overdue"));
     // Shortcodes stay visible; `{{<details>}}` is not an empty element.
     assert!(cpu.contains("{{% rule \"node/node-exporter.yml\" \"HostHighCpuLoad\" %}}"));
-    assert!(
-        cpu.contains("{{&lt;details title=\"Alert rule\"&gt;}}"),
-        "{cpu}"
-    );
-    assert!(!cpu.contains("<details"), "{cpu}");
+    assert_contains(&cpu, "{{&lt;details title=\"Alert rule\"&gt;}}");
+    assert_lacks(&cpu, "<details");
 
     // PromQL (tagged promql or prometheus) and LogQL, HCL, TOML come out
     // as classed spans inside <pre>.
@@ -197,14 +180,11 @@ fn init_twice_writes_once() {
         first.stdout
     );
     let config = std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap();
-    assert!(config.contains("title: Migrated runbooks"), "{config}");
-    assert!(config.contains("language: en"), "{config}");
+    assert_contains(&config, "title: Migrated runbooks");
+    assert_contains(&config, "language: en");
     let workflow =
         std::fs::read_to_string(site.content.join(".github/workflows/pages.yml")).unwrap();
-    assert!(
-        workflow.contains("build . --out site --strict"),
-        "{workflow}"
-    );
+    assert_contains(&workflow, "build . --out site --strict");
     // The site builds with what init wrote.
     site.build(&[]).assert_ok();
 

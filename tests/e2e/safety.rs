@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::common::{assert_contains, assert_lacks};
 use crate::site::{snapshot, TestSite};
 
 /// A secret outside the content folder: it must appear in no output.
@@ -267,13 +268,10 @@ fn file_names_with_url_characters_are_linked_encoded() {
         assert!(site.out.join(file).is_file(), "{file}");
     }
     let sitemap = site.output("sitemap.xml");
-    assert!(
-        sitemap.contains("<loc>https://x.example/rb/a%23b.html</loc>"),
-        "{sitemap}"
-    );
-    assert!(!sitemap.contains("a#b"), "{sitemap}");
+    assert_contains(&sitemap, "<loc>https://x.example/rb/a%23b.html</loc>");
+    assert_lacks(&sitemap, "a#b");
     let pages = site.output("pages.html");
-    assert!(pages.contains("href=\"why%3F.html\""), "{pages}");
+    assert_contains(&pages, "href=\"why%3F.html\"");
 }
 
 #[test]

@@ -10,6 +10,7 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::Locator;
 
 use crate::browser::{serve_folder, Browser};
+use crate::common::assert_contains;
 use crate::size::site_with_large_folder;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -135,7 +136,7 @@ async fn the_tree_marks_the_page_opens_from_the_keyboard_and_falls_back_without_
     c.goto(&format!("{base}/big/p0030.html")).await.unwrap();
     let fallback = c.find(Locator::Css("#sidebar")).await.unwrap();
     let html = fallback.html(false).await.unwrap();
-    assert!(html.contains("nav-fallback"), "{html}");
+    assert_contains(&html, "nav-fallback");
     assert!(!html.contains("nav-tree"), "scripts ran: {html}");
     let current = c
         .find(Locator::Css("#sidebar .nav-fallback a[aria-current=page]"))

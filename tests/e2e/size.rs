@@ -3,6 +3,7 @@
 //! pages (a sidebar of the whole folder on every page made it grow with
 //! the square of the largest folder).
 
+use crate::common::assert_contains;
 use crate::site::TestSite;
 
 /// A site whose folder `big/` holds `pages` pages, beside a small one.
@@ -79,8 +80,8 @@ fn page_size_is_bounded_and_output_grows_linearly() {
         links <= 20,
         "{links} links in the fallback sidebar:\n{sidebar}"
     );
-    assert!(sidebar.contains("aria-current=\"page\""), "{sidebar}");
-    assert!(sidebar.contains("href=\"../pages.html\""), "{sidebar}");
+    assert_contains(sidebar, "aria-current=\"page\"");
+    assert_contains(sidebar, "href=\"../pages.html\"");
 
     // Linear: the bytes each added page costs do not grow with the site
     // (with a sidebar of the whole folder they tripled here).

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use crate::browser::Browser;
+use crate::common::assert_contains;
 use crate::support::{copy_content, s, wait_panel, Process};
 
 /// The live box is a fixed reservation (panels.css): the demo's answers,
@@ -72,15 +73,15 @@ async fn demo_slo_and_pod_panels_in_serve() {
     // The demo incident: availability burns its budget fast (page), the
     // latency SLO is fine though its p95 is over the threshold (the SLI
     // counts requests under 0.5 s). Status in words beside the colour.
-    assert!(availability.contains("可用性 (99.9%)"), "{availability}");
-    assert!(availability.contains("目標 99.9%"), "{availability}");
-    assert!(availability.contains("✖ ページ"), "{availability}");
-    assert!(availability.contains("43.2 分"), "{availability}");
-    assert!(availability.contains("エラーバジェット"), "{availability}");
-    assert!(availability.contains("バーンレート"), "{availability}");
-    assert!(latency.contains("レイテンシ (p95 < 500ms)"), "{latency}");
-    assert!(latency.contains("✓ 正常"), "{latency}");
-    assert!(latency.contains("目標 95%"), "{latency}");
+    assert_contains(availability, "可用性 (99.9%)");
+    assert_contains(availability, "目標 99.9%");
+    assert_contains(availability, "✖ ページ");
+    assert_contains(availability, "43.2 分");
+    assert_contains(availability, "エラーバジェット");
+    assert_contains(availability, "バーンレート");
+    assert_contains(latency, "レイテンシ (p95 < 500ms)");
+    assert_contains(latency, "✓ 正常");
+    assert_contains(latency, "目標 95%");
     assert!(
         latency.contains("レイテンシ p95: 0.74 s / 0.50 s"),
         "content/runbook.yaml gives the latency SLO its histogram: {latency}"
@@ -127,7 +128,7 @@ async fn demo_slo_and_pod_panels_in_serve() {
         "{rows:#?}"
     );
     let body = s(&pods, "body");
-    assert!(body.contains("Deployment tekutoko-api"), "{body}");
+    assert_contains(body, "Deployment tekutoko-api");
     assert!(
         body.contains("上限到達"),
         "the HPA at max is called out: {body}"

@@ -11,6 +11,7 @@ use axum::response::IntoResponse;
 use axum::Router;
 
 use crate::browser::{serve_folder, Browser};
+use crate::common::assert_contains;
 use crate::common::free_port;
 use crate::support::{
     build_site, copy_content, s, serve_router, set_live, wait_panel, workspace, Process,
@@ -126,7 +127,7 @@ async fn pods_from_kubernetes_then_the_api_stops() {
         "{rows:#?}"
     );
     let body = s(&pods, "body");
-    assert!(body.contains("tekutoko-api"), "{body}");
+    assert_contains(body, "tekutoko-api");
     assert!(body.contains("4/4") || body.contains("3/4"), "{body}");
     assert!(
         !body.contains("デモ"),

@@ -3,6 +3,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::common::assert_contains;
 use crate::harness::{Server, BIN};
 
 #[test]
@@ -17,11 +18,8 @@ fn a_port_in_use_names_the_port_and_the_fix() {
         .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains(&format!("port {port} is already in use")),
-        "{stderr}"
-    );
-    assert!(stderr.contains("--bind 127.0.0.1:"), "{stderr}");
+    assert_contains(&stderr, &format!("port {port} is already in use"));
+    assert_contains(&stderr, "--bind 127.0.0.1:");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::common::assert_contains;
 use crate::harness::{Server, BASE};
 
 #[test]
@@ -27,9 +28,9 @@ fn an_edit_reloads_that_page_only_and_serves_the_new_text() {
     assert!(server.page("guide/index.html").contains("runbook, edited."));
     // The rebuild's line: one page rendered and laid out again.
     let rebuilt = server.wait_for_output(|out| out.contains("guide/README.md →"));
-    assert!(
-        rebuilt.contains("guide/README.md → 1 of 6 pages rendered, 1 laid out"),
-        "{rebuilt}"
+    assert_contains(
+        &rebuilt,
+        "guide/README.md → 1 of 6 pages rendered, 1 laid out",
     );
 }
 

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use crate::browser::Browser;
+use crate::common::assert_contains;
 use crate::harness::{Server, PATIENCE};
 
 const CONNECTED: &str = "return !!(window.__runbookServe && window.__runbookServe.connected)";
@@ -91,8 +92,8 @@ async fn broken_front_matter_shows_the_overlay_until_fixed() {
         assert!(std::time::Instant::now() < deadline, "no overlay appeared");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    assert!(text.contains("guide/restart.md:4:"), "{text}");
-    assert!(text.contains("front matter"), "{text}");
+    assert_contains(&text, "guide/restart.md:4:");
+    assert_contains(&text, "front matter");
     // The last good page is still there under the overlay.
     assert_eq!(
         browser

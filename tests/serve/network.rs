@@ -6,6 +6,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use crate::common::assert_contains;
 use crate::harness::{Server, BASE};
 
 /// The status of a GET naming `host`.
@@ -47,10 +48,7 @@ fn pages_and_the_api_answer_only_their_own_host() {
         ] {
             let (status, text) = status_with_host(port, &path, &host);
             assert_eq!(status, 403, "{path} for {host}: {text}");
-            assert!(
-                text.contains(&format!("http://localhost:{port}/")),
-                "{text}"
-            );
+            assert_contains(&text, &format!("http://localhost:{port}/"));
         }
         for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
             let (status, text) = status_with_host(port, &path, &host);

@@ -30,6 +30,21 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// Panics showing `text` unless it holds `needle`.
+#[track_caller]
+pub fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{needle:?} is missing from:\n{text}");
+}
+
+/// Panics showing `text` if it holds `needle`.
+#[track_caller]
+pub fn assert_lacks(text: &str, needle: &str) {
+    assert!(
+        !text.contains(needle),
+        "{needle:?} should not be in:\n{text}"
+    );
+}
+
 /// The workspace root (tests live in `tests/`, the crate in `generator/`).
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
