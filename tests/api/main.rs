@@ -5,6 +5,7 @@
 #[path = "../support/common.rs"]
 mod common;
 
+mod alertmanager;
 mod cli;
 mod connections;
 mod golden;

@@ -16,5 +16,6 @@ pub mod html;
 pub mod panel;
 pub mod pods;
 pub mod search;
+pub mod severity;
 pub mod slo;
 pub mod timestamp;
