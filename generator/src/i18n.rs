@@ -43,6 +43,13 @@ pub struct Strings {
     pub window: String,
     pub days: String,
     pub redirecting: String,
+    pub status_now: String,
+    pub firing_now: String,
+    pub slo_verdicts: String,
+    pub alerts_by_page: String,
+    pub alert: String,
+    pub page: String,
+    pub list_firing: String,
 }
 
 impl Strings {
@@ -91,6 +98,13 @@ impl Strings {
             window: "Window".into(),
             days: "days".into(),
             redirecting: "Redirecting to the runbook".into(),
+            status_now: "Status now".into(),
+            firing_now: "Firing now".into(),
+            slo_verdicts: "SLOs".into(),
+            alerts_by_page: "The alerts each page covers".into(),
+            alert: "Alert".into(),
+            page: "Page".into(),
+            list_firing: "List what fires (Alertmanager, or PromQL in Prometheus)".into(),
         }
     }
 
@@ -131,6 +145,13 @@ impl Strings {
             window: "期間".into(),
             days: "日".into(),
             redirecting: "Runbook に移動しています".into(),
+            status_now: "現在の状況".into(),
+            firing_now: "発火中のアラート".into(),
+            slo_verdicts: "SLO".into(),
+            alerts_by_page: "各ページが対応するアラート".into(),
+            alert: "アラート".into(),
+            page: "ページ".into(),
+            list_firing: "発火中のアラートを確認する（Alertmanager、または Prometheus の PromQL）".into(),
         }
     }
 }

@@ -2,6 +2,8 @@
 //! Kubernetes API JSON through kube-rs, the safety rules, golden answers
 //! for the demo backend, and the `runbook api` command itself.
 
+#[path = "../support/alertmanager.rs"]
+mod alertmanager_support;
 #[path = "../support/common.rs"]
 mod common;
 

@@ -65,7 +65,7 @@ fn draw(node: &Node) -> Element {
 
 fn pods_panel(body: &str) -> (Panel, Node, Element) {
     let panel = panel(PanelSpec::Pods("tekutoko-api".into()), body);
-    let node = panel.body(0.0, &EN).unwrap();
+    let node = panel.body(0.0, "", &EN).unwrap();
     let host = draw(&node);
     (panel, node, host)
 }
@@ -166,7 +166,7 @@ fn api_strings_stay_text() {
 fn slo_cards_and_the_sparkline_from_the_golden_answer() {
     let ids = vec!["availability".to_string(), "error_rate".to_string()];
     let panel = panel(PanelSpec::Slo(ids), SLOS);
-    let node = panel.body(0.0, &JA).unwrap();
+    let node = panel.body(0.0, "", &JA).unwrap();
     let host = draw(&node);
     assert_eq!(text(&host), node.text_content());
     let cards = all(&host, ".slo");

@@ -74,6 +74,15 @@ pub struct Strings {
     pub timeout: &'static str,
     /// Ends a sentence: `.` or `。`.
     pub full_stop: &'static str,
+    pub alerts_none: &'static str,
+    pub alerts_firing: &'static str,
+    /// When an alert started: `{time}` (UTC) and `{age}` are put in.
+    pub alerts_since: &'static str,
+    pub silenced: &'static str,
+    pub inhibited: &'static str,
+    pub open_runbook: &'static str,
+    pub no_runbook: &'static str,
+    pub fill_from_labels: &'static str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,6 +166,14 @@ pub static EN: Strings = Strings {
     http_status: "HTTP",
     timeout: "the API took too long to answer",
     full_stop: ".",
+    alerts_none: "Nothing is firing.",
+    alerts_firing: "firing",
+    alerts_since: "since {time} UTC ({age})",
+    silenced: "SILENCED",
+    inhibited: "INHIBITED",
+    open_runbook: "Open the runbook",
+    no_runbook: "No runbook page lists this alert.",
+    fill_from_labels: "Fill the commands from these labels",
 };
 
 pub static JA: Strings = Strings {
@@ -225,6 +242,14 @@ pub static JA: Strings = Strings {
     http_status: "HTTP",
     timeout: "API の応答がタイムアウトしました",
     full_stop: "。",
+    alerts_none: "発火中のアラートはありません。",
+    alerts_firing: "発火中",
+    alerts_since: "{time} UTC から（{age}）",
+    silenced: "サイレンス中",
+    inhibited: "抑制中",
+    open_runbook: "手順を開く",
+    no_runbook: "このアラートを載せた手順ページはありません。",
+    fill_from_labels: "このラベルでコマンドを埋める",
 };
 
 #[cfg(test)]
