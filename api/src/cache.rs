@@ -15,6 +15,10 @@
 //! requests wait for its read, and then for at most
 //! [`CacheSettings::first_wait`] (a hanging upstream is cut off later, at
 //! `upstream_timeout`, without anyone waiting for it).
+//!
+//! The rule that bounds staleness: with [`CacheSettings::max_stale`] set,
+//! a last good answer older than that is no longer served once reads
+//! fail; the request gets `unavailable` instead of a picture that old.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -64,6 +68,8 @@ pub struct CacheSettings {
     pub upstream_timeout: Duration,
     /// Bound on a request's wait for a slot's first answer.
     pub first_wait: Duration,
+    /// How old a stale answer may be and still be served; `None`: any age.
+    pub max_stale: Option<Duration>,
 }
 
 /// Two seconds: a panel that polls every 15 s may stall that long once,
@@ -76,6 +82,7 @@ impl Default for CacheSettings {
             ttl: Duration::from_secs(15),
             upstream_timeout: Duration::from_secs(5),
             first_wait: FIRST_WAIT,
+            max_stale: None,
         }
     }
 }
@@ -149,12 +156,12 @@ impl Slot {
                 state.in_flight = Some(self.start(settings, read()));
             }
             match (&state.good, &state.in_flight) {
-                (Some(_), _) | (None, None) => return served(&state),
+                (Some(_), _) | (None, None) => return served(&state, settings),
                 (None, Some(read)) => read.clone(),
             }
         };
         match tokio::time::timeout(settings.first_wait, pending).await {
-            Ok(_) => served(&self.lock()),
+            Ok(_) => served(&self.lock(), settings),
             Err(_) => Served::Pending,
         }
     }
@@ -197,10 +204,17 @@ impl Slot {
 }
 
 /// What the slot's state answers without waiting.
-fn served(state: &State) -> Served {
+fn served(state: &State, settings: CacheSettings) -> Served {
     match (&state.good, state.failing) {
         (Some(good), false) => Served::Fresh(good.clone()),
+        (Some(good), true) if too_old(good, settings) => Served::Unavailable,
         (Some(good), true) => Served::Stale(good.clone()),
         (None, _) => Served::Unavailable,
     }
+}
+
+fn too_old(good: &CachedAnswer, settings: CacheSettings) -> bool {
+    settings
+        .max_stale
+        .is_some_and(|limit| good.age(Instant::now()) > limit)
 }

@@ -37,6 +37,14 @@ pub struct ApiConfig {
     pub prometheus: Option<PrometheusConfig>,
     #[serde(default)]
     pub kubernetes: Option<KubernetesConfig>,
+    /// Where firing alerts come from (`/api/v1/alerts`); unset with the
+    /// live backend, that endpoint answers 404.
+    #[serde(default)]
+    pub alertmanager: Option<AlertmanagerConfig>,
+    /// A built site's `alerts.json`, relative to this file: which runbook
+    /// page each alert leads to. Unset, alerts carry no page.
+    #[serde(default)]
+    pub alert_pages: Option<PathBuf>,
     #[serde(default)]
     pub cache: CacheConfig,
     #[serde(default)]
@@ -66,6 +74,35 @@ pub struct PrometheusConfig {
     pub headers: IndexMap<String, String>,
 }
 
+/// Alertmanager's v2 API (`GET /api/v2/alerts`), read-only.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AlertmanagerConfig {
+    /// Base URL; `/api/v2/alerts` is appended.
+    pub url: String,
+    /// A file holding a bearer token, read at every refresh (tokens rotate).
+    #[serde(default)]
+    pub bearer_token_file: Option<PathBuf>,
+    /// Extra request headers, e.g. `X-Scope-OrgID` for Mimir's Alertmanager.
+    #[serde(default)]
+    pub headers: IndexMap<String, String>,
+    /// Matchers Alertmanager applies, as amtool writes them:
+    /// `namespace="default"`, `severity=~"critical|warning"`.
+    #[serde(default)]
+    pub filter: Vec<String>,
+    /// Which alerts to list, as Alertmanager's own query flags.
+    #[serde(default = "yes")]
+    pub active: bool,
+    #[serde(default = "yes")]
+    pub silenced: bool,
+    #[serde(default = "yes")]
+    pub inhibited: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct KubernetesConfig {
@@ -86,6 +123,10 @@ pub struct CacheConfig {
     /// Bound on one upstream read.
     #[serde(default = "default_timeout")]
     pub upstream_timeout_seconds: f64,
+    /// While the upstream fails, how long the last good answer is still
+    /// served (marked stale); unset: as long as the outage lasts.
+    #[serde(default)]
+    pub max_stale_seconds: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
@@ -109,6 +150,7 @@ impl Default for CacheConfig {
         CacheConfig {
             ttl_seconds: default_ttl(),
             upstream_timeout_seconds: default_timeout(),
+            max_stale_seconds: None,
         }
     }
 }
@@ -119,6 +161,7 @@ impl CacheConfig {
             ttl: Duration::from_secs(self.ttl_seconds),
             upstream_timeout: Duration::from_secs_f64(self.upstream_timeout_seconds),
             first_wait: super::cache::FIRST_WAIT,
+            max_stale: self.max_stale_seconds.map(Duration::from_secs),
         }
     }
 }
@@ -212,6 +255,9 @@ impl ApiConfig {
             check.definitions(&config)?;
         }
         check.settings(&config)?;
+        if let Some(pages) = &config.alert_pages {
+            config.alert_pages = Some(path.parent().unwrap_or(Path::new(".")).join(pages));
+        }
         Ok(config)
     }
 }
@@ -227,6 +273,23 @@ impl Checker<'_> {
         ApiConfigError::Invalid {
             path: self.path.to_path_buf(),
             line: crate::yaml_lines::line_of(self.text, key),
+            column: 1,
+            message: message.into(),
+            hint: hint.to_string(),
+        }
+    }
+
+    /// At the first line holding `needle` (a value rather than a key:
+    /// `url:` appears under several upstreams).
+    fn fail_at(&self, needle: &str, message: impl Into<String>, hint: &str) -> ApiConfigError {
+        let line = self
+            .text
+            .lines()
+            .position(|l| l.contains(needle))
+            .map_or(1, |i| i + 1);
+        ApiConfigError::Invalid {
+            path: self.path.to_path_buf(),
+            line,
             column: 1,
             message: message.into(),
             hint: hint.to_string(),
@@ -272,7 +335,29 @@ impl Checker<'_> {
             }
         }
         if let Some(prometheus) = &config.prometheus {
-            self.prometheus(prometheus)?;
+            self.upstream(
+                "Prometheus",
+                &prometheus.url,
+                &prometheus.headers,
+                prometheus.bearer_token_file.is_some(),
+            )?;
+        }
+        if let Some(alertmanager) = &config.alertmanager {
+            self.upstream(
+                "Alertmanager",
+                &alertmanager.url,
+                &alertmanager.headers,
+                alertmanager.bearer_token_file.is_some(),
+            )?;
+            for matcher in &alertmanager.filter {
+                if !is_matcher(matcher) {
+                    return Err(self.fail(
+                        "filter",
+                        format!("`{matcher}` is not an Alertmanager matcher"),
+                        "write one matcher per entry as amtool does, e.g. `namespace=\"default\"` or `severity=~\"critical|warning\"`",
+                    ));
+                }
+            }
         }
         for origin in &config.cors.allowed_origins {
             if normalize_origin(origin).is_none() {
@@ -286,21 +371,28 @@ impl Checker<'_> {
         Ok(())
     }
 
-    fn prometheus(&self, prometheus: &PrometheusConfig) -> Result<(), ApiConfigError> {
-        let url_ok = url::Url::parse(&prometheus.url).is_ok_and(|u| {
+    /// An upstream's base URL and headers (Prometheus, Alertmanager).
+    fn upstream(
+        &self,
+        what: &str,
+        base_url: &str,
+        headers: &IndexMap<String, String>,
+        bearer_token: bool,
+    ) -> Result<(), ApiConfigError> {
+        let url_ok = url::Url::parse(base_url).is_ok_and(|u| {
             matches!(u.scheme(), "http" | "https")
                 && u.host().is_some()
                 && u.query().is_none()
                 && u.fragment().is_none()
         });
         if !url_ok {
-            return Err(self.fail(
-                "url",
-                format!("`{}` is not a Prometheus base URL", prometheus.url),
-                "e.g. http://prometheus.monitoring:9090 (no query string)",
+            return Err(self.fail_at(
+                base_url,
+                format!("`{base_url}` is not a{} {what} base URL", if what.starts_with('A') { "n" } else { "" }),
+                "e.g. http://prometheus.monitoring:9090 or http://alertmanager.monitoring:9093 (no query string)",
             ));
         }
-        for (name, value) in &prometheus.headers {
+        for (name, value) in headers {
             let valid = axum::http::HeaderName::from_bytes(name.as_bytes()).is_ok()
                 && axum::http::HeaderValue::from_str(value).is_ok();
             if !valid {
@@ -310,8 +402,7 @@ impl Checker<'_> {
                     "use a token name and a printable ASCII value",
                 ));
             }
-            if name.eq_ignore_ascii_case("authorization") && prometheus.bearer_token_file.is_some()
-            {
+            if name.eq_ignore_ascii_case("authorization") && bearer_token {
                 return Err(self.fail(
                     name,
                     "both `bearer_token_file` and an Authorization header are set",
@@ -321,6 +412,25 @@ impl Checker<'_> {
         }
         Ok(())
     }
+}
+
+/// `name="value"`, `name!="value"`, `name=~"re"`, `name!~"re"` (quotes
+/// optional), as Alertmanager's `filter` parameter takes them.
+fn is_matcher(matcher: &str) -> bool {
+    let matcher = matcher.trim();
+    let name_end = matcher
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(matcher.len());
+    let (name, rest) = matcher.split_at(name_end);
+    let name_ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    let rest = rest.trim_start();
+    let value = ["=~", "!~", "!=", "="]
+        .iter()
+        .find_map(|op| rest.strip_prefix(op));
+    name_ok && value.is_some_and(|v| !v.contains('\n'))
 }
 
 /// `https://Example.github.io/` → `https://example.github.io`; `None` for
@@ -410,6 +520,41 @@ mod tests {
         let err = parse(text).unwrap_err().to_string();
         assert!(err.contains("a/b"), "{err}");
         assert!(err.starts_with("api.yaml:3:"), "{err}");
+    }
+
+    #[test]
+    fn alertmanager_is_checked_at_its_line() {
+        let config = parse(
+            "backend: live\nalertmanager:\n  url: http://am:9093\n  filter: ['namespace=\"default\"', 'severity=~\"critical|warning\"']\n  silenced: false\n",
+        )
+        .unwrap();
+        let am = config.alertmanager.unwrap();
+        assert_eq!(am.filter.len(), 2);
+        assert!(am.active && !am.silenced && am.inhibited);
+        let err = parse(
+            "backend: live\nprometheus:\n  url: http://p:9090\nalertmanager:\n  url: am:9093\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("api.yaml:5:"), "{err}");
+        assert!(err.contains("Alertmanager"), "{err}");
+        let err = parse(
+            "backend: live\nalertmanager:\n  url: http://am:9093\n  filter:\n    - '\"x\"'\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("api.yaml:4:"), "{err}");
+        assert!(err.contains("matcher"), "{err}");
+    }
+
+    #[test]
+    fn matchers_as_amtool_writes_them() {
+        for ok in ["a=\"b\"", "a!=b", "alertname=~\"A|B\"", "a !~ \"x.*\""] {
+            assert!(is_matcher(ok), "{ok}");
+        }
+        for bad in ["", "=b", "1a=b", "a", "a<b"] {
+            assert!(!is_matcher(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! | `/api/v1/slos` | `Answer<SloList>` |
 //! | `/api/v1/slos/{id}` | `Answer<SloStatus>` |
 //! | `/api/v1/workloads/{id}` | `Answer<WorkloadStatus>` |
+//! | `/api/v1/alerts` | `Answer<AlertList>`: firing alerts, each with its page |
 //! | `/api/healthz` | `Health`: the process is up (liveness) |
 //! | `/api/readyz` | `Health`: backends built, with upstream read counts |
 //!
@@ -28,6 +29,7 @@
 // when they are; `pub(crate)` says the rest.
 #![warn(unreachable_pub)]
 
+pub mod alerts;
 pub mod assemble;
 pub mod backend;
 pub mod cache;
@@ -50,16 +52,26 @@ use axum::Router;
 use indexmap::IndexMap;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use crate::alerts::AlertPages;
 use crate::live::{LiveConfig, SloConfig, WorkloadConfig};
-use backend::demo::DemoBackend;
+#[cfg(feature = "upstreams")]
+use backend::alertmanager::AlertmanagerBackend;
+use backend::demo::{DemoAlerts, DemoBackend};
 #[cfg(feature = "upstreams")]
 use backend::kubernetes::KubernetesBackend;
 #[cfg(feature = "upstreams")]
 use backend::prometheus::PrometheusBackend;
-use backend::{SloBackend, UpstreamError, WorkloadBackend};
+use backend::{AlertBackend, SloBackend, UpstreamError, WorkloadBackend};
 use cache::{CacheSettings, Slot};
 use clock::Clock;
 use config::{ApiConfig, BackendKind};
+
+/// The backends a configuration names: SLOs, workloads, alerts (if any).
+type Backends = (
+    Arc<dyn SloBackend>,
+    Arc<dyn WorkloadBackend>,
+    Option<Arc<dyn AlertBackend>>,
+);
 
 /// Everything a request needs, cheap to clone (one `Arc`).
 #[derive(Clone)]
@@ -70,9 +82,18 @@ struct Inner {
     workloads: IndexMap<String, Entry<WorkloadConfig>>,
     slo_backend: Arc<dyn SloBackend>,
     workload_backend: Arc<dyn WorkloadBackend>,
+    /// `None`: no alert source is configured, `/v1/alerts` is 404.
+    alerts: Option<AlertsEntry>,
     cache: CacheSettings,
     cors: Vec<HeaderValue>,
     clock: Clock,
+}
+
+/// The alert source, the pages alerts lead to, and their one cache slot.
+struct AlertsEntry {
+    backend: Arc<dyn AlertBackend>,
+    pages: Arc<AlertPages>,
+    slot: Arc<Slot>,
 }
 
 /// A configured id: its definition and its cache slot.
@@ -87,6 +108,10 @@ pub struct ApiParts {
     pub workloads: IndexMap<String, WorkloadConfig>,
     pub slo_backend: Arc<dyn SloBackend>,
     pub workload_backend: Arc<dyn WorkloadBackend>,
+    /// Where firing alerts come from; `None` turns `/v1/alerts` off.
+    pub alert_backend: Option<Arc<dyn AlertBackend>>,
+    /// Alert name → runbook page, given to each firing alert.
+    pub alert_pages: AlertPages,
     pub cache: CacheSettings,
     /// Normalized origins (`https://example.github.io`) allowed by CORS.
     pub cors_origins: Vec<String>,
@@ -132,6 +157,11 @@ impl ApiState {
             workloads,
             slo_backend: parts.slo_backend,
             workload_backend: parts.workload_backend,
+            alerts: parts.alert_backend.map(|backend| AlertsEntry {
+                backend,
+                pages: Arc::new(parts.alert_pages),
+                slot: Slot::new("alerts"),
+            }),
             cache: parts.cache,
             cors: parts
                 .cors_origins
@@ -142,19 +172,25 @@ impl ApiState {
         }))
     }
 
-    /// The demo backend over a site's `live:` ids: what `runbook serve`
-    /// mounts at `/api`. Same-origin only (no CORS).
-    pub fn demo(live: &LiveConfig) -> ApiState {
-        ApiState::demo_at(live, Clock::system())
+    /// The demo backend over a site's `live:` ids, its alerts leading to
+    /// `pages`: what `runbook serve` mounts at `/api`. Same-origin only
+    /// (no CORS).
+    pub fn demo(live: &LiveConfig, pages: AlertPages) -> ApiState {
+        ApiState::demo_at(live, pages, Clock::system())
     }
 
     /// The demo with a pinned clock: byte-stable answers for fixtures.
-    pub fn demo_at(live: &LiveConfig, clock: Clock) -> ApiState {
+    pub fn demo_at(live: &LiveConfig, pages: AlertPages, clock: Clock) -> ApiState {
         ApiState::new(ApiParts {
             slos: live.slos.clone(),
             workloads: live.workloads.clone(),
             slo_backend: Arc::new(DemoBackend),
             workload_backend: Arc::new(DemoBackend),
+            alert_backend: Some(Arc::new(DemoAlerts::new(
+                live.workloads.values(),
+                &live.slos,
+            ))),
+            alert_pages: pages,
             cache: CacheSettings::default(),
             cors_origins: Vec::new(),
             clock,
@@ -165,34 +201,43 @@ impl ApiState {
     /// reads the kubeconfig or the in-cluster account, hence `async`.
     pub async fn connect(config: &ApiConfig, clock: Clock) -> Result<ApiState, ApiSetupError> {
         let cache = config.cache.settings();
-        let (slo_backend, workload_backend): (Arc<dyn SloBackend>, Arc<dyn WorkloadBackend>) =
-            match config.backend {
-                BackendKind::Demo => (Arc::new(DemoBackend), Arc::new(DemoBackend)),
-                #[cfg(not(feature = "upstreams"))]
-                BackendKind::Live => {
-                    return Err(ApiSetupError::Backend {
-                        what: "live",
-                        source: UpstreamError::Transport(
-                            "this runbook was built without the live backends".into(),
-                        ),
-                        hint: "build runbook with its default features (`upstreams`), or use `backend: demo`",
-                    })
-                }
-                #[cfg(feature = "upstreams")]
-                BackendKind::Live => {
-                    let slos: Arc<dyn SloBackend> = match &config.prometheus {
-                        Some(p) => {
-                            Arc::new(PrometheusBackend::new(p, cache.upstream_timeout).map_err(
-                                |source| ApiSetupError::Backend {
-                                    what: "Prometheus",
-                                    source,
-                                    hint: "check `prometheus:` in the API configuration",
-                                },
-                            )?)
-                        }
-                        None => Arc::new(DemoBackend),
-                    };
-                    let workloads: Arc<dyn WorkloadBackend> = match &config.kubernetes {
+        let alert_pages = match &config.alert_pages {
+            Some(path) => alerts::load_pages(path)?,
+            None => AlertPages::new(),
+        };
+        let demo_alerts = || -> Arc<dyn AlertBackend> {
+            Arc::new(DemoAlerts::new(config.workloads.values(), &config.slos))
+        };
+        let (slo_backend, workload_backend, alert_backend): Backends = match config.backend {
+            BackendKind::Demo => (
+                Arc::new(DemoBackend),
+                Arc::new(DemoBackend),
+                Some(demo_alerts()),
+            ),
+            #[cfg(not(feature = "upstreams"))]
+            BackendKind::Live => return Err(ApiSetupError::Backend {
+                what: "live",
+                source: UpstreamError::Transport(
+                    "this runbook was built without the live backends".into(),
+                ),
+                hint:
+                    "build runbook with its default features (`upstreams`), or use `backend: demo`",
+            }),
+            #[cfg(feature = "upstreams")]
+            BackendKind::Live => {
+                let slos: Arc<dyn SloBackend> = match &config.prometheus {
+                    Some(p) => {
+                        Arc::new(PrometheusBackend::new(p, cache.upstream_timeout).map_err(
+                            |source| ApiSetupError::Backend {
+                                what: "Prometheus",
+                                source,
+                                hint: "check `prometheus:` in the API configuration",
+                            },
+                        )?)
+                    }
+                    None => Arc::new(DemoBackend),
+                };
+                let workloads: Arc<dyn WorkloadBackend> = match &config.kubernetes {
                         Some(k) => Arc::new(
                             KubernetesBackend::connect(k, cache.upstream_timeout)
                                 .await
@@ -204,14 +249,28 @@ impl ApiState {
                         ),
                         None => Arc::new(DemoBackend),
                     };
-                    (slos, workloads)
-                }
-            };
+                let alerts = match &config.alertmanager {
+                    Some(a) => Some(Arc::new(
+                        AlertmanagerBackend::new(a, cache.upstream_timeout).map_err(|source| {
+                            ApiSetupError::Backend {
+                                what: "Alertmanager",
+                                source,
+                                hint: "check `alertmanager:` in the API configuration",
+                            }
+                        })?,
+                    ) as Arc<dyn AlertBackend>),
+                    None => None,
+                };
+                (slos, workloads, alerts)
+            }
+        };
         Ok(ApiState::new(ApiParts {
             slos: config.slos.clone(),
             workloads: config.workloads.clone(),
             slo_backend,
             workload_backend,
+            alert_backend,
+            alert_pages,
             cache,
             cors_origins: config
                 .cors
@@ -247,6 +306,7 @@ pub fn router(state: ApiState) -> Router {
             "/v1/workloads/{id}",
             get(routes::workload).fallback(not_allowed),
         )
+        .route("/v1/alerts", get(routes::alerts).fallback(not_allowed))
         .route("/healthz", get(routes::healthz).fallback(not_allowed))
         .route("/readyz", get(routes::readyz).fallback(not_allowed))
         .fallback(routes::not_found)

@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::future::join_all;
-use runbook_widgets::contract::{Health, IdHealth, CONTRACT_VERSION};
+use runbook_widgets::contract::{AlertList, Health, IdHealth, CONTRACT_VERSION};
 use runbook_widgets::timestamp::format_rfc3339;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -128,6 +128,32 @@ pub(crate) async fn slo_list(State(state): State<ApiState>) -> Response {
         data: &list,
     };
     json(&body, cache_control(&state, stale, age))
+}
+
+/// What is firing, each alert with its runbook page, through the one
+/// alerts slot: one Alertmanager read per TTL, stale when it fails.
+pub(crate) async fn alerts(State(state): State<ApiState>) -> Response {
+    let Some(entry) = &state.0.alerts else {
+        return error(&state, ApiError::NotFound);
+    };
+    let backend = entry.backend.clone();
+    let pages = entry.pages.clone();
+    let clock = state.0.clock.clone();
+    let served = entry
+        .slot
+        .get(state.0.cache, move || async move {
+            let now = clock.now();
+            let alerts = crate::alerts::finish(backend.alerts(now).await?, &pages);
+            cache_answer(&AlertList { alerts }, now)
+        })
+        .await;
+    let source = entry.backend.source();
+    match served {
+        Served::Fresh(s) => answer(&state, source, &s, false),
+        Served::Stale(s) => answer(&state, source, &s, true),
+        Served::Unavailable => unavailable(&state),
+        Served::Pending => error(&state, ApiError::Pending),
+    }
 }
 
 pub(crate) async fn healthz(State(state): State<ApiState>) -> Response {
@@ -296,7 +322,8 @@ fn health(state: &ApiState, detailed: bool) -> Health {
             .slos
             .values()
             .map(|e| &e.slot)
-            .chain(state.0.workloads.values().map(|e| &e.slot));
+            .chain(state.0.workloads.values().map(|e| &e.slot))
+            .chain(state.0.alerts.iter().map(|e| &e.slot));
         slots
             .map(|slot| IdHealth {
                 id: slot.label.clone(),

@@ -158,6 +158,22 @@ impl<'a> Layout<'a> {
         let next = order
             .and_then(|n| rendered.nav.order.get(n + 1))
             .map(|&j| link_to(j));
+        let live = crate::board::is_live(config);
+        let page_placeholders: Vec<PlaceholderView> = self
+            .placeholders
+            .iter()
+            .filter(|p| r.markdown.placeholders.contains(p.name))
+            .cloned()
+            .collect();
+        let banner = (live && !page.front.alerts.is_empty()).then(|| {
+            let fill = page_placeholders
+                .iter()
+                .filter_map(|p| p.label.map(str::to_string))
+                .collect();
+            crate::board::banner(&page.front.alerts, fill, self.strings)
+        });
+        let board = (live && page.output == "index.html")
+            .then(|| crate::board::board(rendered, &root, self.strings));
         let context = PageContext {
             site: self.site,
             t: self.strings,
@@ -192,7 +208,10 @@ impl<'a> Layout<'a> {
                     config.review_after_days,
                     self.today,
                 ),
-                content: &r.markdown.html,
+                content: match &board {
+                    Some(board) => crate::board::after_title(&r.markdown.html, board).into(),
+                    None => r.markdown.html.as_str().into(),
+                },
                 toc: r
                     .markdown
                     .headings
@@ -200,13 +219,9 @@ impl<'a> Layout<'a> {
                     .filter(|h| (2..=3).contains(&h.level))
                     .collect(),
                 has_h1: r.markdown.first_h1.is_some(),
-                placeholders: self
-                    .placeholders
-                    .iter()
-                    .filter(|p| r.markdown.placeholders.contains(p.name))
-                    .cloned()
-                    .collect(),
-                has_widgets: r.markdown.has_widgets,
+                placeholders: page_placeholders,
+                has_widgets: r.markdown.has_widgets || banner.is_some() || board.is_some(),
+                banner,
                 edit_url: view::edit_url(config, &page.rel),
                 path: &page.output,
                 source: &page.rel,
@@ -257,6 +272,8 @@ pub struct SiteKey<'a> {
     config: &'a SiteConfig,
     nav: &'a Nav,
     entries: Vec<NavEntry<'a>>,
+    /// The index page's status board lists every page's alerts.
+    alerts: &'a std::collections::BTreeMap<String, crate::publish::AlertTarget>,
 }
 
 impl<'a> SiteKey<'a> {
@@ -265,6 +282,7 @@ impl<'a> SiteKey<'a> {
             config: &rendered.config,
             nav: &rendered.nav,
             entries: nav_entries(rendered),
+            alerts: &rendered.alerts,
         }
     }
 }

@@ -19,6 +19,7 @@ pub use runbook_api::net;
 /// Where a key is written in YAML (runbook.yaml, front matter).
 pub use runbook_api::yaml_lines;
 
+pub mod board;
 pub mod config;
 pub mod error;
 pub mod front_matter;

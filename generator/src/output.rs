@@ -57,11 +57,16 @@ impl Sink for MemorySink {
 /// Collisions between content files are caught earlier, in `site`.
 pub struct Exclusive<'a> {
     inner: &'a dyn Sink,
-    claimed: Mutex<std::collections::HashSet<String>>,
+    /// Output paths in lower case → the path as written and its bytes,
+    /// kept for small files only (redirects): see [`Exclusive::claim`].
+    claimed: Mutex<std::collections::HashMap<String, Claim>>,
     /// The content file behind an output (compared without case) and its
     /// output path as written, for the message.
     sources: &'a (dyn Fn(&str) -> Option<(PathBuf, String)> + Sync),
 }
+
+/// A claimed output: its path as written, and its bytes when small.
+type Claim = (String, Option<Vec<u8>>);
 
 impl<'a> Exclusive<'a> {
     pub fn new(
@@ -75,13 +80,26 @@ impl<'a> Exclusive<'a> {
         }
     }
 
-    fn claim(&self, path: &str) -> Result<(), BuildError> {
-        let fresh = self
-            .claimed
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_lowercase());
-        if fresh {
+    /// Claims `path` (any case) for `bytes` (`None` for a copied file).
+    /// A path claimed before in another case is refused, unless both are
+    /// small files with identical bytes: then one file serves both names
+    /// where case does not count (`alerts/Name.html` and its lower-cased
+    /// twin), and both where it does.
+    fn claim(&self, path: &str, bytes: Option<&[u8]>) -> Result<(), BuildError> {
+        let kept = bytes
+            .filter(|b| b.len() <= COMPARED_UP_TO)
+            .map(<[u8]>::to_vec);
+        let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
+        let twin = match claimed.entry(path.to_lowercase()) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert((path.to_string(), kept));
+                return Ok(());
+            }
+            std::collections::hash_map::Entry::Occupied(slot) => slot.get().clone(),
+        };
+        drop(claimed);
+        let case_only = twin.0 != path;
+        if case_only && twin.1.is_some() && twin.1 == kept {
             return Ok(());
         }
         let (source_file, output) =
@@ -94,14 +112,18 @@ impl<'a> Exclusive<'a> {
     }
 }
 
+/// Files up to this size are kept to compare a case-only collision: the
+/// redirects runbook writes twice are a few hundred bytes.
+const COMPARED_UP_TO: usize = 4096;
+
 impl Sink for Exclusive<'_> {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), BuildError> {
-        self.claim(path)?;
+        self.claim(path, Some(bytes))?;
         self.inner.write(path, bytes)
     }
 
     fn copy(&self, path: &str, from: &Path) -> Result<(), BuildError> {
-        self.claim(path)?;
+        self.claim(path, None)?;
         self.inner.copy(path, from)
     }
 }
@@ -436,5 +458,41 @@ mod tests {
             assert!(Staging::new(&link, &content).is_err());
         }
         assert!(content.join("a.md").is_file());
+    }
+
+    /// Writes nothing; records what it was asked to write.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+
+    impl Sink for Recorder {
+        fn write(&self, path: &str, _: &[u8]) -> Result<(), BuildError> {
+            self.0.lock().unwrap().push(path.to_string());
+            Ok(())
+        }
+        fn copy(&self, path: &str, _: &Path) -> Result<(), BuildError> {
+            self.0.lock().unwrap().push(path.to_string());
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_case_only_twin_with_the_same_bytes_is_the_only_collision_allowed() {
+        let inner = Recorder::default();
+        let sources = |_: &str| None;
+        let sink = Exclusive::new(&inner, &sources);
+        sink.write("alerts/PodDown.html", b"redirect").unwrap();
+        // Its lower-cased twin, same bytes: both written.
+        sink.write("alerts/poddown.html", b"redirect").unwrap();
+        // Other bytes under a case-only twin: refused.
+        assert!(sink.write("alerts/PODDOWN.html", b"another page").is_err());
+        // The same path twice, even with the same bytes: refused.
+        assert!(sink.write("alerts/PodDown.html", b"redirect").is_err());
+        // A copied file is never compared.
+        sink.copy("a/Logo.png", Path::new("x")).unwrap();
+        assert!(sink.copy("a/logo.png", Path::new("x")).is_err());
+        assert_eq!(
+            *inner.0.lock().unwrap(),
+            ["alerts/PodDown.html", "alerts/poddown.html", "a/Logo.png"]
+        );
     }
 }

@@ -72,10 +72,15 @@ pub fn write_files(
         .map_err(|e| BuildError::io(Path::new("alerts.json"), e.into()))?;
     sink.write("alerts.json", &json)?;
     for (name, target) in &rendered.alerts {
-        sink.write(
-            &format!("alerts/{name}.html"),
-            alert_redirect(name, target, strings.redirecting).as_bytes(),
-        )?;
+        let html = alert_redirect(target, strings.redirecting);
+        sink.write(&format!("alerts/{name}.html"), html.as_bytes())?;
+        // kube-prometheus writes `runbook_url`s with the name lower-cased.
+        // Same bytes as the original (the page never names itself), so
+        // where the file system ignores case one file serves both.
+        let lower = name.to_lowercase();
+        if lower != *name && !rendered.alerts.contains_key(&lower) {
+            sink.write(&format!("alerts/{lower}.html"), html.as_bytes())?;
+        }
     }
     for (from, target) in &rendered.redirects {
         let html = alias_redirect(from, target, strings.redirecting);
@@ -175,25 +180,31 @@ fn is_alert_name(name: &str) -> bool {
         && !name.starts_with('.')
 }
 
-/// A redirect page at `alerts/<name>.html`, one folder below the root. It
-/// keeps any `#fragment` the link carried.
-pub fn alert_redirect(name: &str, target: &AlertTarget, redirecting: &str) -> String {
-    redirect(&format!("alerts/{name}.html"), name, target, redirecting)
+/// A redirect page at `alerts/<name>.html`, one folder below the root,
+/// titled by the page only: the same bytes serve `alerts/<name>.html` and
+/// its lower-cased twin. It keeps any query and `#fragment` the link
+/// carried.
+pub fn alert_redirect(target: &AlertTarget, redirecting: &str) -> String {
+    redirect("alerts/index.html", None, target, redirecting)
 }
 
 /// A redirect page written at `from` (an output path) to `target`, titled
-/// `name → page title`. It keeps any `#fragment` the link carried.
-pub fn redirect(from: &str, name: &str, target: &AlertTarget, redirecting: &str) -> String {
+/// `name → page title` (or the page title). It keeps any `#fragment` the
+/// link carried.
+pub fn redirect(from: &str, name: Option<&str>, target: &AlertTarget, redirecting: &str) -> String {
     let url = crate::paths::relative_url(from, &target.url);
     let url = escape(&url);
     let title = escape(&target.title);
+    let heading = match name {
+        Some(name) => format!("{} → {title}", escape(name)),
+        None => title.clone(),
+    };
     format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{name} → {title}</title>\
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{heading}</title>\
 <meta name=\"robots\" content=\"noindex\"><link rel=\"canonical\" href=\"{url}\">\
 <meta http-equiv=\"refresh\" content=\"0; url={url}\">\
 <script>location.replace(\"{url}\" + location.search + location.hash)</script></head>\
 <body><p>{redirecting}: <a href=\"{url}\">{title}</a></p></body></html>\n",
-        name = escape(name),
     )
 }
 
@@ -201,7 +212,7 @@ pub fn redirect(from: &str, name: &str, target: &AlertTarget, redirecting: &str)
 /// titled by that path as a reader typed it (`/old/path/`).
 pub fn alias_redirect(from: &str, target: &AlertTarget, redirecting: &str) -> String {
     let name = format!("/{}", from.strip_suffix("index.html").unwrap_or(from));
-    redirect(from, &name, target, redirecting)
+    redirect(from, Some(&name), target, redirecting)
 }
 
 /// Old path (an output path) → the page that moved from there. `pages`
@@ -360,9 +371,19 @@ mod tests {
 
     #[test]
     fn redirect_keeps_fragment() {
-        let html = alert_redirect("X", &target("ERROR_RATE.html"), "Redirecting");
+        let html = alert_redirect(&target("ERROR_RATE.html"), "Redirecting");
         assert!(html.contains("url=../ERROR_RATE.html"));
         assert!(html.contains("location.search + location.hash"));
+        // Never its own name: `alerts/X.html` and `alerts/x.html` are one
+        // file where case does not count.
+        let named = |name: &str| {
+            let mut t = target("ERROR_RATE.html");
+            t.title = "Error rate".into();
+            let _ = name;
+            alert_redirect(&t, "Redirecting")
+        };
+        assert_eq!(named("HighErrorRate"), named("higherrorrate"));
+        assert!(!named("HighErrorRate").contains("HighErrorRate"));
     }
 
     #[test]
@@ -407,7 +428,12 @@ mod tests {
         assert_eq!(redirects.len(), 1);
         assert_eq!(redirects["old/index.html"].url, "A.html");
         assert_eq!(warnings.len(), 3, "{warnings:?}");
-        let html = redirect("old/index.html", "/old/", &redirects["old/index.html"], "→");
+        let html = redirect(
+            "old/index.html",
+            Some("/old/"),
+            &redirects["old/index.html"],
+            "→",
+        );
         assert!(html.contains("url=../A.html"), "{html}");
     }
 

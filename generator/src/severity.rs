@@ -12,89 +12,7 @@ use std::fmt;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-/// The display levels, most urgent first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Level {
-    Critical,
-    Error,
-    Warning,
-    Info,
-}
-
-impl Level {
-    pub const ALL: [Level; 4] = [Level::Critical, Level::Error, Level::Warning, Level::Info];
-
-    /// The name shown on the badge (`CRITICAL`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Level::Critical => "CRITICAL",
-            Level::Error => "ERROR",
-            Level::Warning => "WARNING",
-            Level::Info => "INFO",
-        }
-    }
-
-    /// The CSS class suffix (`sev-critical`).
-    pub fn class(self) -> &'static str {
-        match self {
-            Level::Critical => "critical",
-            Level::Error => "error",
-            Level::Warning => "warning",
-            Level::Info => "info",
-        }
-    }
-}
-
-/// Every spelling read, normalised (lower case, without spaces, `-` and
-/// `_`), and its level. README.md's severity table is this table.
-pub const TABLE: &[(&str, Level)] = &[
-    // Prometheus and Alertmanager, syslog, Zabbix, PagerDuty's own words.
-    ("critical", Level::Critical),
-    ("crit", Level::Critical),
-    ("page", Level::Critical),
-    ("pager", Level::Critical),
-    ("emergency", Level::Critical),
-    ("emerg", Level::Critical),
-    ("alert", Level::Critical),
-    ("fatal", Level::Critical),
-    ("disaster", Level::Critical),
-    ("blocker", Level::Critical),
-    ("high", Level::Critical),
-    ("p0", Level::Critical),
-    ("p1", Level::Critical),
-    ("sev0", Level::Critical),
-    ("sev1", Level::Critical),
-    ("s1", Level::Critical),
-    ("error", Level::Error),
-    ("err", Level::Error),
-    ("major", Level::Error),
-    ("p2", Level::Error),
-    ("sev2", Level::Error),
-    ("s2", Level::Error),
-    ("warning", Level::Warning),
-    ("warn", Level::Warning),
-    ("medium", Level::Warning),
-    ("moderate", Level::Warning),
-    ("average", Level::Warning),
-    ("minor", Level::Warning),
-    ("ticket", Level::Warning),
-    ("p3", Level::Warning),
-    ("sev3", Level::Warning),
-    ("s3", Level::Warning),
-    ("info", Level::Info),
-    ("information", Level::Info),
-    ("informational", Level::Info),
-    ("notice", Level::Info),
-    ("low", Level::Info),
-    ("none", Level::Info),
-    ("debug", Level::Info),
-    ("p4", Level::Info),
-    ("p5", Level::Info),
-    ("sev4", Level::Info),
-    ("sev5", Level::Info),
-    ("s4", Level::Info),
-    ("s5", Level::Info),
-];
+pub use runbook_widgets::severity::{level, Level, TABLE};
 
 /// A page's severity: the words as written and the level they map to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,20 +60,6 @@ impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())
     }
-}
-
-/// The level `written` maps to: case, spaces, `-` and `_` do not matter
-/// (`SEV-1`, `sev 1`, `Sev1` are one word).
-pub fn level(written: &str) -> Option<Level> {
-    let key: String = written
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '_' | '\t'))
-        .flat_map(char::to_lowercase)
-        .collect();
-    TABLE
-        .iter()
-        .find(|(word, _)| *word == key)
-        .map(|&(_, level)| level)
 }
 
 #[cfg(test)]

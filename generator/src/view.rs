@@ -40,13 +40,18 @@ pub struct PageView<'a> {
     /// Days since that review, when more than runbook.yaml's
     /// `review_after_days`.
     pub review_overdue_days: Option<i64>,
-    pub content: &'a str,
+    /// The page's HTML; on the index page with the status board after its
+    /// title.
+    pub content: std::borrow::Cow<'a, str>,
     pub toc: Vec<&'a Heading>,
     /// True when the Markdown has its own `# Title`; the layout then does
     /// not print the title again.
     pub has_h1: bool,
     pub placeholders: Vec<PlaceholderView<'a>>,
+    /// Panels to start: the page's own, its banner or the status board.
     pub has_widgets: bool,
+    /// The slot of the banner shown when one of the page's alerts fires.
+    pub banner: Option<String>,
     pub edit_url: Option<String>,
     /// Output path from the site root, e.g. `db/index.html`.
     pub path: &'a str,

@@ -36,7 +36,7 @@ async fn demo_api() -> Router {
     let site =
         runbook::config::SiteConfig::load(&crate::support::workspace().join("tests/fixtures/api"))
             .unwrap();
-    runbook::api::app(runbook::api::ApiState::demo(&site.live))
+    runbook::api::app(runbook::api::ApiState::demo(&site.live, Default::default()))
 }
 
 /// Reads until the server closes the connection; `None` if it is still

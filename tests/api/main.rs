@@ -2,9 +2,12 @@
 //! Kubernetes API JSON through kube-rs, the safety rules, golden answers
 //! for the demo backend, and the `runbook api` command itself.
 
+#[path = "../support/alertmanager.rs"]
+mod alertmanager_support;
 #[path = "../support/common.rs"]
 mod common;
 
+mod alertmanager;
 mod cli;
 mod connections;
 mod golden;

@@ -124,6 +124,21 @@ fn alert_addresses_redirect_to_their_page() {
     let alerts: serde_json::Value = serde_json::from_str(&site.output("alerts.json")).unwrap();
     assert_eq!(alerts["FixtureHighErrorRate"]["url"], "ALERT.html");
     assert_eq!(alerts["FixtureHighErrorRate"]["severity"], "ERROR");
+    // The lower-cased address kube-prometheus links to: the same bytes, so
+    // where case does not count one file serves both; and the marker lists
+    // both, so the next build replaces both.
+    assert_eq!(site.output("alerts/fixturehigherrorrate.html"), redirect);
+    assert!(!redirect.contains("FixtureHighErrorRate"), "{redirect}");
+    let marker = site.output(".runbook-site");
+    for name in [
+        "alerts/FixtureHighErrorRate.html",
+        "alerts/fixturehigherrorrate.html",
+    ] {
+        assert!(
+            marker.lines().any(|l| l == name),
+            "{name} not in:\n{marker}"
+        );
+    }
 }
 
 #[test]

@@ -241,7 +241,7 @@ async fn the_title_and_severity_are_on_the_first_screen() {
 /// The link an alert carries (`runbook_url` with its labels in the query)
 /// lands on the page through the alert's redirect with every command that
 /// holds `<POD_NAME>` filled from `?pod=`, and copying gives the filled
-/// command.
+/// command; the lower-cased address of the alert does the same.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_alert_link_fills_the_commands_from_its_labels() {
     let site = TestSite::fixture("basic");
@@ -300,6 +300,24 @@ async fn an_alert_link_fills_the_commands_from_its_labels() {
         "{copied}"
     );
     assert!(!copied.contains("<POD_NAME>"), "{copied}");
+
+    // The lower-cased address kube-prometheus writes lands the same way.
+    browser.eval("localStorage.clear(); return true;").await;
+    c.goto(&format!(
+        "{base}/alerts/fixturehigherrorrate.html?pod=tekutoko-api-77aa-x1y2z"
+    ))
+    .await
+    .unwrap();
+    browser
+        .wait_for("return location.pathname.endsWith('/ALERT.html')", WAIT)
+        .await;
+    browser
+        .wait_for(
+            "const s = [...document.querySelectorAll('.ph[data-ph=POD_NAME]')];
+             return s.length > 0 && s.every(e => e.textContent === 'tekutoko-api-77aa-x1y2z')",
+            WAIT,
+        )
+        .await;
     browser.close().await;
 }
 

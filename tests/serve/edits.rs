@@ -136,3 +136,13 @@ fn atomic_saves_new_folders_renames_and_deletes_are_followed() {
     // Each of those swapped in a whole build, and the socket said so.
     assert!(live.expect("built")["generation"].as_u64().unwrap() >= 2);
 }
+
+/// An alert's address answers as written and lower-cased (as
+/// kube-prometheus links), the same redirect either way.
+#[test]
+fn alert_addresses_answer_as_written_and_lower_cased() {
+    let server = Server::start(&[]);
+    let written = server.page("alerts/HighCPU.html");
+    assert!(written.contains("url=../high-cpu.html"), "{written}");
+    assert_eq!(server.page("alerts/highcpu.html"), written);
+}

@@ -10,10 +10,13 @@
 // item says what it holds.
 #![warn(missing_docs)]
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
+use crate::severity::Level;
 
 /// Bumped only for changes an old reader would misread (a renamed or
 /// re-typed field); additions keep the version.
@@ -307,6 +310,52 @@ pub struct LastRestart {
     pub finished_unix: i64,
 }
 
+/// `GET /api/v1/alerts`: what Alertmanager (or the demo) says is firing,
+/// each alert with the runbook page that covers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct AlertList {
+    /// Most severe first, then the longest firing first.
+    pub alerts: Vec<FiringAlert>,
+}
+
+/// One firing alert, as Alertmanager's v2 API lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct FiringAlert {
+    /// The `alertname` label.
+    pub name: String,
+    /// The `severity` label as written (`critical`, `P1`); `None` without one.
+    pub severity: Option<String>,
+    /// What `severity` maps to (`crate::severity`); `None` for a word
+    /// that maps to no level, or no label.
+    pub level: Option<Level>,
+    /// Every label, `alertname` and `severity` included, sorted by name.
+    pub labels: BTreeMap<String, String>,
+    /// When it started firing (RFC 3339, UTC, seconds).
+    pub starts_at: String,
+    /// The same instant in Unix seconds, for ages.
+    pub starts_unix: i64,
+    /// A silence matches it: someone is on it, or it is expected.
+    pub silenced: bool,
+    /// Another firing alert inhibits it.
+    pub inhibited: bool,
+    /// The `summary` annotation (else `description`), as the rule wrote it.
+    pub summary: Option<String>,
+    /// The runbook page that lists this alert in its front matter.
+    pub page: Option<AlertPage>,
+}
+
+/// A runbook page, as the site's `alerts.json` names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct AlertPage {
+    /// Output path from the site root: `POD_RESTARTS.html`.
+    pub url: String,
+    /// The page's title.
+    pub title: String,
+}
+
 /// `GET /api/healthz` and `GET /api/readyz`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
@@ -404,6 +453,18 @@ mod tests {
         let answer: Answer<SloStatus> = decode(text).unwrap();
         assert_eq!(answer.data.alert.level, AlertLevel::Unknown);
         assert_eq!(answer.data.id, "a");
+    }
+
+    #[test]
+    fn alerts_tolerate_unknown_fields_and_levels() {
+        let text = r#"{"version":1,"data":{"alerts":[{"name":"A","level":"apocalyptic",
+            "labels":{"pod":"p"},"silenced":true,"fingerprint":"x"}],"more":1}}"#;
+        let answer: Answer<AlertList> = decode(text).unwrap();
+        let alert = &answer.data.alerts[0];
+        assert_eq!(alert.name, "A");
+        assert_eq!(alert.level, Some(Level::Unknown));
+        assert!(alert.silenced && alert.page.is_none());
+        assert_eq!(alert.labels["pod"], "p");
     }
 
     #[test]

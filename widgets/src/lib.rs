@@ -17,5 +17,6 @@ pub mod language;
 pub mod panel;
 pub mod pods;
 pub mod search;
+pub mod severity;
 pub mod slo;
 pub mod timestamp;

@@ -8,7 +8,10 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use runbook_widgets::panel::strings::{EN, JA};
+use runbook_widgets::language::{PanelWords, ENGLISH, JAPANESE};
+
+static EN: &PanelWords = &ENGLISH.panels;
+static JA: &PanelWords = &JAPANESE.panels;
 use runbook_widgets::panel::view::{el, Node};
 use runbook_widgets::panel::{Panel, PanelSpec};
 use runbook_widgets::wasm::{dom, panels};
@@ -65,7 +68,7 @@ fn draw(node: &Node) -> Element {
 
 fn pods_panel(body: &str) -> (Panel, Node, Element) {
     let panel = panel(PanelSpec::Pods("tekutoko-api".into()), body);
-    let node = panel.body(0.0, &EN).unwrap();
+    let node = panel.body(0.0, "", EN).unwrap();
     let host = draw(&node);
     (panel, node, host)
 }
@@ -166,7 +169,7 @@ fn api_strings_stay_text() {
 fn slo_cards_and_the_sparkline_from_the_golden_answer() {
     let ids = vec!["availability".to_string(), "error_rate".to_string()];
     let panel = panel(PanelSpec::Slo(ids), SLOS);
-    let node = panel.body(0.0, &JA).unwrap();
+    let node = panel.body(0.0, "", JA).unwrap();
     let host = draw(&node);
     assert_eq!(text(&host), node.text_content());
     let cards = all(&host, ".slo");

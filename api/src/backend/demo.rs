@@ -12,17 +12,21 @@
 //! ago; one pod is in CrashLoopBackOff after OOM kills, one is still being
 //! created, and the autoscaler is at its maximum. The workload objects are
 //! built as Kubernetes API JSON and go through the same `kubectl` module as
-//! live data.
+//! live data. Alertmanager would be firing what that picture pages for:
+//! the crash-looping pod, the availability budget's fast burn, and the
+//! autoscaler at its maximum (a warning someone has silenced).
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::Pod;
-use runbook_widgets::contract::{Series, SeriesPoint, SloStatus, WorkloadStatus};
+use std::collections::BTreeMap;
+
+use runbook_widgets::contract::{FiringAlert, Series, SeriesPoint, SloStatus, WorkloadStatus};
 use runbook_widgets::slo::BURN_WINDOWS;
 use runbook_widgets::timestamp::format_rfc3339;
 use serde_json::{json, Value};
 
-use super::{Fetch, SloBackend, UpstreamError, WorkloadBackend};
+use super::{AlertBackend, Fetch, SloBackend, UpstreamError, WorkloadBackend};
 use crate::assemble::{self, SloFigures};
 use crate::kubectl;
 use crate::live::{SloConfig, WorkloadConfig};
@@ -134,6 +138,103 @@ impl WorkloadBackend for DemoBackend {
                 now,
             ))
         })
+    }
+
+    fn source(&self) -> &'static str {
+        "demo"
+    }
+}
+
+/// The demo's alerts, named after the workload and SLO they are about.
+#[derive(Debug, Clone)]
+pub struct DemoAlerts {
+    workload: Option<WorkloadConfig>,
+    /// The SLO counting bad events (availability), whose budget burns.
+    slo: Option<String>,
+}
+
+impl DemoAlerts {
+    /// Over the site's first workload and first SLO that counts errors.
+    pub fn new<'a>(
+        workloads: impl IntoIterator<Item = &'a WorkloadConfig>,
+        slos: impl IntoIterator<Item = (&'a String, &'a SloConfig)>,
+    ) -> DemoAlerts {
+        DemoAlerts {
+            workload: workloads.into_iter().next().cloned(),
+            slo: slos
+                .into_iter()
+                .find(|(_, slo)| slo.indicator.bad.is_some())
+                .map(|(id, _)| id.clone()),
+        }
+    }
+
+    fn list(&self, now: i64) -> Vec<FiringAlert> {
+        let alert = |labels: &[(&str, &str)], summary: &str, minutes_ago: i64, silenced: bool| {
+            let labels: BTreeMap<String, String> = labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let annotations = BTreeMap::from([("summary".to_string(), summary.to_string())]);
+            crate::alerts::firing(
+                labels,
+                &annotations,
+                now - minutes_ago * 60,
+                silenced,
+                false,
+            )
+        };
+        let mut alerts = Vec::new();
+        if let Some(w) = &self.workload {
+            // The pod `DemoCluster::pods` puts in CrashLoopBackOff, 15
+            // minutes (the rule's `for:`) after its first restarts.
+            let pod = format!("{}-{TEMPLATE_HASH}-b7wnr", w.deployment);
+            alerts.push(alert(
+                &[
+                    ("alertname", "TekuTokoPodCrashLooping"),
+                    ("severity", "critical"),
+                    ("namespace", &w.namespace),
+                    ("pod", &pod),
+                    ("container", "api"),
+                ],
+                &format!("Pod {}/{pod} is crash looping (OOMKilled)", w.namespace),
+                35,
+                false,
+            ));
+            if let Some(hpa) = &w.hpa {
+                alerts.push(alert(
+                    &[
+                        ("alertname", "TekuTokoHPAMaxedOut"),
+                        ("severity", "warning"),
+                        ("namespace", &w.namespace),
+                        ("horizontalpodautoscaler", hpa),
+                    ],
+                    &format!("HPA {}/{hpa} has been at its maximum of {REPLICAS} replicas for 15 minutes", w.namespace),
+                    23,
+                    true,
+                ));
+            }
+        }
+        if let Some(slo) = &self.slo {
+            // 2% errors burn a 99.9% budget at 20x: past 14.4 over 5m
+            // and 1h within two minutes of the incident's start.
+            alerts.push(alert(
+                &[
+                    ("alertname", "TekuTokoErrorBudgetFastBurn"),
+                    ("severity", "critical"),
+                    ("slo", slo),
+                ],
+                "Error budget burning at over 14.4x over the last hour and 5 minutes",
+                INCIDENT_MINUTES - 2,
+                false,
+            ));
+        }
+        alerts
+    }
+}
+
+impl AlertBackend for DemoAlerts {
+    fn alerts(&self, now: i64) -> Fetch<'_, Vec<FiringAlert>> {
+        Box::pin(async move { Ok(self.list(now)) })
     }
 
     fn source(&self) -> &'static str {

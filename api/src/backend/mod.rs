@@ -1,10 +1,15 @@
-//! Where answers come from: the demo simulation, Prometheus for SLOs and
-//! the Kubernetes API for workloads, behind two small traits.
+//! Where answers come from: the demo simulation, Prometheus for SLOs, the
+//! Kubernetes API for workloads and Alertmanager for firing alerts, behind
+//! three small traits.
 //!
 //! A backend only ever receives a definition from the configuration, never
 //! anything a client sent, and returns contract types ready to serialize.
 
+#[cfg(feature = "upstreams")]
+pub mod alertmanager;
 pub mod demo;
+#[cfg(feature = "upstreams")]
+mod http;
 #[cfg(feature = "upstreams")]
 pub mod kubernetes;
 #[cfg(feature = "upstreams")]
@@ -13,7 +18,7 @@ pub mod prometheus;
 use std::future::Future;
 use std::pin::Pin;
 
-use runbook_widgets::contract::{SloStatus, WorkloadStatus};
+use runbook_widgets::contract::{FiringAlert, SloStatus, WorkloadStatus};
 
 use crate::live::{SloConfig, WorkloadConfig};
 
@@ -35,6 +40,13 @@ pub trait WorkloadBackend: Send + Sync + 'static {
         workload: &'a WorkloadConfig,
         now: i64,
     ) -> Fetch<'a, WorkloadStatus>;
+    fn source(&self) -> &'static str;
+}
+
+/// Reads what is firing now, unordered and without pages (the API adds
+/// both, `crate::alerts`).
+pub trait AlertBackend: Send + Sync + 'static {
+    fn alerts(&self, now: i64) -> Fetch<'_, Vec<FiringAlert>>;
     fn source(&self) -> &'static str;
 }
 

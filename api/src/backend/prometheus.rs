@@ -3,16 +3,15 @@
 //! window and one range query for the sparkline per refresh.
 //!
 //! Responses are parsed strictly: a missing field, a non-numeric value or a
-//! body over [`MAX_BODY`] is an error, never a panic or a made-up figure.
+//! body over `http::MAX_BODY` is an error, never a panic or a made-up figure.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
 use reqwest::Url;
 use runbook_widgets::contract::{Series, SeriesPoint, SloStatus};
 use serde::Deserialize;
 
+use super::http::{self, HttpUpstream};
 use super::{Fetch, SloBackend, UpstreamError};
 use crate::assemble::{self, SloFigures};
 use crate::config::PrometheusConfig;
@@ -20,14 +19,10 @@ use crate::live::SloConfig;
 use crate::promql::{self, SERIES_LABEL, SERIES_POINTS, SERIES_STEP_SECONDS};
 use runbook_widgets::slo::BURN_WINDOWS;
 
-/// Answers are a few series; anything this large is not ours.
-const MAX_BODY: usize = 4 << 20;
-
 pub struct PrometheusBackend {
-    client: reqwest::Client,
+    http: HttpUpstream,
     query_url: Url,
     range_url: Url,
-    bearer_token_file: Option<PathBuf>,
 }
 
 impl PrometheusBackend {
@@ -36,32 +31,10 @@ impl PrometheusBackend {
         config: &PrometheusConfig,
         timeout: std::time::Duration,
     ) -> Result<Self, UpstreamError> {
-        crate::install_crypto_provider();
-        let mut headers = HeaderMap::new();
-        for (name, value) in &config.headers {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|e| UpstreamError::Malformed(format!("header name: {e}")))?;
-            let mut value = HeaderValue::from_str(value)
-                .map_err(|e| UpstreamError::Malformed(format!("header value: {e}")))?;
-            value.set_sensitive(true);
-            headers.insert(name, value);
-        }
-        let client = reqwest::Client::builder()
-            .default_headers(headers)
-            .timeout(timeout)
-            .user_agent(concat!("runbook-api/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| UpstreamError::Transport(e.to_string()))?;
-        let base = config.url.trim_end_matches('/');
-        let parse = |path: &str| {
-            Url::parse(&format!("{base}{path}"))
-                .map_err(|e| UpstreamError::Malformed(format!("Prometheus URL: {e}")))
-        };
         Ok(PrometheusBackend {
-            client,
-            query_url: parse("/api/v1/query")?,
-            range_url: parse("/api/v1/query_range")?,
-            bearer_token_file: config.bearer_token_file.clone(),
+            http: HttpUpstream::new(&config.headers, config.bearer_token_file.clone(), timeout)?,
+            query_url: http::join(&config.url, "/api/v1/query", "Prometheus")?,
+            range_url: http::join(&config.url, "/api/v1/query_range", "Prometheus")?,
         })
     }
 
@@ -102,31 +75,7 @@ impl PrometheusBackend {
         let mut url = url.clone();
         url.query_pairs_mut()
             .extend_pairs(params.iter().map(|(k, v)| (*k, v.as_str())));
-        let mut request = self.client.get(url);
-        if let Some(path) = &self.bearer_token_file {
-            let token =
-                tokio::fs::read_to_string(path)
-                    .await
-                    .map_err(|source| UpstreamError::Io {
-                        path: path.clone(),
-                        source,
-                    })?;
-            let mut value =
-                HeaderValue::from_str(&format!("Bearer {}", token.trim())).map_err(|_| {
-                    UpstreamError::Malformed("bearer token is not a header value".into())
-                })?;
-            value.set_sensitive(true);
-            request = request.header(AUTHORIZATION, value);
-        }
-        let mut response = request.send().await.map_err(transport)?;
-        let status = response.status();
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(transport)? {
-            if body.len() + chunk.len() > MAX_BODY {
-                return Err(UpstreamError::Malformed("answer larger than 4 MiB".into()));
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let (status, body) = self.http.get(url).await?;
         // Prometheus answers 400/422 with a JSON error naming the problem;
         // other statuses (401, 502 from a proxy) may carry anything.
         let parsed: Result<Envelope, _> = serde_json::from_slice(&body);
@@ -163,15 +112,6 @@ impl SloBackend for PrometheusBackend {
 
     fn source(&self) -> &'static str {
         "prometheus"
-    }
-}
-
-fn transport(e: reqwest::Error) -> UpstreamError {
-    if e.is_timeout() {
-        UpstreamError::Timeout { seconds: 0.0 }
-    } else {
-        // Without the URL: it may carry credentials in userinfo.
-        UpstreamError::Transport(e.without_url().to_string())
     }
 }
 

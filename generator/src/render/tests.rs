@@ -236,6 +236,53 @@ fn widget_blocks_become_slots_with_fallback() {
 }
 
 #[test]
+fn an_alerts_widget_names_its_alerts_and_the_commands_that_list_them() {
+    let out = Fixture::new()
+        .render(
+            "README.md",
+            "```widget\nkind: alerts\nalerts: [PodCrashLooping, PodOOM]\n```\n",
+        )
+        .unwrap();
+    assert!(out.has_widgets);
+    assert!(
+        out.html
+            .contains("data-panel=\"alerts\" data-ids=\"PodCrashLooping,PodOOM\""),
+        "{}",
+        out.html
+    );
+    let text = text_of(&out.html);
+    assert!(text.contains("PodCrashLooping"), "{text}");
+    assert!(
+        text.contains("amtool alert query 'alertname=~\"PodCrashLooping|PodOOM\"'"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ALERTS{alertstate=\"firing\",alertname=~\"PodCrashLooping|PodOOM\"}"),
+        "{text}"
+    );
+    // Without names: every firing alert.
+    let out = Fixture::new()
+        .render("README.md", "```widget\nkind: alerts\n```\n")
+        .unwrap();
+    assert!(
+        out.html.contains("data-panel=\"alerts\" data-ids=\"\""),
+        "{}",
+        out.html
+    );
+    let err = Fixture::new()
+        .render(
+            "README.md",
+            "```widget\nkind: alerts\nalerts: [\"a|b\"]\n```\n",
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("README.md:6:1: `a|b` is not an alert name"),
+        "{err}"
+    );
+}
+
+#[test]
 fn bad_widgets_fail_with_line() {
     let f = Fixture::new();
     let err = f

@@ -20,6 +20,9 @@ struct WidgetSpec {
     slos: Option<Vec<String>>,
     #[serde(default)]
     workload: Option<String>,
+    /// `kind: alerts`: the alert names shown; all firing alerts without.
+    #[serde(default)]
+    alerts: Option<Vec<String>>,
     #[serde(default)]
     title: Option<String>,
 }
@@ -36,7 +39,7 @@ pub fn render(ctx: &RenderContext, yaml: &str, at: Location) -> Result<String, B
         error(
             line,
             format!("invalid widget block: {e}"),
-            "write `kind: slo` (optionally `slos: [id, …]`) or `kind: pods` with `workload: id`"
+            "write `kind: slo` (optionally `slos: [id, …]`), `kind: pods` with `workload: id`, or `kind: alerts` (optionally `alerts: [name, …]`)"
                 .into(),
         )
     })?;
@@ -95,6 +98,17 @@ pub fn render(ctx: &RenderContext, yaml: &str, at: Location) -> Result<String, B
                 ));
             }
             Ok(pods_slot(ctx, &id, spec.title.as_deref()))
+        }
+        "alerts" => {
+            let names = spec.alerts.unwrap_or_default();
+            if let Some(bad) = names.iter().find(|n| !is_alert_name(n)) {
+                return Err(error(
+                    line_of("alerts"),
+                    format!("`{bad}` is not an alert name"),
+                    "list alert names as Prometheus writes them: letters, digits, `_`".into(),
+                ));
+            }
+            Ok(alerts_slot(ctx, &names, spec.title.as_deref()))
         }
         other => Err(error(
             line_of("kind"),
@@ -189,6 +203,58 @@ fn pods_slot(ctx: &RenderContext, id: &str, title: Option<&str>) -> String {
         label = escape(&title),
         by_hand = escape(s.check_by_hand),
         command = command.html,
+    )
+}
+
+/// Alert names travel in `data-ids` and PromQL regexes: keep them to
+/// what Prometheus allows in a metric name.
+fn is_alert_name(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// What fires (all, or the alerts named); without JS or API, the names and
+/// the commands that list what fires.
+fn alerts_slot(ctx: &RenderContext, names: &[String], title: Option<&str>) -> String {
+    let s = ctx.strings;
+    let title = title
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{}: {}", s.live_panel, s.firing_now));
+    let (amtool, promql) = if names.is_empty() {
+        (
+            "amtool alert query".to_string(),
+            "ALERTS{alertstate=\"firing\"}".to_string(),
+        )
+    } else {
+        let any = names.join("|");
+        (
+            format!("amtool alert query 'alertname=~\"{any}\"'"),
+            format!("ALERTS{{alertstate=\"firing\",alertname=~\"{any}\"}}"),
+        )
+    };
+    let listed: String = names
+        .iter()
+        .map(|n| format!("<li><code class=\"alert-name\">{}</code></li>", escape(n)))
+        .collect();
+    let listed = if listed.is_empty() {
+        String::new()
+    } else {
+        format!("<ul>{listed}</ul>")
+    };
+    let amtool = code::render(ctx.highlighter, ctx.placeholders, "bash", &amtool);
+    let promql = code::render(ctx.highlighter, ctx.placeholders, "promql", &promql);
+    format!(
+        "<section class=\"panel\" {attributes} aria-label=\"{label}\">\
+<p class=\"panel-title\">{label}</p>\
+<div class=\"panel-live\"></div>\
+<div class=\"panel-fallback\">{listed}<p>{list}:</p>{amtool}{promql}</div></section>\n",
+        attributes = PanelSpec::Alerts(names.to_vec()).attributes(),
+        label = escape(&title),
+        list = escape(s.list_firing),
+        amtool = amtool.html,
+        promql = promql.html,
     )
 }
 

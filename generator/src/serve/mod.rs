@@ -106,7 +106,7 @@ pub fn run(options: ServeOptions) -> Result<(), ServeError> {
             .spawn(move || search_loop(search_queue, &publisher))
             .map_err(ServeError::Runtime)?;
     }
-    let mut mounted: Option<LiveConfig> = None;
+    let mut mounted: Option<Mounted> = None;
     {
         let _runtime = runtime.enter();
         swap_in(&publisher, first, &mut mounted, "", &options, &search_jobs);
@@ -186,8 +186,8 @@ fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, ServeError> {
 struct LoopState {
     watcher: watch::Watcher,
     builder: Builder,
-    /// The `live:` config the mounted API was made from.
-    mounted: Option<LiveConfig>,
+    /// The `live:` config and alert pages the mounted API was made from.
+    mounted: Option<Mounted>,
     search_jobs: Sender<(u64, Arc<Rendered>)>,
 }
 
@@ -350,24 +350,44 @@ fn background_priority() {
 #[cfg(not(target_os = "linux"))]
 fn background_priority() {}
 
+/// What the mounted demo API was made from.
+type Mounted = (LiveConfig, api::alerts::AlertPages);
+
+/// Alert name → page, as the build's alert index has it.
+fn alert_pages(rendered: &Rendered) -> api::alerts::AlertPages {
+    rendered
+        .alerts
+        .iter()
+        .map(|(name, target)| {
+            let page = runbook_widgets::contract::AlertPage {
+                url: target.url.clone(),
+                title: target.title.clone(),
+            };
+            (name.clone(), page)
+        })
+        .collect()
+}
+
 /// Swaps in a build (or shows its error) and tells the terminal.
 fn swap_in(
     publisher: &Publisher,
     result: Result<Built, BuildError>,
-    mounted: &mut Option<LiveConfig>,
+    mounted: &mut Option<Mounted>,
     what: &str,
     options: &ServeOptions,
     search_jobs: &Sender<(u64, Arc<Rendered>)>,
 ) {
     match result {
         Ok(built) => {
-            // The API follows the `live:` ids; rebuilt only when they change,
-            // so its caches survive page edits.
+            // The API follows the `live:` ids and the pages' alerts;
+            // rebuilt only when they change, so its caches survive edits.
+            let now = (built.config.live.clone(), alert_pages(&built.rendered));
             let api = match (mounted.as_ref(), publisher.current().api.clone()) {
-                (Some(live), Some(api)) if *live == built.config.live => Some(api),
+                (Some(before), Some(api)) if *before == now => Some(api),
                 _ => {
-                    *mounted = Some(built.config.live.clone());
-                    Some(api::router(ApiState::demo(&built.config.live)))
+                    let router = api::router(ApiState::demo(&now.0, now.1.clone()));
+                    *mounted = Some(now);
+                    Some(router)
                 }
             };
             let stats = built.stats;

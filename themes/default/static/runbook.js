@@ -133,12 +133,9 @@
   }
   var values = loadValues();
 
-  // A link from an alert carries its labels (`alerts/Name.html?pod=…`,
-  // kept through the redirect): fill the placeholders runbook.yaml maps
-  // to them, and keep the values like typed ones.
-  (function valuesFromLink() {
-    var params;
-    try { params = new URLSearchParams(location.search); } catch (e) { return; }
+  // Labels fill the placeholders runbook.yaml maps to them (`label:`),
+  // and the values are kept like typed ones. Returns whether any did.
+  function fillFromLabels(params) {
     var inputs = document.querySelectorAll("input[data-placeholder][data-label]");
     var changed = false;
     for (var i = 0; i < inputs.length; i++) {
@@ -149,6 +146,15 @@
       }
     }
     if (changed) storageSet(STORE_VALUES, JSON.stringify(values));
+    return changed;
+  }
+
+  // A link from an alert carries its labels (`alerts/Name.html?pod=…`,
+  // kept through the redirect).
+  (function valuesFromLink() {
+    var params;
+    try { params = new URLSearchParams(location.search); } catch (e) { return; }
+    fillFromLabels(params);
   })();
 
   function applyValues() {
@@ -186,6 +192,18 @@
     values[input.dataset.placeholder] = input.value.trim();
     saveValues();
     applyValues();
+  });
+  // The banner of a firing alert: its button carries the alert's labels
+  // (drawn by the panels' module) and fills the page's commands from them.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-fill-labels]");
+    if (!button) return;
+    var params;
+    try { params = new URLSearchParams(button.getAttribute("data-fill-labels")); } catch (e) { return; }
+    if (fillFromLabels(params)) {
+      applyValues();
+      foldForm();
+    }
   });
   document.addEventListener("click", function (event) {
     if (!event.target.closest("[data-placeholder-clear]")) return;

@@ -72,6 +72,15 @@ pub struct ThemeWords {
     pub window: &'static str,
     pub days: &'static str,
     pub redirecting: &'static str,
+    /// The index page's status board: its heading, its two parts, and its
+    /// fallback table (alert → page) with the commands that list what fires.
+    pub status_now: &'static str,
+    pub firing_now: &'static str,
+    pub slo_verdicts: &'static str,
+    pub alerts_by_page: &'static str,
+    pub alert: &'static str,
+    pub page: &'static str,
+    pub list_firing: &'static str,
     /// The label of the path from the home page to this one.
     pub breadcrumbs: &'static str,
     /// Link that skips the header and navigation.
@@ -169,6 +178,16 @@ pub struct PanelWords {
     pub timeout: &'static str,
     /// Ends a sentence: `.` or `。`.
     pub full_stop: &'static str,
+    /// The alerts panel, the status board and a page's banner.
+    pub alerts_none: &'static str,
+    pub alerts_firing: &'static str,
+    /// When an alert started: `{time}` (UTC) and `{age}` are put in.
+    pub alerts_since: &'static str,
+    pub silenced: &'static str,
+    pub inhibited: &'static str,
+    pub open_runbook: &'static str,
+    pub no_runbook: &'static str,
+    pub fill_from_labels: &'static str,
     /// Units of time, as short as the language writes them.
     pub unit_second: &'static str,
     pub unit_minute: &'static str,

@@ -35,7 +35,7 @@ fn card(body: &Node, id: &str) -> Node {
 #[test]
 fn availability_pages_with_its_figures() {
     let panel = slo_panel(&["availability", "error_rate"]);
-    let body = panel.body(0.0, EN).unwrap();
+    let body = panel.body(0.0, "", EN).unwrap();
     let a = card(&body, "availability");
     let text = a.text_content();
     assert!(text.contains("可用性 (99.9%)"), "{text}");
@@ -82,7 +82,7 @@ fn availability_pages_with_its_figures() {
 #[test]
 fn latency_shows_its_quantile_in_japanese() {
     let panel = slo_panel(&["latency"]);
-    let text = panel.body(0.0, JA).unwrap().text_content();
+    let text = panel.body(0.0, "", JA).unwrap().text_content();
     assert!(text.contains("レイテンシ p95: 0.74 s / 0.50 s"), "{text}");
     assert!(text.contains("現在 98.4%"), "{text}");
     assert!(text.contains("目標 95% (30 日間)"), "{text}");
@@ -104,7 +104,7 @@ fn every_fixture_decodes_into_its_panel() {
     ] {
         let mut panel = Panel::new(slot);
         panel.receive(200, &fixture(name), 0.0);
-        assert!(panel.body(0.0, EN).is_some(), "{name}");
+        assert!(panel.body(0.0, "", EN).is_some(), "{name}");
         assert_eq!(panel.status(0.0, 15, EN).class, "fresh", "{name}");
     }
 }
@@ -120,7 +120,7 @@ fn pods_panel() -> (Panel, crate::contract::WorkloadStatus) {
 #[test]
 fn the_crash_looping_pod_leads_the_table() {
     let (panel, _) = pods_panel();
-    let body = panel.body(0.0, EN).unwrap();
+    let body = panel.body(0.0, "", EN).unwrap();
     let rows: Vec<&super::view::Element> = body
         .elements()
         .into_iter()
@@ -162,14 +162,14 @@ fn columns_recomputed_at_the_answer_time_match_the_server() {
     // At age 0 the panel's AGE and RESTARTS must equal what the server
     // wrote; 60 s later they have moved on by a minute.
     let (panel, data) = pods_panel();
-    let body = panel.body(0.0, EN).unwrap();
+    let body = panel.body(0.0, "", EN).unwrap();
     let text = body.text_content();
     for pod in &data.pods {
         let row = format!("{}{}", pod.restarts_text, "");
         assert!(text.contains(&row), "{} missing {row}", pod.name);
         assert!(text.contains(&pod.age), "{} missing {}", pod.name, pod.age);
     }
-    let later = panel.body(60_000.0, EN).unwrap().text_content();
+    let later = panel.body(60_000.0, "", EN).unwrap().text_content();
     assert!(later.contains("14 (3m10s ago)"), "{later}");
     assert!(later.contains("52m"), "{later}");
 }
@@ -182,5 +182,5 @@ fn the_api_error_body_is_shown_in_its_words() {
         panel.status(0.0, 15, EN).state,
         "Cannot update: HTTP 404: no SLO with id `unknown` is configured. Use the commands below to check by hand."
     );
-    assert!(panel.body(0.0, EN).is_none());
+    assert!(panel.body(0.0, "", EN).is_none());
 }

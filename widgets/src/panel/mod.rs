@@ -3,6 +3,7 @@
 //! layer (`crate::wasm::panels`) only fetches, times and copies the
 //! resulting [`view::Node`]s into the page.
 
+pub mod alerts;
 pub mod format;
 pub mod freshness;
 pub mod pods;
@@ -11,7 +12,7 @@ pub mod sparkline;
 pub mod spec;
 pub mod view;
 
-use crate::contract::{decode, Answer, SloList, WorkloadStatus};
+use crate::contract::{decode, AlertList, Answer, SloList, WorkloadStatus};
 
 use crate::language::PanelWords;
 use freshness::{Failure, StatusLine, Tracker};
@@ -25,6 +26,7 @@ pub enum Data {
     Slos(SloList),
     // Boxed: a workload is several times the size of an SLO list.
     Workload(Box<WorkloadStatus>),
+    Alerts(AlertList),
 }
 
 /// One panel's whole state.
@@ -49,7 +51,12 @@ impl Panel {
             return;
         }
         let decoded = match self.slot {
-            PanelSpec::Slo(_) => decode::<SloList>(body).map(|a| with_data(a, Data::Slos)),
+            PanelSpec::Slo(_) | PanelSpec::Verdicts(_) => {
+                decode::<SloList>(body).map(|a| with_data(a, Data::Slos))
+            }
+            PanelSpec::Alerts(_) | PanelSpec::Banner { .. } => {
+                decode::<AlertList>(body).map(|a| with_data(a, Data::Alerts))
+            }
             PanelSpec::Pods(_) => decode::<WorkloadStatus>(body)
                 .map(|a| with_data(a, |w| Data::Workload(Box::new(w)))),
         };
@@ -75,7 +82,11 @@ impl Panel {
             return String::new();
         };
         match (&self.slot, &good.data) {
-            (PanelSpec::Slo(ids), Data::Slos(list)) => ids
+            (PanelSpec::Alerts(names), Data::Alerts(list))
+            | (PanelSpec::Banner { alerts: names, .. }, Data::Alerts(list)) => {
+                alerts::summary(&list.alerts, names, s)
+            }
+            (PanelSpec::Slo(ids) | PanelSpec::Verdicts(ids), Data::Slos(list)) => ids
                 .iter()
                 .map(|id| match list.slos.iter().find(|slo| &slo.id == id) {
                     Some(slo) => format!("{}: {}", slo.title, slo::state(slo).label(s)),
@@ -102,18 +113,30 @@ impl Panel {
     }
 
     /// The body for the last good data; `None` until there is some (the
-    /// slot then keeps its loading text and its static fallback).
-    pub fn body(&self, now_ms: f64, s: &PanelWords) -> Option<Node> {
+    /// slot then keeps its loading text and its static fallback). `root`
+    /// is the site root relative to the page (`../`), for links to pages.
+    pub fn body(&self, now_ms: f64, root: &str, s: &PanelWords) -> Option<Node> {
         let good = self.tracker.good.as_ref()?;
+        let now = self
+            .tracker
+            .server_now(now_ms)
+            .unwrap_or((now_ms / 1000.0) as i64);
         Some(match (&self.slot, &good.data) {
             (PanelSpec::Slo(ids), Data::Slos(list)) => slo::panel(list, ids, good.demo, s),
-            (PanelSpec::Pods(_), Data::Workload(w)) => {
-                let now = self
-                    .tracker
-                    .server_now(now_ms)
-                    .unwrap_or((now_ms / 1000.0) as i64);
-                pods::panel(w, good.demo, now, s)
+            (PanelSpec::Verdicts(ids), Data::Slos(list)) => {
+                alerts::verdicts(list, ids, good.demo, s)
             }
+            (PanelSpec::Pods(_), Data::Workload(w)) => pods::panel(w, good.demo, now, s),
+            (PanelSpec::Alerts(names), Data::Alerts(list)) => {
+                alerts::panel(&list.alerts, names, good.demo, now, root, s)
+            }
+            (
+                PanelSpec::Banner {
+                    alerts: names,
+                    fill,
+                },
+                Data::Alerts(list),
+            ) => alerts::banner(&list.alerts, names, fill, now, s),
             // `receive` decodes by the slot's kind, so these cannot meet.
             _ => return None,
         })

@@ -107,7 +107,7 @@ fn problem_pods_come_first_and_are_marked_in_words() {
         ]),
         0.0,
     );
-    let body = panel.body(0.0, EN).expect("a body");
+    let body = panel.body(0.0, "", EN).expect("a body");
     let rows = body.find_class("pod-failing");
     assert_eq!(rows.len(), 1);
     let names: Vec<String> = body
@@ -144,7 +144,7 @@ fn markup_in_data_stays_text() {
     let mut panel = Panel::new(PanelSpec::Pods("api".into()));
     let evil = "<img src=x onerror=alert(1)>";
     panel.receive(200, &workload(vec![pod(evil, "Running", 0)]), 0.0);
-    let body = panel.body(0.0, EN).unwrap();
+    let body = panel.body(0.0, "", EN).unwrap();
     assert!(body.elements().iter().all(|e| e.tag != "img"));
     assert!(body.text_content().contains(evil));
 }
@@ -154,7 +154,7 @@ fn errors_keep_the_last_body() {
     let mut panel = Panel::new(PanelSpec::Pods("api".into()));
     panel.receive(200, &workload(vec![pod("api-a", "Running", 0)]), 0.0);
     panel.fail(freshness::Failure::Unreachable);
-    assert!(panel.body(20_000.0, JA).is_some());
+    assert!(panel.body(20_000.0, "", JA).is_some());
     let status = panel.status(20_000.0, 15, JA);
     assert_eq!(status.class, "error");
     assert_eq!(status.state, "更新できません: API が応答しません。");
@@ -175,7 +175,7 @@ fn errors_keep_the_last_body() {
         .status(22_000.0, 15, EN)
         .state
         .contains("reload the page"));
-    assert!(panel.body(22_000.0, EN).is_some());
+    assert!(panel.body(22_000.0, "", EN).is_some());
 }
 
 fn slo(id: &str, sli: Option<f64>, level: AlertLevel, rates: [Option<f64>; 5]) -> SloStatus {
@@ -352,4 +352,184 @@ fn an_outage_with_no_requests_reads_no_data_never_ok() {
         assert!(text.contains(reason), "{text}");
         assert!(!text.contains("OK"), "{text}");
     }
+}
+
+fn firing(name: &str, level: Option<crate::severity::Level>, starts: i64) -> FiringAlert {
+    FiringAlert {
+        name: name.into(),
+        severity: level.map(|l| l.class().to_string()),
+        level,
+        labels: [
+            ("alertname".to_string(), name.to_string()),
+            ("pod".to_string(), "api-7d9f-b7wnr".to_string()),
+            ("namespace".to_string(), "default".to_string()),
+        ]
+        .into(),
+        starts_at: crate::timestamp::format_rfc3339(starts),
+        starts_unix: starts,
+        summary: Some(format!("{name} fires")),
+        page: Some(AlertPage {
+            url: "POD_RESTARTS.html".into(),
+            title: "Pods".into(),
+        }),
+        ..FiringAlert::default()
+    }
+}
+
+fn alert_answer(alerts: Vec<FiringAlert>) -> String {
+    serde_json::to_string(&Answer {
+        version: CONTRACT_VERSION,
+        generated_at: crate::timestamp::format_rfc3339(10_000),
+        source: "alertmanager".into(),
+        data: AlertList { alerts },
+        ..Answer::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn alert_slots_parse_and_read_the_alerts_endpoint() {
+    assert_eq!(
+        PanelSpec::parse("alerts", ""),
+        Some(PanelSpec::Alerts(vec![]))
+    );
+    assert_eq!(PanelSpec::parse("banner", ""), None);
+    let banner = PanelSpec::parse("banner", "A,B").unwrap().with_fill("pod");
+    assert_eq!(banner.url("../api"), "../api/v1/alerts");
+    assert_eq!(
+        PanelSpec::Verdicts(vec!["a".into()]).url("api"),
+        "api/v1/slos"
+    );
+}
+
+#[test]
+fn the_alerts_panel_lists_each_alert_with_its_age_and_page() {
+    use crate::severity::Level;
+    let mut panel = Panel::new(PanelSpec::Alerts(vec![]));
+    let mut muted = firing("HpaMaxed", Some(Level::Warning), 9_000);
+    muted.silenced = true;
+    muted.page = Some(AlertPage {
+        url: "javascript:alert(1)".into(),
+        title: "x".into(),
+    });
+    panel.receive(
+        200,
+        &alert_answer(vec![
+            firing("PodCrashLooping", Some(Level::Critical), 10_000 - 35 * 60),
+            muted,
+        ]),
+        0.0,
+    );
+    let body = panel.body(0.0, "../", EN).unwrap();
+    let items = body.find_class("alert");
+    assert_eq!(items.len(), 2);
+    let first = Node::from(items[0].clone()).text_content();
+    assert!(first.contains("CRITICAL PodCrashLooping"), "{first}");
+    assert!(first.contains("since 02:11 UTC (35m)"), "{first}");
+    assert!(first.contains("Open the runbook → Pods"), "{first}");
+    let links: Vec<_> = body
+        .elements()
+        .into_iter()
+        .filter_map(|e| e.get_attr("href"))
+        .collect();
+    // A page URL that is not a path of the site never becomes a link.
+    assert_eq!(links, ["../POD_RESTARTS.html"]);
+    let second = Node::from(items[1].clone()).text_content();
+    assert!(second.contains("SILENCED"), "{second}");
+    assert_eq!(panel.summary(EN), "2 firing: PodCrashLooping, HpaMaxed");
+
+    let mut quiet = Panel::new(PanelSpec::Alerts(vec!["Other".into()]));
+    quiet.receive(
+        200,
+        &alert_answer(vec![firing("PodCrashLooping", None, 1)]),
+        0.0,
+    );
+    let text = quiet.body(0.0, "", JA).unwrap().text_content();
+    assert_eq!(text, "✓ 発火中のアラートはありません。");
+}
+
+#[test]
+fn the_banner_shows_the_page_s_alerts_with_a_fill_button() {
+    use crate::severity::Level;
+    let spec = PanelSpec::Banner {
+        alerts: vec!["podcrashlooping".into()],
+        fill: vec!["pod".into()],
+    };
+    let mut panel = Panel::new(spec);
+    panel.receive(
+        200,
+        &alert_answer(vec![
+            firing("PodCrashLooping", Some(Level::Critical), 10_000 - 600),
+            firing("Unrelated", Some(Level::Critical), 10_000 - 600),
+        ]),
+        0.0,
+    );
+    let body = panel.body(0.0, "", JA).unwrap();
+    let alerts = body.find_class("banner-alert");
+    assert_eq!(alerts.len(), 1, "only the page's own alert (any case)");
+    let text = body.text_content();
+    assert!(
+        text.contains("CRITICAL PodCrashLooping発火中 02:36 UTC から（10m）"),
+        "{text}"
+    );
+    assert!(text.contains("pod=api-7d9f-b7wnr"), "{text}");
+    assert!(text.contains("namespace=default"), "{text}");
+    assert!(!text.contains("alertname="), "{text}");
+    let button = body.find_class("alert-fill");
+    assert_eq!(
+        button[0].get_attr("data-fill-labels"),
+        Some("pod=api-7d9f-b7wnr")
+    );
+
+    // Nothing of the page's fires: an empty banner, which the page hides.
+    let mut none = Panel::new(PanelSpec::Banner {
+        alerts: vec!["Other".into()],
+        fill: vec![],
+    });
+    none.receive(
+        200,
+        &alert_answer(vec![firing("PodCrashLooping", None, 1)]),
+        0.0,
+    );
+    assert!(none
+        .body(0.0, "", EN)
+        .unwrap()
+        .find_class("banner-alert")
+        .is_empty());
+}
+
+#[test]
+fn verdict_lines_say_each_slo_s_state() {
+    let mut panel = Panel::new(PanelSpec::Verdicts(vec![
+        "availability".into(),
+        "gone".into(),
+    ]));
+    let list = SloList {
+        slos: vec![SloStatus {
+            id: "availability".into(),
+            title: "Availability".into(),
+            objective: 0.999,
+            sli: Some(0.98),
+            alert: Alert {
+                level: AlertLevel::Page,
+                ..Alert::default()
+            },
+            ..SloStatus::default()
+        }],
+        unavailable: vec!["gone".into()],
+    };
+    let answer = Answer {
+        version: CONTRACT_VERSION,
+        data: list,
+        ..Answer::default()
+    };
+    panel.receive(200, &serde_json::to_string(&answer).unwrap(), 0.0);
+    let body = panel.body(0.0, "", EN).unwrap();
+    let lines = body.find_class("verdict");
+    assert_eq!(lines.len(), 2);
+    let first = Node::from(lines[0].clone()).text_content();
+    assert!(first.starts_with("✖ PAGE Availability 98"), "{first}");
+    assert!(Node::from(lines[1].clone())
+        .text_content()
+        .contains("NO DATA"));
 }

@@ -46,6 +46,8 @@ struct Inner {
     window: Window,
     document: Document,
     strings: &'static PanelWords,
+    /// The site root relative to this page (`../`), for links to pages.
+    root: String,
     refresh_seconds: u32,
     panels: Vec<Mounted>,
     interval: Option<i32>,
@@ -97,6 +99,7 @@ pub fn start_panels() -> Result<Panels, JsValue> {
         .unwrap_or_default();
     let strings = &crate::language::for_tag(&lang).panels;
     let api = meta(&document, "runbook-api").unwrap_or_else(|| "api".to_string());
+    let root = meta(&document, "runbook-root").unwrap_or_default();
     let refresh_seconds = meta(&document, "runbook-refresh")
         .and_then(|v| v.trim().parse::<u32>().ok())
         .unwrap_or(DEFAULT_REFRESH_SECONDS)
@@ -120,6 +123,7 @@ pub fn start_panels() -> Result<Panels, JsValue> {
         window,
         document,
         strings,
+        root,
         refresh_seconds,
         panels,
         interval: None,
@@ -178,7 +182,8 @@ fn mount(
 ) -> Result<Option<Mounted>, JsValue> {
     let kind = section.get_attribute("data-panel").unwrap_or_default();
     let ids = section.get_attribute("data-ids").unwrap_or_default();
-    let Some(slot) = PanelSpec::parse(&kind, &ids) else {
+    let fill = section.get_attribute("data-fill").unwrap_or_default();
+    let Some(slot) = PanelSpec::parse(&kind, &ids).map(|spec| spec.with_fill(&fill)) else {
         return Ok(None);
     };
     let Some(live) = section.query_selector(".panel-live")? else {
@@ -267,6 +272,7 @@ fn tick(inner: &Rc<RefCell<Inner>>) {
             panels,
             document,
             strings,
+            root,
             refresh_seconds,
             ..
         } = &mut *i;
@@ -277,7 +283,7 @@ fn tick(inner: &Rc<RefCell<Inner>>) {
                 m.last_request_ms = Some(now);
                 due.push((index, m.url.clone()));
             }
-            draw(m, document, strings, *refresh_seconds, now, false);
+            draw(m, document, strings, root, *refresh_seconds, now, false);
         }
     }
     for (index, url) in due {
@@ -297,6 +303,7 @@ fn tick(inner: &Rc<RefCell<Inner>>) {
                 panels,
                 document,
                 strings,
+                root,
                 refresh_seconds,
                 ..
             } = &mut *i;
@@ -306,7 +313,7 @@ fn tick(inner: &Rc<RefCell<Inner>>) {
                 Ok((status, body)) => m.panel.receive(status, &body, now),
                 Err(failure) => m.panel.fail(failure),
             }
-            draw(m, document, strings, *refresh_seconds, now, true);
+            draw(m, document, strings, root, *refresh_seconds, now, true);
         });
     }
 }
@@ -322,6 +329,7 @@ fn draw(
     m: &mut Mounted,
     document: &Document,
     strings: &PanelWords,
+    root: &str,
     refresh_seconds: u32,
     now: f64,
     answered: bool,
@@ -333,7 +341,7 @@ fn draw(
     if !answered {
         return;
     }
-    if let Some(body) = m.panel.body(now, strings) {
+    if let Some(body) = m.panel.body(now, root, strings) {
         if m.shown.as_ref() != Some(&body) && dom::replace(document, &m.body, &body).is_ok() {
             m.shown = Some(body);
         }
