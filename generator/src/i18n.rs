@@ -43,6 +43,9 @@ pub struct Strings {
     pub window: String,
     pub days: String,
     pub redirecting: String,
+    /// The link to a folder's print document, and its heading.
+    pub print: String,
+    pub print_help: String,
 }
 
 impl Strings {
@@ -91,6 +94,8 @@ impl Strings {
             window: "Window".into(),
             days: "days".into(),
             redirecting: "Redirecting to the runbook".into(),
+            print: "Print".into(),
+            print_help: "Every page of this folder, in sidebar order, on one page for printing.".into(),
         }
     }
 
@@ -131,6 +136,8 @@ impl Strings {
             window: "期間".into(),
             days: "日".into(),
             redirecting: "Runbook に移動しています".into(),
+            print: "印刷用".into(),
+            print_help: "このフォルダの全ページをサイドバーの順に 1 ページにまとめた印刷用の版です。".into(),
         }
     }
 }

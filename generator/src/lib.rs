@@ -34,6 +34,7 @@ pub mod output;
 pub mod paths;
 pub mod pipeline;
 pub mod placeholder;
+pub mod print;
 pub mod progress;
 pub mod publish;
 pub mod render;

@@ -26,7 +26,7 @@ use crate::render::{self, Rendered};
 use crate::site::{self, Site};
 use crate::theme::Theme;
 use crate::timing::timed;
-use crate::{git, links, publish, rules, source};
+use crate::{git, links, print, publish, rules, source};
 
 /// What `runbook build` was asked to do.
 #[derive(Debug, Clone)]
@@ -212,6 +212,7 @@ pub fn write(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Result<(), 
             pages: &|_| true,
             search: true,
             nav: NavFile::Build(Naming::Hashed),
+            print: true,
         },
     )
 }
@@ -228,6 +229,8 @@ pub struct Selection<'a> {
     /// published site, under a fixed name for the dev server, which also
     /// passes the last build's when the navigation did not change.
     pub nav: NavFile<'a>,
+    /// Whether to write the print documents (`print`).
+    pub print: bool,
 }
 
 /// Where `write_selected` takes the navigation script from.
@@ -332,7 +335,13 @@ pub fn write_selected(
     sink.write(&nav_script.path, &nav_script.bytes)?;
     timed("publish", || {
         publish::write_files(rendered, theme, sink, &site_view, &strings, &entries)
-    })
+    })?;
+    if select.print {
+        timed("print", || {
+            print::write(rendered, theme, sink, &site_view, &strings)
+        })?;
+    }
+    Ok(())
 }
 
 /// The search index (generator/src/search), fetched in shards by search.js.

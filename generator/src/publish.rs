@@ -279,6 +279,8 @@ pub fn generated_file(output: &str) -> &'static str {
         "sitemap.xml" => "the sitemap",
         "alerts.json" => "the alert index",
         ".nojekyll" => "GitHub Pages' marker",
+        "print.html" => "the print version of the site",
+        _ if lower.ends_with("/print.html") => "the print version of a folder",
         _ if lower.starts_with("alerts/") => "an alert's redirect page",
         _ if lower.starts_with("assets/") => "the theme's assets",
         _ if lower.starts_with("search/") => "the search index",

@@ -12,6 +12,7 @@ mod build;
 mod content;
 mod in_browser;
 mod migrated;
+mod print;
 mod rules;
 mod safety;
 mod sidebar;

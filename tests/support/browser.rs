@@ -112,10 +112,40 @@ impl Browser {
         }
     }
 
+    /// Sends one command of Chromium's DevTools protocol to the page
+    /// (`{"cmd": …, "params": …}`), through chromedriver.
+    pub async fn cdp(&self, command: serde_json::Value) -> serde_json::Value {
+        self.client
+            .issue_cmd(Cdp(command))
+            .await
+            .unwrap_or_else(|e| panic!("DevTools command failed: {e}"))
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+/// A DevTools command as chromedriver takes it (`goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp(serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
     }
 }
 

@@ -180,6 +180,7 @@ impl Builder {
             pages: &|i| select[i],
             search: false,
             nav: NavFile::Reuse(&nav),
+            print: true,
         };
         pipeline::write_selected(&rendered, &theme, &sink, &selection)?;
         laps.lap("write");
@@ -412,6 +413,7 @@ mod tests {
             pages: &|_| true,
             search: true,
             nav: NavFile::Build(Naming::Fixed),
+            print: true,
         };
         pipeline::write_selected(&rendered, &theme, &memory, &all).unwrap();
         memory
