@@ -55,6 +55,10 @@ pub struct SiteConfig {
     /// is written either way.
     #[serde(default = "default_true")]
     pub search: bool,
+    /// Keep the whole site in a reader's browser after one visit (a
+    /// service worker, `sw.js`), so it reads when the network is gone.
+    #[serde(default = "default_true")]
+    pub offline: bool,
     /// Days after a page's `last_reviewed` date at which `check` warns and
     /// the page says its review is overdue. Unset: no limit.
     #[serde(default)]
@@ -138,6 +142,7 @@ impl Default for SiteConfig {
             placeholders: IndexMap::new(),
             live: LiveConfig::default(),
             search: true,
+            offline: true,
             review_after_days: None,
             rules: Vec::new(),
         }

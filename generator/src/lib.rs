@@ -30,6 +30,7 @@ pub mod layout;
 pub mod links;
 pub mod nav;
 pub mod nav_script;
+pub mod offline;
 pub mod output;
 pub mod paths;
 pub mod pipeline;

@@ -26,7 +26,7 @@ use crate::render::{self, Rendered};
 use crate::site::{self, Site};
 use crate::theme::Theme;
 use crate::timing::timed;
-use crate::{git, links, print, publish, rules, source};
+use crate::{git, links, offline, print, publish, rules, source};
 
 /// What `runbook build` was asked to do.
 #[derive(Debug, Clone)]
@@ -213,6 +213,7 @@ pub fn write(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Result<(), 
             search: true,
             nav: NavFile::Build(Naming::Hashed),
             print: true,
+            offline: true,
         },
     )
 }
@@ -231,6 +232,10 @@ pub struct Selection<'a> {
     pub nav: NavFile<'a>,
     /// Whether to write the print documents (`print`).
     pub print: bool,
+    /// Whether to write the offline copy's worker and manifest (`offline`)
+    /// when runbook.yaml does not turn it off; the dev server never does,
+    /// so a writer always sees the live preview.
+    pub offline: bool,
 }
 
 /// Where `write_selected` takes the navigation script from.
@@ -264,10 +269,16 @@ pub fn write_selected(
                     .map(|a| (a.abs.clone(), a.rel.clone()))
             })
     };
-    let sink = &Exclusive::new(sink, &sources);
+    let exclusive = Exclusive::new(sink, &sources);
     let config = &rendered.config;
+    let recorder = (select.offline && config.offline).then(|| offline::Recorder::new(&exclusive));
+    let sink: &dyn Sink = match &recorder {
+        Some(recorder) => recorder,
+        None => &exclusive,
+    };
     let strings = Strings::for_language(&config.language);
-    let site_view = layout::site_view(config, theme);
+    let mut site_view = layout::site_view(config, theme);
+    site_view.offline = recorder.is_some();
     let entries = layout::nav_entries(rendered);
     let placeholder_html = layout::placeholder_html(config);
     let selected: Vec<usize> = (0..rendered.pages.len())
@@ -341,7 +352,12 @@ pub fn write_selected(
             print::write(rendered, theme, sink, &site_view, &strings)
         })?;
     }
-    Ok(())
+    match recorder {
+        Some(recorder) => timed("offline", || {
+            recorder.finish(offline::built_at(&rendered.root).as_deref())
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The search index (generator/src/search), fetched in shards by search.js.

@@ -280,6 +280,8 @@ pub fn generated_file(output: &str) -> &'static str {
         "alerts.json" => "the alert index",
         ".nojekyll" => "GitHub Pages' marker",
         "print.html" => "the print version of the site",
+        "sw.js" => "the offline copy's service worker",
+        "offline.json" => "the offline copy's list of files",
         _ if lower.ends_with("/print.html") => "the print version of a folder",
         _ if lower.starts_with("alerts/") => "an alert's redirect page",
         _ if lower.starts_with("assets/") => "the theme's assets",

@@ -181,6 +181,7 @@ impl Builder {
             search: false,
             nav: NavFile::Reuse(&nav),
             print: true,
+            offline: false,
         };
         pipeline::write_selected(&rendered, &theme, &sink, &selection)?;
         laps.lap("write");
@@ -414,6 +415,7 @@ mod tests {
             search: true,
             nav: NavFile::Build(Naming::Fixed),
             print: true,
+            offline: false,
         };
         pipeline::write_selected(&rendered, &theme, &memory, &all).unwrap();
         memory

@@ -238,8 +238,18 @@
     });
   }
 
-  var labels = { copy: "Copy", copied: "Copied" };
-  if ((doc.lang || "").indexOf("ja") === 0) labels = { copy: "コピー", copied: "コピーしました" };
+  var labels = {
+    copy: "Copy", copied: "Copied",
+    offline: "Offline copy from {time}", offlineSaved: "Offline copy",
+    searchOnline: "search works online only"
+  };
+  if ((doc.lang || "").indexOf("ja") === 0) {
+    labels = {
+      copy: "コピー", copied: "コピーしました",
+      offline: "オフラインのコピー（{time} 時点）", offlineSaved: "オフラインのコピー",
+      searchOnline: "検索はオンラインでのみ使えます"
+    };
+  }
 
   var buttons = document.querySelectorAll(".code .copy");
   for (var b = 0; b < buttons.length; b++) {
@@ -296,6 +306,36 @@
     var search = document.querySelector(".search-input");
     if (search) { event.preventDefault(); search.focus(); }
   });
+
+  // ---- Offline copy: kept by the site's service worker (sw.js) ----
+  // The published site registers it; the dev server's pages do not carry
+  // the meta, so a writer always sees the live preview.
+  var worker = document.querySelector('meta[name="runbook-worker"]');
+  if (worker && "serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(worker.content).catch(function (error) {
+        console.warn("runbook: no offline copy:", error);
+      });
+    });
+  }
+  // The worker marks a page it served from its cache.
+  var offline = document.querySelector('meta[name="runbook-offline"]');
+  var main = document.getElementById("main");
+  if (offline && main) {
+    var when = new Date(offline.content);
+    var text = isNaN(when.getTime()) ? labels.offlineSaved
+      : labels.offline.replace("{time}", when.toLocaleString(doc.lang || undefined, {
+        year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit"
+      }));
+    if (offline.dataset.search === "0" && document.querySelector(".search-input")) {
+      text += " · " + labels.searchOnline;
+    }
+    var banner = document.createElement("p");
+    banner.className = "offline-banner";
+    banner.setAttribute("role", "status");
+    banner.textContent = text;
+    main.insertBefore(banner, main.firstChild);
+  }
 
   applyValues();
 })();

@@ -72,6 +72,8 @@ pub struct Strings {
     pub unreachable: &'static str,
     pub http_status: &'static str,
     pub timeout: &'static str,
+    /// Said instead of an error when the browser is offline.
+    pub offline: &'static str,
     /// Ends a sentence: `.` or `。`.
     pub full_stop: &'static str,
 }
@@ -156,6 +158,7 @@ pub static EN: Strings = Strings {
     unreachable: "the API did not answer",
     http_status: "HTTP",
     timeout: "the API took too long to answer",
+    offline: "Offline: live status needs the network.",
     full_stop: ".",
 };
 
@@ -224,6 +227,7 @@ pub static JA: Strings = Strings {
     unreachable: "API が応答しません",
     http_status: "HTTP",
     timeout: "API の応答がタイムアウトしました",
+    offline: "オフライン: 現在の状態にはネットワーク接続が必要です。",
     full_stop: "。",
 };
 
