@@ -35,6 +35,7 @@ pub fn site_view<'a>(config: &'a SiteConfig, theme: &'a Theme) -> SiteView<'a> {
         generator: concat!("runbook ", env!("CARGO_PKG_VERSION")),
         has_search: config.search && theme.assets.contains_key("search.js"),
         offline: false,
+        print: config.print,
     }
 }
 

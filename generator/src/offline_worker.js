@@ -94,7 +94,10 @@ async function answer(request, rel) {
   const controller = new AbortController();
   const timer = navigate ? setTimeout(() => controller.abort(), NAVIGATION_TIMEOUT_MS) : null;
   try {
-    return await fetch(request, navigate ? { signal: controller.signal } : undefined);
+    // A page is asked of the host every time (`no-cache`: a 304 when
+    // unchanged): one the browser's HTTP cache kept would otherwise show,
+    // offline, as if it came from the network, without the banner.
+    return await fetch(navigate ? new Request(request, { cache: "no-cache", signal: controller.signal }) : request);
   } catch (error) {
     const kept = await fromCache(rel, navigate);
     if (kept) return kept;

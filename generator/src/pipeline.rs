@@ -347,7 +347,7 @@ pub fn write_selected(
     timed("publish", || {
         publish::write_files(rendered, theme, sink, &site_view, &strings, &entries)
     })?;
-    if select.print {
+    if select.print && config.print {
         timed("print", || {
             print::write(rendered, theme, sink, &site_view, &strings)
         })?;

@@ -25,6 +25,8 @@ pub struct SiteView<'a> {
     /// a published site unless runbook.yaml says `offline: false`; never
     /// the dev server's preview.
     pub offline: bool,
+    /// Whether the site has print documents (`print.html`) to link to.
+    pub print: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -117,6 +117,18 @@ fn a_folder_has_its_own_print_html_whose_links_out_stay_links() {
 }
 
 #[test]
+fn print_false_writes_no_print_documents_and_links_none() {
+    let site = TestSite::fixture("basic");
+    let yaml = std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap();
+    site.write("runbook.yaml", format!("{yaml}print: false\n"));
+    site.build(&[]).assert_ok();
+    assert!(!site.out.join("print.html").exists());
+    assert!(!site.out.join("db/print.html").exists());
+    assert!(!site.output("ALERT.html").contains("print.html"));
+    assert!(!site.output("pages.html").contains("print.html"));
+}
+
+#[test]
 fn a_content_file_at_print_html_is_an_error_naming_both() {
     let site = TestSite::fixture("basic");
     site.write("db/print.md", "# 印刷\n");

@@ -287,6 +287,19 @@
     });
   }
 
+  // Paper is white: print in the light scheme, highlighting included, and
+  // put the reader's choice back after.
+  var printedFrom = null;
+  window.addEventListener("beforeprint", function () {
+    printedFrom = doc.dataset.theme || "";
+    doc.dataset.theme = "light";
+  });
+  window.addEventListener("afterprint", function () {
+    if (printedFrom === null) return;
+    if (printedFrom) doc.dataset.theme = printedFrom; else delete doc.dataset.theme;
+    printedFrom = null;
+  });
+
   // ---- Menu on small screens ----
   var menu = document.querySelector(".menu-toggle");
   var sidebar = document.getElementById("sidebar");
@@ -322,6 +335,7 @@
   var offline = document.querySelector('meta[name="runbook-offline"]');
   var main = document.getElementById("main");
   if (offline && main) {
+    doc.classList.add("offline-copy");
     var when = new Date(offline.content);
     var text = isNaN(when.getTime()) ? labels.offlineSaved
       : labels.offline.replace("{time}", when.toLocaleString(doc.lang || undefined, {
