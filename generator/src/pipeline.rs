@@ -347,10 +347,8 @@ pub fn write_selected(
     timed("publish", || {
         publish::write_files(rendered, theme, sink, &site_view, &strings, &entries)
     })?;
-    if select.print && config.print {
-        timed("print", || {
-            print::write(rendered, theme, sink, &site_view, &strings)
-        })?;
+    if select.print {
+        timed("print", || write_print(rendered, theme, sink))?;
     }
     match recorder {
         Some(recorder) => timed("offline", || {
@@ -358,6 +356,17 @@ pub fn write_selected(
         }),
         None => Ok(()),
     }
+}
+
+/// The print documents (`print`); nothing when runbook.yaml says
+/// `print: false`. The dev server writes them after the pages are served.
+pub fn write_print(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Result<(), BuildError> {
+    if !rendered.config.print {
+        return Ok(());
+    }
+    let strings = Strings::for_language(&rendered.config.language);
+    let site_view = layout::site_view(&rendered.config, theme);
+    print::write(rendered, theme, sink, &site_view, &strings)
 }
 
 /// The search index (generator/src/search), fetched in shards by search.js.

@@ -77,3 +77,18 @@ async fn a_published_site_s_worker_on_the_same_address_removes_itself_under_serv
     );
     browser.close().await;
 }
+
+#[test]
+fn the_preview_writes_print_html_after_the_pages_and_follows_edits() {
+    let server = Server::start(&[]);
+    server.wait_for_page("print.html", |html| {
+        html.contains("class=\"markdown print-page\"")
+    });
+    server.write(
+        "high-cpu.md",
+        "# High CPU\n\nA sentence only the print document and this page have.\n",
+    );
+    server.wait_for_page("print.html", |html| {
+        html.contains("A sentence only the print document and this page have.")
+    });
+}
