@@ -48,6 +48,9 @@ impl<'a> Recorder<'a> {
     }
 
     fn record(&self, path: &str, bytes: &[u8]) {
+        if left_out(path) {
+            return;
+        }
         let hash = hex(&Sha256::digest(bytes)[..16]);
         self.files
             .lock()
@@ -110,16 +113,7 @@ pub fn manifest(files: &BTreeMap<String, (String, u64)>, built_at: Option<&str>)
     let search = search_size > 0 && search_size <= SEARCH_CAP;
     let kept: Vec<(String, String, u64)> = files
         .iter()
-        .filter(|(path, _)| {
-            let path = path.as_str();
-            !(path == crate::print::FILE
-                || path.ends_with("/print.html")
-                || path == ".nojekyll"
-                || path == "sitemap.xml"
-                || path == WORKER
-                || path == MANIFEST
-                || (!search && path.starts_with("search/")))
-        })
+        .filter(|(path, _)| !left_out(path) && (search || !path.starts_with("search/")))
         .map(|(path, (hash, size))| (crate::paths::href(path).into_owned(), hash.clone(), *size))
         .collect();
     let mut id = Sha256::new();
@@ -139,6 +133,18 @@ pub fn manifest(files: &BTreeMap<String, (String, u64)>, built_at: Option<&str>)
         search,
         files: kept,
     }
+}
+
+/// Files the copy never keeps (and the build does not hash): the print
+/// documents, each repeating the pages it holds (fetched when printed),
+/// what only crawlers and hosts read, and the worker and its list.
+fn left_out(path: &str) -> bool {
+    path == crate::print::FILE
+        || path.ends_with("/print.html")
+        || path == ".nojekyll"
+        || path == "sitemap.xml"
+        || path == WORKER
+        || path == MANIFEST
 }
 
 /// `sw.js`: the worker with its build's name, so every build's worker
