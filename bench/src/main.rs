@@ -172,6 +172,31 @@ fn build_all(
             c
         })?;
         report(pages, "runbook", ours, ours, &site);
+        println!(
+            "{pages:>7}  {:<8} print.html {:.1} MB, the folders' print.html {:.1} MB",
+            "",
+            file_size(&site.join("print.html")) as f64 / 1e6,
+            folder_prints(&site) as f64 / 1e6,
+        );
+        // The same build without print.html (`print: false`): what the
+        // print documents cost, side by side.
+        let plain = dir.join("runbook-no-print");
+        let _ = std::fs::remove_dir_all(&plain);
+        corpus::write_runbook(
+            &corpus::generate(pages, corpus::per_folder(pages, folder_share)),
+            &plain,
+        )
+        .map_err(|e| e.to_string())?;
+        let yaml = plain.join("runbook.yaml");
+        let text = std::fs::read_to_string(&yaml).map_err(|e| e.to_string())?;
+        std::fs::write(&yaml, format!("{text}print: false\n")).map_err(|e| e.to_string())?;
+        let plain_site = out.join("runbook-no-print");
+        let sample = measure::repeat(runs, || {
+            let mut c = Command::new(&runbook);
+            c.arg("build").arg(&plain).arg("--out").arg(&plain_site);
+            c
+        })?;
+        report(pages, "no print", sample, ours, &plain_site);
         if let Some(hugo) = &hugo {
             let source = dir.join("hugo");
             // Hugo resolves a relative destination against the source.
@@ -206,6 +231,22 @@ fn absolute(path: &Path) -> PathBuf {
     std::env::current_dir()
         .map(|d| d.join(path))
         .unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+/// Bytes of the print documents of the folders below `dir`.
+fn folder_prints(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| file_size(&e.path().join("print.html")) + folder_prints(&e.path()))
+        .sum()
 }
 
 /// Bytes of the files below `dir` (what a host stores and serves).

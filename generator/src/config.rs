@@ -55,6 +55,15 @@ pub struct SiteConfig {
     /// is written either way.
     #[serde(default = "default_true")]
     pub search: bool,
+    /// Keep the whole site in a reader's browser after one visit (a
+    /// service worker, `sw.js`), so it reads when the network is gone.
+    #[serde(default = "default_true")]
+    pub offline: bool,
+    /// Write print.html for the site and each folder (every page of it on
+    /// one page). Off for a site that is never printed: on a 10,000-page
+    /// site they hold every page twice or more.
+    #[serde(default = "default_true")]
+    pub print: bool,
     /// Days after a page's `last_reviewed` date at which `check` warns and
     /// the page says its review is overdue. Unset: no limit.
     #[serde(default)]
@@ -138,6 +147,8 @@ impl Default for SiteConfig {
             placeholders: IndexMap::new(),
             live: LiveConfig::default(),
             search: true,
+            offline: true,
+            print: true,
             review_after_days: None,
             rules: Vec::new(),
         }

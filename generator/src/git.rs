@@ -45,6 +45,16 @@ pub fn last_updated(root: &Path) -> HashMap<String, String> {
     dates
 }
 
+/// The time of the last commit touching `root` (RFC 3339, UTC), when it
+/// is in a git work tree: what the offline copy says it is from.
+pub fn last_commit(root: &Path) -> Option<String> {
+    let line = git(root, &["log", "-1", "--format=%ct", "--", "."])?;
+    let seconds: i64 = line.trim().parse().ok()?;
+    jiff::Timestamp::from_second(seconds)
+        .ok()
+        .map(|t| t.to_string())
+}
+
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
     let output = Command::new("git")
         .arg("-C")
@@ -67,6 +77,7 @@ mod tests {
     fn no_repository_means_no_dates() {
         let tmp = tempfile::tempdir().unwrap();
         assert!(last_updated(tmp.path()).is_empty());
+        assert_eq!(last_commit(tmp.path()), None);
     }
 
     #[test]
@@ -97,6 +108,10 @@ mod tests {
         std::fs::write(tmp.path().join("content/a.md"), "a2").unwrap();
         run(&["commit", "-q", "-am", "two"], "2026-03-04T00:00:00Z");
         let dates = last_updated(&tmp.path().join("content"));
+        assert_eq!(
+            last_commit(&tmp.path().join("content")).as_deref(),
+            Some("2026-03-04T00:00:00Z")
+        );
         assert_eq!(dates.get("a.md").map(String::as_str), Some("2026-03-04"));
         assert_eq!(
             dates.get("日本語.md").map(String::as_str),

@@ -34,6 +34,8 @@ pub fn site_view<'a>(config: &'a SiteConfig, theme: &'a Theme) -> SiteView<'a> {
         asset_version: &theme.asset_version,
         generator: concat!("runbook ", env!("CARGO_PKG_VERSION")),
         has_search: config.search && theme.assets.contains_key("search.js"),
+        offline: false,
+        print: config.print,
     }
 }
 

@@ -25,7 +25,7 @@ use crate::render::{self, Rendered};
 use crate::site::{self, Site};
 use crate::theme::Theme;
 use crate::timing::timed;
-use crate::{git, links, publish, rules, source};
+use crate::{git, links, offline, print, publish, rules, source};
 
 /// What `runbook build` was asked to do.
 #[derive(Debug, Clone)]
@@ -211,6 +211,8 @@ pub fn write(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Result<(), 
             pages: &|_| true,
             search: true,
             nav: NavFile::Build(Naming::Hashed),
+            print: true,
+            offline: true,
         },
     )
 }
@@ -227,6 +229,12 @@ pub struct Selection<'a> {
     /// published site, under a fixed name for the dev server, which also
     /// passes the last build's when the navigation did not change.
     pub nav: NavFile<'a>,
+    /// Whether to write the print documents (`print`).
+    pub print: bool,
+    /// Whether to write the offline copy's worker and manifest (`offline`)
+    /// when runbook.yaml does not turn it off; the dev server never does,
+    /// so a writer always sees the live preview.
+    pub offline: bool,
 }
 
 /// Where `write_selected` takes the navigation script from.
@@ -260,10 +268,16 @@ pub fn write_selected(
                     .map(|a| (a.abs.clone(), a.rel.clone()))
             })
     };
-    let sink = &Exclusive::new(sink, &sources);
+    let exclusive = Exclusive::new(sink, &sources);
     let config = &rendered.config;
+    let recorder = (select.offline && config.offline).then(|| offline::Recorder::new(&exclusive));
+    let sink: &dyn Sink = match &recorder {
+        Some(recorder) => recorder,
+        None => &exclusive,
+    };
     let strings = &runbook_widgets::language::for_tag(&config.language).theme;
-    let site_view = layout::site_view(config, theme);
+    let mut site_view = layout::site_view(config, theme);
+    site_view.offline = recorder.is_some();
     let entries = layout::nav_entries(rendered);
     let placeholder_html = layout::placeholder_html(config);
     let selected: Vec<usize> = (0..rendered.pages.len())
@@ -331,7 +345,27 @@ pub fn write_selected(
     sink.write(&nav_script.path, &nav_script.bytes)?;
     timed("publish", || {
         publish::write_files(rendered, theme, sink, &site_view, strings, &entries)
-    })
+    })?;
+    if select.print {
+        timed("print", || write_print(rendered, theme, sink))?;
+    }
+    match recorder {
+        Some(recorder) => timed("offline", || {
+            recorder.finish(offline::built_at(&rendered.root).as_deref())
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The print documents (`print`); nothing when runbook.yaml says
+/// `print: false`. The dev server writes them after the pages are served.
+pub fn write_print(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Result<(), BuildError> {
+    if !rendered.config.print {
+        return Ok(());
+    }
+    let strings = &runbook_widgets::language::for_tag(&rendered.config.language).theme;
+    let site_view = layout::site_view(&rendered.config, theme);
+    print::write(rendered, theme, sink, &site_view, strings)
 }
 
 /// The search index (generator/src/search), fetched in shards by search.js.

@@ -21,6 +21,12 @@ pub struct SiteView<'a> {
     pub asset_version: &'a str,
     pub generator: &'static str,
     pub has_search: bool,
+    /// Whether pages register the offline copy's service worker (`sw.js`):
+    /// a published site unless runbook.yaml says `offline: false`; never
+    /// the dev server's preview.
+    pub offline: bool,
+    /// Whether the site has print documents (`print.html`) to link to.
+    pub print: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -12,6 +12,8 @@ mod build;
 mod content;
 mod in_browser;
 mod migrated;
+mod offline;
+mod print;
 mod rules;
 mod safety;
 mod sidebar;

@@ -43,11 +43,17 @@ impl Server {
     }
 
     pub fn start_in(tmp: tempfile::TempDir, args: &[&str]) -> Server {
+        Server::start_on(tmp, 0, args)
+    }
+
+    /// `start_in` on a given port (0: one the OS picks): the origin of a
+    /// site a browser visited before.
+    pub fn start_on(tmp: tempfile::TempDir, port: u16, args: &[&str]) -> Server {
         let (mut child, output) = spawn_collected(
             Command::new(BIN)
                 .arg("serve")
                 .arg(tmp.path().join("content"))
-                .args(["--bind", "127.0.0.1:0"])
+                .args(["--bind", &format!("127.0.0.1:{port}")])
                 .args(args),
         );
         let deadline = Instant::now() + PATIENCE;

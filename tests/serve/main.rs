@@ -14,3 +14,4 @@ mod edits;
 mod errors;
 mod in_browser;
 mod network;
+mod offline;

@@ -125,10 +125,40 @@ impl Browser {
         }
     }
 
+    /// Sends one command of Chromium's DevTools protocol to the page
+    /// (`{"cmd": …, "params": …}`), through chromedriver.
+    pub async fn cdp(&self, command: serde_json::Value) -> serde_json::Value {
+        self.client
+            .issue_cmd(Cdp(command))
+            .await
+            .unwrap_or_else(|e| panic!("DevTools command failed: {e}"))
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+/// A DevTools command as chromedriver takes it (`goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp(serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
     }
 }
 
@@ -159,4 +189,70 @@ pub fn serve_folder(root: &Path) -> String {
         });
     });
     format!("http://127.0.0.1:{port}")
+}
+
+/// A static host (as `serve_folder`) on a port the test chooses, that the
+/// test can stop and start again: stopping it closes every connection,
+/// which is what a reader's browser sees when the network is gone.
+pub struct StaticHost {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl StaticHost {
+    pub fn start(root: &Path, port: u16) -> StaticHost {
+        use tower_http::services::{ServeDir, ServeFile};
+        // The port was just free, or was this host's a moment ago: a few
+        // tries while the kernel lets go of it.
+        let mut tries = 0;
+        let listener = loop {
+            match TcpListener::bind(("127.0.0.1", port)) {
+                Ok(listener) => break listener,
+                Err(_) if tries < 50 => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(e) => panic!("bind 127.0.0.1:{port}: {e}"),
+            }
+        };
+        listener.set_nonblocking(true).unwrap();
+        let files = ServeDir::new(root).not_found_service(ServeFile::new(root.join("404.html")));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                let app = axum::Router::new().fallback_service(files);
+                tokio::select! {
+                    served = axum::serve(listener, app) => served.unwrap(),
+                    _ = stopped => {}
+                }
+            });
+            // Dropping the runtime cancels every connection's task.
+            runtime.shutdown_background();
+        });
+        StaticHost {
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    /// Closes the listener and every open connection.
+    pub fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for StaticHost {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }

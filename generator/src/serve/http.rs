@@ -57,6 +57,11 @@ async fn site(State(state): State<LiveState>, request: Request) -> Response {
         return not_found(&snapshot, "");
     };
     let base = snapshot.base_path.as_str();
+    // A published site's offline copy registered from this address (at
+    // its base path or at the root) asks here for its worker again.
+    if path == format!("{base}{}", crate::offline::WORKER) || path == "/sw.js" {
+        return retire_worker();
+    }
     // The preview lives where the published site will: `/` leads there.
     if base != "/" && (path == "/" || path == base.trim_end_matches('/')) {
         return Redirect::temporary(base).into_response();
@@ -172,6 +177,22 @@ fn first_build_failed(snapshot: &Snapshot, rel: &str) -> Response {
     )
         .into_response()
 }
+
+/// The preview's `sw.js`: a worker that unregisters itself and deletes
+/// the offline copies (retire_worker.js). The preview never registers a
+/// worker of its own.
+fn retire_worker() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        RETIRE_WORKER,
+    )
+        .into_response()
+}
+
+const RETIRE_WORKER: &str = include_str!("retire_worker.js");
 
 /// The types a runbook site holds; anything else is a download.
 fn content_type(file: &str) -> &'static str {
@@ -307,6 +328,23 @@ mod tests {
         assert!(body.contains("missing") && body.contains("data-file=\"nope.html\""));
         let (status, _, _) = get(&app, "/index.html").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test]
+    async fn sw_js_is_a_worker_that_removes_itself_at_the_base_path_and_the_root() {
+        let app = app("/Toko/", &[("index.html", "<body>home</body>")]);
+        for path in ["/Toko/sw.js", "/sw.js"] {
+            let (status, _, body) = get(&app, path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert!(
+                body.contains("self.registration.unregister()"),
+                "{path}: {body}"
+            );
+            assert!(
+                !body.contains("\"fetch\""),
+                "{path}: it must answer nothing"
+            );
+        }
     }
 
     #[test]

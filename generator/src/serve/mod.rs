@@ -5,7 +5,7 @@
 //! notify ─▶ watch (debounce, classify) ─▶ patch + rebuild (one thread, rayon)
 //!        ─▶ snapshot (Arc swapped whole) ─▶ http + livereload (tokio)
 //!                        ▲
-//!        search index ───┘ (its own thread, swapped in after its build)
+//!   search index, print ──┘ (their own thread, swapped in after the build)
 //! ```
 //!
 //! The threads meet only at the published snapshot: no lock is held while
@@ -31,6 +31,7 @@ use crate::config::{LiveConfig, SiteConfig};
 use crate::error::BuildError;
 use crate::publish;
 use crate::render::Rendered;
+use crate::theme::Theme;
 
 use livereload::LiveState;
 use overlay::ErrorReport;
@@ -188,7 +189,7 @@ struct LoopState {
     builder: Builder,
     /// The `live:` config and alert pages the mounted API was made from.
     mounted: Option<Mounted>,
-    search_jobs: Sender<(u64, Arc<Rendered>)>,
+    search_jobs: Sender<Job>,
 }
 
 /// Waits for batches of changes and rebuilds, until the watcher stops.
@@ -291,12 +292,15 @@ fn resume(
     }
 }
 
+/// A build's number and what its background files are made of.
+type Job = (u64, Arc<Rendered>, Arc<Theme>);
+
 /// How often a vanished content folder is looked for.
 const CONTENT_POLL: Duration = Duration::from_millis(200);
 
 /// Computes the search index of the newest build and swaps it in; an
 /// older build's job is skipped when a newer one is already queued.
-fn search_loop(jobs: Receiver<(u64, Arc<Rendered>)>, publisher: &Publisher) {
+fn search_loop(jobs: Receiver<Job>, publisher: &Publisher) {
     // Its own single-thread pool: an index of a thousand pages takes a few
     // hundred milliseconds, and on the shared pool the next edit's rebuild
     // would queue behind it.
@@ -312,14 +316,14 @@ fn search_loop(jobs: Receiver<(u64, Arc<Rendered>)>, publisher: &Publisher) {
         while let Ok(newer) = jobs.try_recv() {
             job = newer;
         }
-        let (build, rendered) = job;
+        let (build, rendered, theme) = job;
         if publisher.current().build != build {
             continue;
         }
         let start = Instant::now();
         let files = match &pool {
-            Ok(pool) => pool.install(|| rebuild::search_files(&rendered)),
-            Err(_) => rebuild::search_files(&rendered),
+            Ok(pool) => pool.install(|| rebuild::background_files(&rendered, &theme)),
+            Err(_) => rebuild::background_files(&rendered, &theme),
         };
         match files {
             Ok(files) => {
@@ -375,7 +379,7 @@ fn swap_in(
     mounted: &mut Option<Mounted>,
     what: &str,
     options: &ServeOptions,
-    search_jobs: &Sender<(u64, Arc<Rendered>)>,
+    search_jobs: &Sender<Job>,
 ) {
     match result {
         Ok(built) => {
@@ -424,7 +428,7 @@ fn swap_in(
                 },
             );
             // Pages first; the index that spans them follows.
-            let _ = search_jobs.send((build, built.rendered.clone()));
+            let _ = search_jobs.send((build, built.rendered.clone(), built.theme.clone()));
         }
         Err(error) => {
             eprintln!("error: {error}");

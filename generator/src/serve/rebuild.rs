@@ -10,9 +10,9 @@
 //!   front matter and date, or anything of the site it shows (config, nav,
 //!   every page's nav entry: `layout::changed`); everything else the writer makes (assets, the 404 page,
 //!   pages.html, alerts) is written every time;
-//! - the search index, which spans every page, is computed after the pages
-//!   are served (`search_files`, on its own thread), so an edit shows
-//!   without waiting for it;
+//! - the search index and the print documents, which span every page, are
+//!   computed after the pages are served (`background_files`, on their own
+//!   thread), so an edit shows without waiting for them;
 //! - the theme is reloaded when the theme folder or runbook.yaml changed.
 //!
 //! A failed rebuild changes nothing: the last good values stay.
@@ -41,8 +41,9 @@ use super::watch::Batch;
 pub struct Built {
     /// Everything but the search index.
     pub files: Arc<Files>,
-    /// For the search index, computed next.
+    /// For the search index and print documents, computed next.
     pub rendered: Arc<Rendered>,
+    pub theme: Arc<Theme>,
     pub base_path: String,
     pub config: SiteConfig,
     pub warnings: Vec<Warning>,
@@ -180,6 +181,8 @@ impl Builder {
             pages: &|i| select[i],
             search: false,
             nav: NavFile::Reuse(&nav),
+            print: false,
+            offline: false,
         };
         pipeline::write_selected(&rendered, &theme, &sink, &selection)?;
         laps.lap("write");
@@ -214,6 +217,7 @@ impl Builder {
         let built = Built {
             files: Arc::new(files),
             rendered: rendered.clone(),
+            theme: theme.clone(),
             base_path: publish::base_path(rendered.config.base_url.as_deref()),
             config: rendered.config.clone(),
             warnings: rendered.warnings.clone(),
@@ -300,8 +304,9 @@ impl Laps {
     }
 }
 
-/// The search index of a build, as files.
-pub fn search_files(rendered: &Rendered) -> Result<Files, BuildError> {
+/// The files of a build that span every page, as files: the search index
+/// and the print documents.
+pub fn background_files(rendered: &Rendered, theme: &Theme) -> Result<Files, BuildError> {
     let assets = Mutex::new(AssetCache::new());
     let sink = ServeSink {
         files: Mutex::new(Files::new()),
@@ -309,6 +314,7 @@ pub fn search_files(rendered: &Rendered) -> Result<Files, BuildError> {
         previous: None,
     };
     pipeline::write_search(rendered, &sink)?;
+    pipeline::write_print(rendered, theme, &sink)?;
     Ok(sink.files.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
@@ -412,6 +418,8 @@ mod tests {
             pages: &|_| true,
             search: true,
             nav: NavFile::Build(Naming::Fixed),
+            print: true,
+            offline: false,
         };
         pipeline::write_selected(&rendered, &theme, &memory, &all).unwrap();
         memory
@@ -423,7 +431,7 @@ mod tests {
 
     fn with_search(built: &Built) -> Files {
         let mut files = (*built.files).clone();
-        files.extend(search_files(&built.rendered).unwrap());
+        files.extend(background_files(&built.rendered, &built.theme).unwrap());
         files
     }
 

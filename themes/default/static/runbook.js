@@ -19,7 +19,13 @@
       var node = document.getElementById("runbook-words");
       if (node) found = JSON.parse(node.textContent) || {};
     } catch (e) { /* keep English */ }
-    return { copy: found.copy || "Copy", copied: found.copied || "Copied" };
+    return {
+      copy: found.copy || "Copy",
+      copied: found.copied || "Copied",
+      offline: found.offline_copy || "Offline copy from {time}",
+      offlineSaved: found.offline_copy_undated || "Offline copy",
+      searchOnline: found.search_online_only || "search works online only"
+    };
   }
   function storageSet(key, value) {
     try {
@@ -304,6 +310,19 @@
     });
   }
 
+  // Paper is white: print in the light scheme, highlighting included, and
+  // put the reader's choice back after.
+  var printedFrom = null;
+  window.addEventListener("beforeprint", function () {
+    printedFrom = doc.dataset.theme || "";
+    doc.dataset.theme = "light";
+  });
+  window.addEventListener("afterprint", function () {
+    if (printedFrom === null) return;
+    if (printedFrom) doc.dataset.theme = printedFrom; else delete doc.dataset.theme;
+    printedFrom = null;
+  });
+
   // ---- Menu on small screens ----
   var menu = document.querySelector(".menu-toggle");
   var sidebar = document.getElementById("sidebar");
@@ -323,6 +342,37 @@
     var search = document.querySelector(".search-input");
     if (search) { event.preventDefault(); search.focus(); }
   });
+
+  // ---- Offline copy: kept by the site's service worker (sw.js) ----
+  // The published site registers it; the dev server's pages do not carry
+  // the meta, so a writer always sees the live preview.
+  var worker = document.querySelector('meta[name="runbook-worker"]');
+  if (worker && "serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(worker.content).catch(function (error) {
+        console.warn("runbook: no offline copy:", error);
+      });
+    });
+  }
+  // The worker marks a page it served from its cache.
+  var offline = document.querySelector('meta[name="runbook-offline"]');
+  var main = document.getElementById("main");
+  if (offline && main) {
+    doc.classList.add("offline-copy");
+    var when = new Date(offline.content);
+    var text = isNaN(when.getTime()) ? labels.offlineSaved
+      : labels.offline.replace("{time}", when.toLocaleString(doc.lang || undefined, {
+        year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit"
+      }));
+    if (offline.dataset.search === "0" && document.querySelector(".search-input")) {
+      text += " · " + labels.searchOnline;
+    }
+    var banner = document.createElement("p");
+    banner.className = "offline-banner";
+    banner.setAttribute("role", "status");
+    banner.textContent = text;
+    main.insertBefore(banner, main.firstChild);
+  }
 
   applyValues();
 })();

@@ -81,6 +81,9 @@ pub struct ThemeWords {
     pub alert: &'static str,
     pub page: &'static str,
     pub list_firing: &'static str,
+    /// The link to a folder's print document, and its heading.
+    pub print: &'static str,
+    pub print_help: &'static str,
     /// The label of the path from the home page to this one.
     pub breadcrumbs: &'static str,
     /// Link that skips the header and navigation.
@@ -101,6 +104,12 @@ pub struct ScriptWords {
     pub results: &'static str,
     pub no_results: &'static str,
     pub search_failed: &'static str,
+    /// The banner of a page read from the offline copy: `{time}` is put in.
+    pub offline_copy: &'static str,
+    /// The same banner when the copy's time is unknown.
+    pub offline_copy_undated: &'static str,
+    /// Added to that banner when the search index was too large to keep.
+    pub search_online_only: &'static str,
     /// Said in each panel when the panels' module cannot start.
     pub panels_failed: &'static str,
 }
@@ -188,6 +197,8 @@ pub struct PanelWords {
     pub open_runbook: &'static str,
     pub no_runbook: &'static str,
     pub fill_from_labels: &'static str,
+    /// Said instead of an error when the browser is offline.
+    pub offline: &'static str,
     /// Units of time, as short as the language writes them.
     pub unit_second: &'static str,
     pub unit_minute: &'static str,

@@ -36,6 +36,9 @@ pub enum Failure {
     },
     /// An answer this page cannot read (another contract version, bad JSON).
     Unreadable(String),
+    /// No answer while the browser is offline, or the page is the offline
+    /// copy: not an error of the API, so not shown as one.
+    Offline,
 }
 
 impl Failure {
@@ -61,6 +64,7 @@ impl Failure {
                 message: None,
             } => format!("{} {status}", s.http_status),
             Failure::Unreadable(why) => why.clone(),
+            Failure::Offline => s.offline.to_string(),
         }
     }
 }
@@ -134,6 +138,17 @@ impl<T> Tracker<T> {
     pub fn status(&self, now_ms: f64, refresh_seconds: u32, s: &PanelWords) -> StatusLine {
         let age = self.age_seconds(now_ms);
         let age_text = age.map(|a| format::updated_ago(a, s)).unwrap_or_default();
+        if self.failure == Some(Failure::Offline) {
+            let mut state = s.offline.to_string();
+            if self.good.is_none() {
+                state = format!("{state} {}", s.use_commands);
+            }
+            return StatusLine {
+                class: "offline",
+                state,
+                age: age_text,
+            };
+        }
         if let Some(failure) = &self.failure {
             let what = failure.describe(s);
             let what = what.trim_end_matches(['.', '。']);
@@ -184,6 +199,28 @@ mod tests {
             demo: true,
             data: 7,
         }
+    }
+
+    #[test]
+    fn offline_is_said_as_offline_not_as_an_error() {
+        let mut t: Tracker<u32> = Tracker::default();
+        t.fail(Failure::Offline);
+        let line = t.status(0.0, 15, EN);
+        assert_eq!(line.class, "offline");
+        assert_eq!(
+            line.state,
+            "Offline: live status needs the network. Use the commands below to check by hand."
+        );
+        assert!(!line.state.contains(EN.error_prefix));
+        t.succeed(answer(false, 2), 1_000.0);
+        t.fail(Failure::Offline);
+        let line = t.status(3_000.0, 15, crate::language::JA);
+        assert_eq!(line.class, "offline");
+        assert_eq!(
+            line.state,
+            "オフライン: 現在の状態にはネットワーク接続が必要です。"
+        );
+        assert_eq!(line.age, "4 秒前に更新");
     }
 
     #[test]

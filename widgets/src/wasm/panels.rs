@@ -349,6 +349,19 @@ fn draw(
     dom::set_text(&m.announce, &m.panel.summary(strings));
 }
 
+/// Whether a failed request failed because there is no network: the
+/// browser says it is offline, or this page is the offline copy the site's
+/// service worker served (it marks it with `meta[name=runbook-offline]`).
+fn offline(window: &Window) -> bool {
+    !window.navigator().on_line()
+        || window.document().is_some_and(|d| {
+            d.query_selector("meta[name=runbook-offline]")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+}
+
 /// GET `url` as text, aborted after `timeout_ms`.
 async fn fetch(window: &Window, url: &str, timeout_ms: i32) -> Result<(u16, String), Failure> {
     let controller = AbortController::new().map_err(|_| Failure::Unreachable)?;
@@ -385,7 +398,9 @@ async fn fetch(window: &Window, url: &str, timeout_ms: i32) -> Result<(u16, Stri
     }
     drop(on_timeout);
     result.map_err(|_| {
-        if timed_out.get() {
+        if offline(window) {
+            Failure::Offline
+        } else if timed_out.get() {
             Failure::Timeout
         } else {
             Failure::Unreachable
