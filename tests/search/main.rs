@@ -7,5 +7,7 @@
 mod browser;
 mod suite;
 
+mod budget;
 mod in_browser;
 mod native;
+mod parity;
