@@ -338,7 +338,7 @@ pub fn write_selected(
 /// The search index (generator/src/search), fetched in shards by search.js.
 /// Nothing when runbook.yaml says `search: false`.
 pub fn write_search(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
-    if !rendered.config.search {
+    if !rendered.config.search.enabled {
         return Ok(());
     }
     crate::search::index(rendered, sink)

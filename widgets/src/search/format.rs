@@ -70,6 +70,10 @@ pub struct Manifest {
     /// The first term of each chunk, ascending; chunk `n` holds the terms
     /// from `chunks[n]` up to (not including) `chunks[n + 1]`.
     pub chunks: Vec<String>,
+    /// The site's own synonym sets (`search.synonyms` in runbook.yaml),
+    /// added to the built-in ones at query time. Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub synonyms: Vec<Vec<String>>,
 }
 
 /// One chunk of the term dictionary with its postings.
@@ -241,6 +245,7 @@ impl Decode for Manifest {
     fn decode(reader: &mut Reader) -> json::Result<Self> {
         let (mut format, mut stamp, mut pages, mut record_files, mut chunks) =
             (None, None, None, None, None);
+        let mut synonyms = Vec::new();
         reader.object(|r, key| {
             match key {
                 "format" => format = Some(r.u32()?),
@@ -248,6 +253,7 @@ impl Decode for Manifest {
                 "pages" => pages = Some(r.u32()?),
                 "record_files" => record_files = Some(r.list(Reader::u32)?),
                 "chunks" => chunks = Some(r.list(Reader::string)?),
+                "synonyms" => synonyms = r.list(|r| r.list(Reader::string))?,
                 _ => r.skip()?,
             }
             Ok(())
@@ -258,6 +264,7 @@ impl Decode for Manifest {
             pages: required(pages, "pages", reader)?,
             record_files: required(record_files, "record_files", reader)?,
             chunks: required(chunks, "chunks", reader)?,
+            synonyms,
         })
     }
 }

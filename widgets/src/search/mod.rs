@@ -16,6 +16,7 @@ mod nfkc;
 pub mod normalize;
 pub mod query;
 pub mod rank;
+pub mod synonyms;
 pub mod tokenize;
 
 #[cfg(test)]
