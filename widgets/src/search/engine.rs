@@ -264,9 +264,13 @@ impl Engine {
         let mut mark = query.mark.clone();
         for (expansions, owner) in terms.iter().zip(&owners) {
             let set: BTreeSet<String> = expansions.iter().map(|e| e.term.to_string()).collect();
-            mark.extend(set.iter().cloned());
+            // A synonym marks its own words (in `query.mark`), not the
+            // completions of what was left of a typed run (に → に*).
             let slot = match *owner {
-                Owner::Group(g) => g,
+                Owner::Group(g) => {
+                    mark.extend(set.iter().cloned());
+                    g
+                }
                 Owner::Choice(c) => query.groups.len() + c,
             };
             per_group[slot].push(set);

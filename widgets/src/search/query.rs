@@ -82,7 +82,14 @@ impl Query {
                     let parsed = Query::parse(part);
                     terms.extend(parsed.groups.into_iter().flat_map(|g| g.terms));
                     phrases.extend(parsed.phrases.into_iter().map(|(_, p)| p));
-                    mark.extend(parsed.mark);
+                    // Not a run's last character alone: marking every
+                    // す that ends a run (ます) would mark half a page.
+                    mark.extend(
+                        parsed
+                            .mark
+                            .into_iter()
+                            .filter(|t| t.chars().nth(1).is_some()),
+                    );
                 }
                 if terms.is_empty() || count + terms.len() > MAX_TERMS {
                     continue;
