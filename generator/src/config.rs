@@ -50,11 +50,12 @@ pub struct SiteConfig {
     /// Live panels: which SLOs and workloads exist and where the API is.
     #[serde(default)]
     pub live: LiveConfig,
-    /// Build the search index and show the search box. Off for a site
-    /// searched some other way; pages.html, the no-JS list of every page,
-    /// is written either way.
-    #[serde(default = "default_true")]
-    pub search: bool,
+    /// Build the search index and show the search box (`search: false`:
+    /// off, for a site searched some other way; pages.html, the no-JS list
+    /// of every page, is written either way), with the site's own synonym
+    /// sets: `search: {synonyms: [[テクトコ, TekuToko], …]}`.
+    #[serde(default)]
+    pub search: SearchConfig,
     /// Keep the whole site in a reader's browser after one visit (a
     /// service worker, `sw.js`), so it reads when the network is gone.
     #[serde(default = "default_true")]
@@ -72,6 +73,58 @@ pub struct SiteConfig {
     /// `runbook check` and `runbook build` read besides any `--rules`.
     #[serde(default)]
     pub rules: Vec<PathBuf>,
+}
+
+/// `search:` in runbook.yaml: a switch, or the search's options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchConfig {
+    pub enabled: bool,
+    /// Sets of words that mean the same on this site, added to the
+    /// built-in operations vocabulary at query time (shipped in the
+    /// index manifest; the index does not grow).
+    pub synonyms: Vec<Vec<String>>,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            enabled: true,
+            synonyms: Vec::new(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchOptions {
+    #[serde(default = "default_true")]
+    enabled: bool,
+    #[serde(default)]
+    synonyms: Vec<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for SearchConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(
+            untagged,
+            expecting = "true, false or a map with `enabled` and `synonyms`"
+        )]
+        enum Written {
+            Switch(bool),
+            Options(SearchOptions),
+        }
+        Ok(match Written::deserialize(deserializer)? {
+            Written::Switch(enabled) => SearchConfig {
+                enabled,
+                synonyms: Vec::new(),
+            },
+            Written::Options(o) => SearchConfig {
+                enabled: o.enabled,
+                synonyms: o.synonyms,
+            },
+        })
+    }
 }
 
 /// A placeholder: its description alone (`POD_NAME: "The pod"`), or with
@@ -146,7 +199,7 @@ impl Default for SiteConfig {
             repository: None,
             placeholders: IndexMap::new(),
             live: LiveConfig::default(),
-            search: true,
+            search: SearchConfig::default(),
             offline: true,
             print: true,
             review_after_days: None,
@@ -219,6 +272,30 @@ impl SiteConfig {
                 }
             }
         }
+        for set in &self.search.synonyms {
+            let searchable = |form: &String| !runbook_widgets::search::tokenize(form).is_empty();
+            let bad = set.iter().find(|form| !searchable(form));
+            if set.len() < 2 || bad.is_some() {
+                let shown = bad.cloned().unwrap_or_else(|| set.join(", "));
+                let line = text
+                    .lines()
+                    .enumerate()
+                    .skip(crate::yaml_lines::line_of(text, "synonyms"))
+                    .find(|(_, l)| !shown.is_empty() && l.contains(shown.as_str()))
+                    .map_or_else(
+                        || crate::yaml_lines::line_of(text, "synonyms"),
+                        |(i, _)| i + 1,
+                    );
+                return Err(BuildError::Config {
+                    at: Location::new(path, line, 1),
+                    message: match bad {
+                        Some(form) => format!("synonym {form:?} has no word search could match"),
+                        None => format!("a synonym set needs two forms or more, not [{shown}]"),
+                    },
+                    hint: "write each set as a list of two or more words that mean the same, e.g. [証明書切れ, cert expired]".to_string(),
+                });
+            }
+        }
         if let Err(invalid) = self.live.validate() {
             return Err(BuildError::Config {
                 at: Location::new(path, crate::yaml_lines::line_of(text, &invalid.key), 1),
@@ -244,6 +321,28 @@ mod tests {
 
     fn parse(text: &str) -> Result<SiteConfig, BuildError> {
         SiteConfig::parse(text, Path::new("runbook.yaml"))
+    }
+
+    #[test]
+    fn search_is_a_switch_or_options_with_synonyms() {
+        assert!(!parse("search: false\n").unwrap().search.enabled);
+        let c = parse("search:\n  synonyms:\n    - [テクトコ, TekuToko]\n").unwrap();
+        assert!(c.search.enabled);
+        assert_eq!(
+            c.search.synonyms,
+            [vec!["テクトコ".to_string(), "TekuToko".into()]]
+        );
+        let err = parse("title: x\nsearch:\n  synonyms:\n    - [a, b]\n    - [ok, \"!!\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("runbook.yaml:5:") && err.contains("\"!!\""),
+            "{err}"
+        );
+        let err = parse("search:\n  synonyms:\n    - [alone]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("two forms"), "{err}");
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn site_view<'a>(config: &'a SiteConfig, theme: &'a Theme) -> SiteView<'a> {
         base_url: config.base_url.as_deref(),
         asset_version: &theme.asset_version,
         generator: concat!("runbook ", env!("CARGO_PKG_VERSION")),
-        has_search: config.search && theme.assets.contains_key("search.js"),
+        has_search: config.search.enabled && theme.assets.contains_key("search.js"),
         offline: false,
         print: config.print,
     }

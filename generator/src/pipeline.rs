@@ -371,7 +371,7 @@ pub fn write_print(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Resul
 /// The search index (generator/src/search), fetched in shards by search.js.
 /// Nothing when runbook.yaml says `search: false`.
 pub fn write_search(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
-    if !rendered.config.search {
+    if !rendered.config.search.enabled {
         return Ok(());
     }
     crate::search::index(rendered, sink)

@@ -9,5 +9,7 @@ mod browser;
 mod common;
 mod suite;
 
+mod budget;
 mod in_browser;
 mod native;
+mod parity;

@@ -23,7 +23,14 @@ pub struct Case {
 }
 
 pub fn cases() -> Vec<Case> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/search/queries.yaml");
+    cases_of("queries.yaml")
+}
+
+/// The cases of a suite file in tests/search/.
+pub fn cases_of(file: &str) -> Vec<Case> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/search")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let cases: Vec<Case> =
         serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -111,6 +111,7 @@ pub fn index(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
         pages: pages as u32,
         record_files: record_files.iter().map(|r| r.len() as u32).collect(),
         chunks: firsts,
+        synonyms: rendered.config.search.synonyms.clone(),
     };
     write(&format::manifest_path(), to_json(&manifest))?;
     chunk_files

@@ -24,7 +24,14 @@ use super::format::{self, Chunk, FormatError, Manifest, PageRecord, RecordFile};
 use super::lookup::{chunk_of, expand, home_chunks, typo_chunks, Expansion};
 use super::normalize::normalize;
 use super::query::Query;
-use super::rank::{rank, Hit};
+use super::rank::{rank, Hit, Owner};
+use super::synonyms::Synonyms;
+
+/// How much a synonym's match counts against the typed word's. The order
+/// of results does not rest on it (rank.rs ranks typed words first); it
+/// orders pages found only through synonyms among themselves and against
+/// completions and typos.
+pub const SYNONYM_WEIGHT: f32 = 0.5;
 
 /// One result, as `window.runbook.search` returns it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,6 +52,8 @@ pub struct Engine {
     record_starts: Vec<u32>,
     chunks: HashMap<usize, Chunk>,
     pages: HashMap<u32, PageRecord>,
+    /// The built-in table and the site's sets from the manifest.
+    synonyms: Synonyms,
 }
 
 impl Engine {
@@ -67,12 +76,24 @@ impl Engine {
                 ),
             });
         }
+        let synonyms = Synonyms::with_builtin(&manifest.synonyms);
         Ok(Engine {
             manifest,
             record_starts,
             chunks: HashMap::new(),
             pages: HashMap::new(),
+            synonyms,
         })
+    }
+
+    /// Replaces the synonym table (`Synonyms::default()`: none), for
+    /// measuring what the table does.
+    pub fn set_synonyms(&mut self, synonyms: Synonyms) {
+        self.synonyms = synonyms;
+    }
+
+    fn parse(&self, query: &str) -> Query {
+        Query::parse_with(query, &self.synonyms)
     }
 
     pub fn stamp(&self) -> &str {
@@ -83,7 +104,7 @@ impl Engine {
     /// adding them: a word missing from its chunk then asks for the
     /// neighbours that may hold its typo corrections.
     pub fn missing_chunks(&self, query: &str) -> Vec<usize> {
-        let query = Query::parse(query);
+        let query = self.parse(query);
         let firsts = &self.manifest.chunks;
         let mut wanted = BTreeSet::new();
         for term in query.terms() {
@@ -111,31 +132,49 @@ impl Engine {
         Ok(())
     }
 
-    /// Each query term's expansions over the loaded chunks, with its group.
-    fn expansions(&self, query: &Query) -> (Vec<Vec<Expansion<'_>>>, Vec<usize>) {
+    /// Each query term's expansions over the loaded chunks, with its
+    /// owner: typed terms first, then the synonyms' (weighed less).
+    fn expansions(&self, query: &Query) -> (Vec<Vec<Expansion<'_>>>, Vec<Owner>) {
         let firsts = &self.manifest.chunks;
         let mut terms = Vec::new();
-        let mut groups = Vec::new();
-        for (g, group) in query.groups.iter().enumerate() {
-            for term in &group.terms {
+        let mut owners = Vec::new();
+        let typed = query
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, group)| (Owner::Group(g), &group.terms));
+        let choices = query
+            .choices
+            .iter()
+            .enumerate()
+            .map(|(c, choice)| (Owner::Choice(c), &choice.terms));
+        for (owner, group_terms) in typed.chain(choices) {
+            for term in group_terms {
                 let mut ids = home_chunks(firsts, term);
                 ids.extend(typo_chunks(firsts, term));
                 let chunks: Vec<&Chunk> = ids.iter().filter_map(|c| self.chunks.get(c)).collect();
-                terms.push(expand(&chunks, term));
-                groups.push(g);
+                let mut expansions = expand(&chunks, term);
+                if matches!(owner, Owner::Choice(_)) {
+                    for e in &mut expansions {
+                        e.weight *= SYNONYM_WEIGHT;
+                    }
+                }
+                terms.push(expansions);
+                owners.push(owner);
             }
         }
-        (terms, groups)
+        (terms, owners)
     }
 
     /// The best `limit` pages for the query, over the chunks loaded.
     pub fn rank(&self, query: &str, limit: usize) -> Vec<Hit> {
-        let query = Query::parse(query);
+        let query = self.parse(query);
         if query.is_empty() || self.manifest.chunks.is_empty() {
             return Vec::new();
         }
-        let (terms, groups) = self.expansions(&query);
-        rank(self.manifest.pages, &terms, &groups, limit)
+        let (terms, owners) = self.expansions(&query);
+        let covers: Vec<_> = query.choices.iter().map(|c| c.covers.clone()).collect();
+        rank(self.manifest.pages, &terms, &owners, &covers, limit)
     }
 
     /// Pages worth a record fetch for a query that shows `limit`: the
@@ -154,12 +193,12 @@ impl Engine {
     /// holding them: call again after loading `missing_record_files` of the
     /// answer, until nothing is missing.
     pub fn arrange(&self, query: &str, candidates: &[u32], limit: usize) -> Vec<u32> {
-        let query = Query::parse(query);
+        let query = self.parse(query);
         let (mut first, mut last): (Vec<u32>, Vec<u32>) =
             candidates.iter().copied().partition(|page| {
                 self.pages
                     .get(page)
-                    .is_none_or(|record| holds_phrases(record, &query.phrases))
+                    .is_none_or(|record| holds_phrases(record, &query))
             });
         first.append(&mut last);
         first.truncate(limit);
@@ -216,15 +255,25 @@ impl Engine {
 
     /// Results for `pages` (in that order) whose records are loaded.
     pub fn results(&self, query: &str, pages: &[u32]) -> Vec<SearchResult> {
-        let query = Query::parse(query);
-        let (terms, groups) = self.expansions(&query);
-        // Per group, per term: the index terms that satisfy it.
-        let mut per_group: Vec<Vec<BTreeSet<String>>> = vec![Vec::new(); query.groups.len()];
+        let query = self.parse(query);
+        let (terms, owners) = self.expansions(&query);
+        // Per group (then per synonym choice), per term: the index terms
+        // that satisfy it.
+        let mut per_group: Vec<Vec<BTreeSet<String>>> =
+            vec![Vec::new(); query.groups.len() + query.choices.len()];
         let mut mark = query.mark.clone();
-        for (expansions, &g) in terms.iter().zip(&groups) {
+        for (expansions, owner) in terms.iter().zip(&owners) {
             let set: BTreeSet<String> = expansions.iter().map(|e| e.term.to_string()).collect();
-            mark.extend(set.iter().cloned());
-            per_group[g].push(set);
+            // A synonym marks its own words (in `query.mark`), not the
+            // completions of what was left of a typed run (に → に*).
+            let slot = match *owner {
+                Owner::Group(g) => {
+                    mark.extend(set.iter().cloned());
+                    g
+                }
+                Owner::Choice(c) => query.groups.len() + c,
+            };
+            per_group[slot].push(set);
         }
         pages
             .iter()
@@ -300,10 +349,11 @@ impl Engine {
 /// that hold a query's bigrams but not its run.
 pub const SPARE_CANDIDATES: usize = 5;
 
-/// Whether the page's text holds every phrase, each within one field
-/// (title, a heading, a section's text).
-fn holds_phrases(record: &PageRecord, phrases: &[String]) -> bool {
-    if phrases.is_empty() {
+/// Whether the page's text holds every phrase of the query, each within
+/// one field (title, a heading, a section's text); a group's phrase may be
+/// replaced by all the phrases of a synonym choice covering it.
+fn holds_phrases(record: &PageRecord, query: &Query) -> bool {
+    if query.phrases.is_empty() {
         return true;
     }
     let mut fields = vec![normalize(&record.title)];
@@ -311,9 +361,17 @@ fn holds_phrases(record: &PageRecord, phrases: &[String]) -> bool {
         fields.push(normalize(heading));
         fields.push(normalize(text));
     }
-    phrases
-        .iter()
-        .all(|phrase| fields.iter().any(|field| field.contains(phrase.as_str())))
+    let holds = |phrase: &String| fields.iter().any(|field| field.contains(phrase.as_str()));
+    query.phrases.iter().all(|(group, phrase)| {
+        holds(phrase)
+            || query.choices.iter().any(|c| {
+                // Its words too: a choice of one English word has no
+                // phrase, and must not pass for any page.
+                c.covers.contains(group)
+                    && c.phrases.iter().all(holds)
+                    && c.terms.iter().all(|t| holds(&t.text))
+            })
+    })
 }
 
 #[derive(Debug)]
@@ -368,6 +426,7 @@ mod tests {
                 .map(|first| per_file.min(pages.len() as u32 - first))
                 .collect(),
             chunks: vec![String::new()],
+            synonyms: Vec::new(),
         };
         let mut files = BTreeMap::new();
         files.insert(

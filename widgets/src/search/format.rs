@@ -27,6 +27,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::json::{self, Reader};
+
 /// Bumped whenever the files or the meaning of their numbers change.
 pub const FORMAT: u32 = 2;
 
@@ -68,6 +70,10 @@ pub struct Manifest {
     /// The first term of each chunk, ascending; chunk `n` holds the terms
     /// from `chunks[n]` up to (not including) `chunks[n + 1]`.
     pub chunks: Vec<String>,
+    /// The site's own synonym sets (`search.synonyms` in runbook.yaml),
+    /// added to the built-in ones at query time. Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub synonyms: Vec<Vec<String>>,
 }
 
 /// One chunk of the term dictionary with its postings.
@@ -163,31 +169,35 @@ impl std::fmt::Display for FormatError {
 impl std::error::Error for FormatError {}
 
 /// Parses an index file and checks its format (and stamp, when given).
-pub fn parse<T: serde::de::DeserializeOwned + Stamped>(
+pub fn parse<T: Decode + Stamped>(
     file: &str,
     json: &str,
     stamp: Option<&str>,
 ) -> Result<T, FormatError> {
-    // Read the version first: a file of another format may not even have
-    // this format's shape, and "rebuild" is the useful message then.
-    #[derive(Deserialize)]
-    struct Header {
-        format: u32,
-    }
-    let header: Header = serde_json::from_str(json).map_err(|e| FormatError::Malformed {
+    let malformed = |message: String| FormatError::Malformed {
         file: file.to_string(),
-        message: e.to_string(),
-    })?;
-    if header.format != FORMAT {
+        message,
+    };
+    let value = match decode_whole::<T>(json) {
+        Ok(value) => value,
+        Err(message) => {
+            // A file of another format may not even have this format's
+            // shape, and "rebuild" is the useful message then.
+            return Err(match format_of(json) {
+                Some(found) if found != FORMAT => FormatError::Version {
+                    file: file.to_string(),
+                    found,
+                },
+                _ => malformed(message),
+            });
+        }
+    };
+    if value.format() != FORMAT {
         return Err(FormatError::Version {
             file: file.to_string(),
-            found: header.format,
+            found: value.format(),
         });
     }
-    let value: T = serde_json::from_str(json).map_err(|e| FormatError::Malformed {
-        file: file.to_string(),
-        message: e.to_string(),
-    })?;
     if stamp.is_some_and(|s| s != value.stamp()) {
         return Err(FormatError::Stale {
             file: file.to_string(),
@@ -196,26 +206,155 @@ pub fn parse<T: serde::de::DeserializeOwned + Stamped>(
     Ok(value)
 }
 
-/// Files that carry the build stamp.
+fn decode_whole<T: Decode>(json: &str) -> json::Result<T> {
+    let mut reader = Reader::new(json);
+    let value = T::decode(&mut reader)?;
+    reader.end()?;
+    Ok(value)
+}
+
+/// The top-level `format` of a JSON object, whatever else it holds.
+fn format_of(json: &str) -> Option<u32> {
+    let mut found = None;
+    Reader::new(json)
+        .object(|r, key| {
+            if key == "format" {
+                found = Some(r.u32()?);
+                Ok(())
+            } else {
+                r.skip()
+            }
+        })
+        .ok()?;
+    found
+}
+
+/// Reading an index file's value from JSON (json.rs). One decoder per
+/// type, next to its definition above: the fields serde writes for the
+/// generator are the fields read here, which a test checks on a real site.
+pub trait Decode: Sized {
+    fn decode(reader: &mut Reader) -> json::Result<Self>;
+}
+
+/// A required field's value, or the error that names it.
+fn required<T>(value: Option<T>, name: &str, reader: &Reader) -> json::Result<T> {
+    value.ok_or_else(|| reader.error(&format!("missing field `{name}`")))
+}
+
+impl Decode for Manifest {
+    fn decode(reader: &mut Reader) -> json::Result<Self> {
+        let (mut format, mut stamp, mut pages, mut record_files, mut chunks) =
+            (None, None, None, None, None);
+        let mut synonyms = Vec::new();
+        reader.object(|r, key| {
+            match key {
+                "format" => format = Some(r.u32()?),
+                "stamp" => stamp = Some(r.string()?),
+                "pages" => pages = Some(r.u32()?),
+                "record_files" => record_files = Some(r.list(Reader::u32)?),
+                "chunks" => chunks = Some(r.list(Reader::string)?),
+                "synonyms" => synonyms = r.list(|r| r.list(Reader::string))?,
+                _ => r.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(Manifest {
+            format: required(format, "format", reader)?,
+            stamp: required(stamp, "stamp", reader)?,
+            pages: required(pages, "pages", reader)?,
+            record_files: required(record_files, "record_files", reader)?,
+            chunks: required(chunks, "chunks", reader)?,
+            synonyms,
+        })
+    }
+}
+
+impl Decode for Chunk {
+    fn decode(reader: &mut Reader) -> json::Result<Self> {
+        let (mut format, mut stamp, mut terms) = (None, None, None);
+        reader.object(|r, key| {
+            match key {
+                "format" => format = Some(r.u32()?),
+                "stamp" => stamp = Some(r.string()?),
+                "terms" => {
+                    terms = Some(r.list(|r| r.pair(Reader::string, |r| r.list(Reader::u32)))?)
+                }
+                _ => r.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(Chunk {
+            format: required(format, "format", reader)?,
+            stamp: required(stamp, "stamp", reader)?,
+            terms: required(terms, "terms", reader)?,
+        })
+    }
+}
+
+impl Decode for RecordFile {
+    fn decode(reader: &mut Reader) -> json::Result<Self> {
+        let (mut format, mut stamp, mut records) = (None, None, None);
+        reader.object(|r, key| {
+            match key {
+                "format" => format = Some(r.u32()?),
+                "stamp" => stamp = Some(r.string()?),
+                "records" => records = Some(r.list(PageRecord::decode)?),
+                _ => r.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(RecordFile {
+            format: required(format, "format", reader)?,
+            stamp: required(stamp, "stamp", reader)?,
+            records: required(records, "records", reader)?,
+        })
+    }
+}
+
+impl Decode for PageRecord {
+    fn decode(reader: &mut Reader) -> json::Result<Self> {
+        let (mut url, mut title, mut sections) = (None, None, None);
+        reader.object(|r, key| {
+            match key {
+                "url" => url = Some(r.string()?),
+                "title" => title = Some(r.string()?),
+                "sections" => {
+                    sections = Some(r.list(|r| {
+                        let [anchor, heading, text] = r.strings::<3>()?;
+                        Ok((anchor, heading, text))
+                    })?)
+                }
+                _ => r.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(PageRecord {
+            url: required(url, "url", reader)?,
+            title: required(title, "title", reader)?,
+            sections: required(sections, "sections", reader)?,
+        })
+    }
+}
+
+/// Files that carry the format and the build stamp.
 pub trait Stamped {
+    fn format(&self) -> u32;
     fn stamp(&self) -> &str;
 }
 
-impl Stamped for Manifest {
-    fn stamp(&self) -> &str {
-        &self.stamp
-    }
+macro_rules! stamped {
+    ($($file:ty),*) => {$(
+        impl Stamped for $file {
+            fn format(&self) -> u32 {
+                self.format
+            }
+            fn stamp(&self) -> &str {
+                &self.stamp
+            }
+        }
+    )*};
 }
-impl Stamped for Chunk {
-    fn stamp(&self) -> &str {
-        &self.stamp
-    }
-}
-impl Stamped for RecordFile {
-    fn stamp(&self) -> &str {
-        &self.stamp
-    }
-}
+stamped!(Manifest, Chunk, RecordFile);
 
 /// FNV-1a, 64 bits: a stable hash (std's is not stable across releases)
 /// for the stamp.

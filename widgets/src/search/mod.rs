@@ -1,7 +1,8 @@
 //! Search: the one implementation of normalising, tokenising and querying,
 //! used by the indexer in `runbook build` (natively) and by the search box
 //! (compiled to WebAssembly). Plain Rust with no dependency beyond serde
-//! and unicode-normalization, so both sides are the same code.
+//! and unicode-normalization, so both sides are the same code; only NFKC
+//! itself is the browser's in the wasm module (`nfkc`).
 //!
 //! `normalize` → `tokenize` → (indexer: generator/src/search) → `format`
 //! files → `engine` (`query`, `lookup`, `rank`, `excerpt`).
@@ -9,10 +10,13 @@
 pub mod engine;
 pub mod excerpt;
 pub mod format;
+pub mod json;
 pub mod lookup;
+mod nfkc;
 pub mod normalize;
 pub mod query;
 pub mod rank;
+pub mod synonyms;
 pub mod tokenize;
 
 #[cfg(test)]

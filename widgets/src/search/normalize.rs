@@ -12,9 +12,15 @@
 //! what keeps the original ranges exact, and for the text runbooks hold
 //! (ASCII, Japanese, accented Latin) it equals whole-string NFKC; the
 //! property tests check both.
+//!
+//! NFKC itself comes from `super::nfkc`: unicode-normalization natively,
+//! the browser's `String.prototype.normalize` in the wasm module (its
+//! tables were half the module's bytes). Only the small table of canonical
+//! combining classes is linked on both sides.
 
 use unicode_normalization::char::canonical_combining_class;
-use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+use super::nfkc::{nfkc, stays_under_nfkc};
 
 /// One normalised character and the byte range `start..end` of the
 /// original text it came from.
@@ -82,7 +88,7 @@ fn push_cluster(text: &str, start: usize, out: &mut Vec<NormChar>) -> usize {
             });
             return end;
         }
-        if first.is_ascii() || is_nfkc_quick(std::iter::once(first)) == IsNormalized::Yes {
+        if first.is_ascii() || stays_under_nfkc(first) {
             // Full lower-casing: a few characters lower-case to two.
             out.extend(first.to_lowercase().map(|ch| NormChar { ch, start, end }));
             return end;
@@ -90,11 +96,11 @@ fn push_cluster(text: &str, start: usize, out: &mut Vec<NormChar>) -> usize {
     }
     // Lower-casing can put combining marks out of canonical order
     // (İ → i + U+0307 before a ﾟ): compose once more after it.
-    let folded: String = text[start..end]
-        .nfkc()
+    let folded: String = nfkc(&text[start..end])
+        .chars()
         .flat_map(char::to_lowercase)
         .collect();
-    out.extend(folded.nfkc().map(|ch| NormChar { ch, start, end }));
+    out.extend(nfkc(&folded).chars().map(|ch| NormChar { ch, start, end }));
     end
 }
 
@@ -157,6 +163,8 @@ fn fold_long_vowels(chars: &mut Vec<NormChar>) {
 
 #[cfg(test)]
 mod tests {
+    use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
     use super::*;
 
     /// The shortcut for Japanese letters answers what the tables would.

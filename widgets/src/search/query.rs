@@ -2,8 +2,14 @@
 //! unspaced run the reader typed), and how each term may match.
 
 use std::collections::BTreeSet;
+use std::ops::Range;
 
+use super::synonyms::{units, Synonyms};
 use super::tokenize::{tokenize, Kind};
+
+/// Query terms counted at most (rank.rs keeps a bit per term); synonym
+/// alternatives are added only while the query stays within it.
+pub const MAX_TERMS: usize = 64;
 
 /// Latin words this long or longer also match with one typo.
 pub const TYPO_MIN_CHARS: usize = 5;
@@ -36,10 +42,74 @@ pub struct Query {
     /// finds a page by the run's bigrams, which may sit in different words
     /// of it (ロールアウト from スケールアウト and ロールバック); a page
     /// whose text holds the run itself goes first (`Engine::arrange`).
+    /// With the group each comes from.
+    pub phrases: Vec<(usize, String)>,
+    /// Synonyms of some of the groups (synonyms.rs): each may stand in for
+    /// the groups it covers.
+    pub choices: Vec<Choice>,
+}
+
+/// Another way to satisfy groups `covers` of the query: a synonym of what
+/// the reader typed there, with what was left of a partly matched run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub covers: Range<usize>,
+    /// All of them must match.
+    pub terms: Vec<Term>,
     pub phrases: Vec<String>,
 }
 
 impl Query {
+    /// The query with alternatives from `synonyms` for the forms it holds.
+    pub fn parse_with(text: &str, synonyms: &Synonyms) -> Query {
+        let mut query = Query::parse(text);
+        if synonyms.is_empty() || query.groups.is_empty() {
+            return query;
+        }
+        let typed = units(text);
+        // `units` and the groups come from the same tokens: one unit per
+        // group, unless a group gave no terms (a repeated word).
+        if typed.len() != query.groups.len() {
+            return query;
+        }
+        let mut count = query.terms().count();
+        for found in synonyms.find(&typed) {
+            for alternative in &found.alternatives {
+                let mut terms = Vec::new();
+                let mut phrases = Vec::new();
+                let mut mark = Vec::new();
+                for part in [alternative.as_str(), &found.before, &found.after] {
+                    let parsed = Query::parse(part);
+                    terms.extend(parsed.groups.into_iter().flat_map(|g| g.terms));
+                    phrases.extend(parsed.phrases.into_iter().map(|(_, p)| p));
+                    // Not a run's last character alone: marking every
+                    // す that ends a run (ます) would mark half a page.
+                    mark.extend(
+                        parsed
+                            .mark
+                            .into_iter()
+                            .filter(|t| t.chars().nth(1).is_some()),
+                    );
+                }
+                if terms.is_empty() || count + terms.len() > MAX_TERMS {
+                    continue;
+                }
+                let choice = Choice {
+                    covers: found.first..found.first + found.len,
+                    terms,
+                    phrases,
+                };
+                if query.choices.contains(&choice) {
+                    continue;
+                }
+                count += choice.terms.len();
+                query.mark.extend(mark);
+                query.choices.push(choice);
+            }
+        }
+        query
+    }
+
     pub fn parse(text: &str) -> Query {
         let tokens = tokenize(text);
         let mut query = Query::default();
@@ -54,16 +124,17 @@ impl Query {
             let run = &tokens[start..end];
             start = end;
             query.mark.extend(run.iter().map(|t| t.text.clone()));
-            if let Some(phrase) = phrase(run.iter().map(|t| (t.text.as_str(), t.kind))) {
-                if !query.phrases.contains(&phrase) {
-                    query.phrases.push(phrase);
-                }
-            }
+            let phrase = phrase(run.iter().map(|t| (t.text.as_str(), t.kind)));
             let terms: Vec<Term> = group_terms(run.iter().map(|t| (t.text.as_str(), t.kind)))
                 .into_iter()
                 .filter(|t| seen.insert(t.text.clone()))
                 .collect();
             if !terms.is_empty() {
+                if let Some(phrase) = phrase {
+                    if !query.phrases.iter().any(|(_, p)| *p == phrase) {
+                        query.phrases.push((query.groups.len(), phrase));
+                    }
+                }
                 query.groups.push(Group { terms });
             }
         }
@@ -74,8 +145,12 @@ impl Query {
         self.groups.is_empty()
     }
 
+    /// The typed terms, then the synonyms'.
     pub fn terms(&self) -> impl Iterator<Item = &Term> {
-        self.groups.iter().flat_map(|g| g.terms.iter())
+        self.groups
+            .iter()
+            .flat_map(|g| g.terms.iter())
+            .chain(self.choices.iter().flat_map(|c| c.terms.iter()))
     }
 }
 
@@ -193,16 +268,43 @@ mod tests {
 
     #[test]
     fn runs_of_three_or_more_are_phrases() {
+        let phrases = |q: &str| -> Vec<String> {
+            Query::parse(q)
+                .phrases
+                .into_iter()
+                .map(|(_, p)| p)
+                .collect()
+        };
+        assert_eq!(phrases("ﾛｰﾙｱｳﾄ の完了"), ["ロールアウト", "の完了"]);
+        assert_eq!(phrases("サーバー"), ["サーバ"]);
+        assert_eq!(phrases("接続 DB pg_stat"), Vec::<String>::new());
+        assert_eq!(phrases("再起動 再起動"), ["再起動"]);
         assert_eq!(
-            Query::parse("ﾛｰﾙｱｳﾄ の完了").phrases,
-            ["ロールアウト", "の完了"]
+            Query::parse("db 再起動").phrases,
+            [(1, "再起動".to_string())]
         );
-        assert_eq!(Query::parse("サーバー").phrases, ["サーバ"]);
-        assert_eq!(
-            Query::parse("接続 DB pg_stat").phrases,
-            Vec::<String>::new()
+    }
+
+    #[test]
+    fn synonyms_become_choices_over_the_groups_they_stand_for() {
+        let synonyms = Synonyms::with_builtin(&[]);
+        let q = Query::parse_with("証明書切れ 対応", &synonyms);
+        assert_eq!(q.groups.len(), 2);
+        let choice = q
+            .choices
+            .iter()
+            .find(|c| c.terms.iter().any(|t| t.text == "有効"))
+            .expect("証明書の有効期限");
+        assert_eq!(choice.covers, 0..1);
+        assert!(q.mark.contains("有効"));
+        // Without synonyms, no choices; never past the term limit.
+        assert!(Query::parse("証明書切れ").choices.is_empty());
+        let long = Query::parse_with(
+            "落ちた 重い ディスクがいっぱい 証明書切れ 再起動 ロールバック",
+            &synonyms,
         );
-        assert_eq!(Query::parse("再起動 再起動").phrases, ["再起動"]);
+        assert!(long.terms().count() <= MAX_TERMS);
+        assert!(!long.choices.is_empty());
     }
 
     #[test]

@@ -3,12 +3,15 @@
 //! fetching; everything decided about a query is decided in Rust.
 //!
 //! Values cross the boundary as strings, numbers and `Uint32Array`s only
-//! (no raw pointers, no serde-wasm-bindgen): results travel as JSON.
+//! (no raw pointers, no serde-wasm-bindgen): results travel as JSON,
+//! written with `search::json` (serde_json is not linked into this module:
+//! it was a third of its size).
 
 use wasm_bindgen::prelude::*;
 
 use crate::search::format::{self, FORMAT};
-use crate::search::{tokenize, Engine};
+use crate::search::json;
+use crate::search::Engine;
 
 /// The index format this module reads; the glue reports a mismatch.
 #[wasm_bindgen(js_name = searchFormat)]
@@ -37,11 +40,7 @@ pub fn search_record_file_path(id: u32) -> String {
 /// lets tests prove the browser tokenises exactly like the indexer.
 #[wasm_bindgen(js_name = searchTokens)]
 pub fn search_tokens(text: &str) -> String {
-    let tokens: Vec<(String, usize, usize)> = tokenize(text)
-        .into_iter()
-        .map(|t| (t.text, t.start, t.end))
-        .collect();
-    serde_json::to_string(&tokens).unwrap_or_default()
+    json::tokens(text)
 }
 
 /// The engine over one site's index: created from `search/manifest.json`,
@@ -117,6 +116,26 @@ impl SearchIndex {
 
     /// `[{url, title, heading, excerpt}]` as JSON, for `pages` in order.
     pub fn results(&self, query: &str, pages: &[u32]) -> String {
-        serde_json::to_string(&self.engine.results(query, pages)).unwrap_or_else(|_| "[]".into())
+        let mut out = String::from("[");
+        for (i, result) in self.engine.results(query, pages).iter().enumerate() {
+            out.push_str(if i == 0 { "{" } else { ",{" });
+            let fields = [
+                ("url", &result.url),
+                ("title", &result.title),
+                ("heading", &result.heading),
+                ("excerpt", &result.excerpt),
+            ];
+            for (n, (name, value)) in fields.into_iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                json::push_string(&mut out, name);
+                out.push(':');
+                json::push_string(&mut out, value);
+            }
+            out.push('}');
+        }
+        out.push(']');
+        out
     }
 }
