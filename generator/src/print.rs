@@ -8,9 +8,15 @@
 //! lol_html (a streaming rewriter), so it stays valid in its new place:
 //! its ids are prefixed with its page's anchor (`p12-`), links to pages in
 //! the document become in-document anchors, and every other relative link
-//! or image is rebased onto the document's folder. A page is in as many
-//! documents as it has folders above it, so the work is linear in the
-//! number of pages for a given folder depth.
+//! or image is rebased onto the document's folder.
+//!
+//! A document holds every page below its folder while they are at most
+//! [`PAGES_PER_DOCUMENT`]; a larger folder's document holds its own pages
+//! and links to its folders' documents instead. Nobody prints 10,000
+//! pages, and a site's output must not grow with pages × folder depth: a
+//! page is in its folder's document and in those of the few folders above
+//! it that are small enough, so the print documents stay within a small
+//! multiple of the pages' own size.
 
 use std::collections::HashMap;
 
@@ -30,6 +36,10 @@ use runbook_widgets::language::ThemeWords;
 /// The file name of a print document, in the site root and in each folder.
 pub const FILE: &str = "print.html";
 
+/// The most pages a print document holds before it lists its folders'
+/// documents instead (a few hundred sheets of paper).
+pub const PAGES_PER_DOCUMENT: usize = 200;
+
 /// What `print.html` sees.
 #[derive(Serialize)]
 struct PrintContext<'a> {
@@ -42,13 +52,26 @@ struct PrintContext<'a> {
     /// The pages' bodies, rewritten and concatenated.
     body: &'a str,
     pages: usize,
+    /// The folders' own documents, when this one is too large to hold
+    /// their pages.
+    folders: &'a [FolderLink<'a>],
 }
 
-/// One document to write: its path and its pages in reading order.
+/// One document to write: its path, its pages in reading order, and the
+/// documents of the folders whose pages it leaves out.
 struct Document<'a> {
     path: String,
     title: &'a str,
     pages: Vec<usize>,
+    folders: Vec<FolderLink<'a>>,
+}
+
+/// A link from a document to a folder's document.
+#[derive(Serialize)]
+struct FolderLink<'a> {
+    href: String,
+    title: &'a str,
+    pages: usize,
 }
 
 /// Writes the site's and every folder's print document.
@@ -73,6 +96,7 @@ pub fn write(
         rendered,
         &rendered.nav.root,
         &rendered.config.title,
+        PAGES_PER_DOCUMENT,
         &mut documents,
     );
     documents.par_iter().try_for_each(|document| {
@@ -86,6 +110,7 @@ pub fn write(
             title: document.title,
             body: BODY_MARKER,
             pages: document.pages.len(),
+            folders: &document.folders,
         };
         let context =
             tera::Context::from_serialize(&context).map_err(|e| BuildError::Template {
@@ -118,28 +143,53 @@ pub fn write(
 /// Where the pages go in the rendered `print.html`.
 const BODY_MARKER: &str = "<!--runbook:print-body-->";
 
-/// The documents of `node` and of every folder below it.
+/// The documents of `node` and of every folder below it; a document
+/// with more than `limit` pages below it keeps its own pages and links
+/// to its folders' documents.
 fn collect<'a>(
     rendered: &'a Rendered,
     node: &'a NavNode,
     title: &'a str,
+    limit: usize,
     into: &mut Vec<Document<'a>>,
 ) {
+    let title_of = |child: &'a NavNode| match child.page {
+        Some(i) => rendered.pages[i].title.as_str(),
+        None => child.label.as_str(),
+    };
     let mut pages = Vec::new();
     walk(node, &mut pages);
-    if !pages.is_empty() {
+    let mut folders = Vec::new();
+    if pages.len() > limit {
+        pages.clear();
+        pages.extend(node.page);
+        for child in &node.children {
+            if child.folder.is_empty() {
+                walk(child, &mut pages);
+            } else {
+                let mut below = Vec::new();
+                walk(child, &mut below);
+                folders.push(FolderLink {
+                    href: paths::relative_url(
+                        &format!("{}{FILE}", node.folder),
+                        &format!("{}{FILE}", child.folder),
+                    ),
+                    title: title_of(child),
+                    pages: below.len(),
+                });
+            }
+        }
+    }
+    if !pages.is_empty() || !folders.is_empty() {
         into.push(Document {
             path: format!("{}{FILE}", node.folder),
             title,
             pages,
+            folders,
         });
     }
     for child in node.children.iter().filter(|c| !c.folder.is_empty()) {
-        let title = match child.page {
-            Some(i) => rendered.pages[i].title.as_str(),
-            None => child.label.as_str(),
-        };
-        collect(rendered, child, title, into);
+        collect(rendered, child, title_of(child), limit, into);
     }
 }
 

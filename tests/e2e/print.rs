@@ -185,3 +185,45 @@ async fn in_chromium_print_html_fills_placeholders_and_prints_without_navigation
     );
     browser.close().await;
 }
+
+/// A site too large for one print document: its print.html keeps its own
+/// pages and links to its folders' documents, each of which holds its
+/// folder whole, so every page is printed once per document level, not
+/// once per folder above it.
+#[test]
+fn a_large_site_prints_by_folder() {
+    let site = TestSite::empty();
+    site.write("runbook.yaml", "title: Large\n");
+    site.write("README.md", "# Large\n\nThe index.\n");
+    site.write("ALONE.md", "# Alone\n\nA page at the root.\n");
+    for (folder, count) in [("big", 150), ("small", 60)] {
+        for n in 0..count {
+            site.write(
+                &format!("{folder}/P{n:03}.md"),
+                format!("# {folder} {n}\n\nStep {n}.\n"),
+            );
+        }
+    }
+    site.build(&[]).assert_ok();
+    let root = site.output("print.html");
+    let titles: Vec<String> = articles(&root).into_iter().map(|a| a.2).collect();
+    assert_eq!(titles, ["Large", "Alone"], "the root keeps its own pages");
+    assert_eq!(
+        attributes(&root, "href")
+            .iter()
+            .filter(|h| h.ends_with("print.html"))
+            .count(),
+        2
+    );
+    assert!(
+        root.contains("<a href=\"big/print.html\">big</a> (150)"),
+        "{root}"
+    );
+    assert!(
+        root.contains("<a href=\"small/print.html\">small</a> (60)"),
+        "{root}"
+    );
+    let big = site.output("big/print.html");
+    assert_eq!(articles(&big).len(), 150);
+    assert_eq!(articles(&site.output("small/print.html")).len(), 60);
+}
