@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use fantoccini::key::Key;
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::Locator;
 
 use crate::browser::{serve_folder, Browser};
@@ -14,32 +13,6 @@ use crate::common::assert_contains;
 use crate::size::site_with_large_folder;
 
 const WAIT: Duration = Duration::from_secs(10);
-
-/// Chromium's DevTools command that turns scripts off for the page, sent
-/// through chromedriver (`goog/cdp/execute`): a reader without scripts.
-#[derive(Debug)]
-struct DisableScripts;
-
-impl WebDriverCompatibleCommand for DisableScripts {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = serde_json::json!({
-            "cmd": "Emulation.setScriptExecutionDisabled",
-            "params": { "value": true },
-        });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tree_marks_the_page_opens_from_the_keyboard_and_falls_back_without_scripts() {
@@ -132,7 +105,12 @@ async fn the_tree_marks_the_page_opens_from_the_keyboard_and_falls_back_without_
 
     // Without scripts: the fallback, bounded, with the page marked and the
     // way to every page.
-    c.issue_cmd(DisableScripts).await.unwrap();
+    browser
+        .cdp(serde_json::json!({
+            "cmd": "Emulation.setScriptExecutionDisabled",
+            "params": { "value": true },
+        }))
+        .await;
     c.goto(&format!("{base}/big/p0030.html")).await.unwrap();
     let fallback = c.find(Locator::Css("#sidebar")).await.unwrap();
     let html = fallback.html(false).await.unwrap();

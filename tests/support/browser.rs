@@ -172,23 +172,37 @@ impl Drop for Browser {
 /// Pages: percent-decoded paths, `index.html` for a folder, `404.html` for
 /// anything missing), from a thread; returns the base URL.
 pub fn serve_folder(root: &Path) -> String {
-    use tower_http::services::{ServeDir, ServeFile};
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port();
-    let files = ServeDir::new(root).not_found_service(ServeFile::new(root.join("404.html")));
+    let root = root.to_path_buf();
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let app = axum::Router::new().fallback_service(files);
-            axum::serve(listener, app).await.unwrap();
-        });
+        // Never sent: the host serves until the test binary ends.
+        let (_never, stopped) = tokio::sync::oneshot::channel::<()>();
+        serve_files(listener, &root, stopped);
     });
     format!("http://127.0.0.1:{port}")
+}
+
+/// Serves `root` on `listener` as a static host does, on this thread,
+/// until `stop` fires (or its sender is dropped).
+fn serve_files(listener: TcpListener, root: &Path, stop: tokio::sync::oneshot::Receiver<()>) {
+    use tower_http::services::{ServeDir, ServeFile};
+    listener.set_nonblocking(true).unwrap();
+    let files = ServeDir::new(root).not_found_service(ServeFile::new(root.join("404.html")));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+        let app = axum::Router::new().fallback_service(files);
+        tokio::select! {
+            served = axum::serve(listener, app) => served.unwrap(),
+            _ = stop => {}
+        }
+    });
+    // Dropping the runtime cancels every connection's task.
+    runtime.shutdown_background();
 }
 
 /// A static host (as `serve_folder`) on a port the test chooses, that the
@@ -201,7 +215,6 @@ pub struct StaticHost {
 
 impl StaticHost {
     pub fn start(root: &Path, port: u16) -> StaticHost {
-        use tower_http::services::{ServeDir, ServeFile};
         // The port was just free, or was this host's a moment ago: a few
         // tries while the kernel lets go of it.
         let mut tries = 0;
@@ -215,25 +228,9 @@ impl StaticHost {
                 Err(e) => panic!("bind 127.0.0.1:{port}: {e}"),
             }
         };
-        listener.set_nonblocking(true).unwrap();
-        let files = ServeDir::new(root).not_found_service(ServeFile::new(root.join("404.html")));
+        let root = root.to_path_buf();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let app = axum::Router::new().fallback_service(files);
-                tokio::select! {
-                    served = axum::serve(listener, app) => served.unwrap(),
-                    _ = stopped => {}
-                }
-            });
-            // Dropping the runtime cancels every connection's task.
-            runtime.shutdown_background();
-        });
+        let thread = std::thread::spawn(move || serve_files(listener, &root, stopped));
         StaticHost {
             stop: Some(stop),
             thread: Some(thread),
