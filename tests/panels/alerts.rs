@@ -29,13 +29,7 @@ const BOXES: &str = "const b = (sel) => { const e = document.querySelector(sel);
 async fn board_and_banner_from_the_demo() {
     let tmp = tempfile::tempdir().unwrap();
     let content = copy_content(tmp.path());
-    let mut serve = Process::spawn(&[
-        "serve".as_ref(),
-        content.as_os_str(),
-        "--bind".as_ref(),
-        "127.0.0.1:0".as_ref(),
-    ]);
-    let url = serve.wait_for_url();
+    let (mut serve, url) = Process::serve(&content);
     let browser = Browser::start().await;
     let c = &browser.client;
 
@@ -172,15 +166,7 @@ async fn alerts_from_alertmanager_then_it_stops() {
         ),
     )
     .unwrap();
-    let bind = format!("127.0.0.1:{api_port}");
-    let mut api = Process::spawn(&[
-        "api".as_ref(),
-        "--config".as_ref(),
-        config.as_os_str(),
-        "--bind".as_ref(),
-        bind.as_ref(),
-    ]);
-    api.wait_for_port(api_port);
+    let mut api = Process::api(&config, api_port);
 
     let browser = Browser::start().await;
     browser.client.goto(&format!("{origin}/")).await.unwrap();

@@ -44,13 +44,7 @@ fn updated_just_now(p: &Value) {
 async fn demo_slo_and_pod_panels_in_serve() {
     let tmp = tempfile::tempdir().unwrap();
     let content = copy_content(tmp.path());
-    let mut serve = Process::spawn(&[
-        "serve".as_ref(),
-        content.as_os_str(),
-        "--bind".as_ref(),
-        "127.0.0.1:0".as_ref(),
-    ]);
-    let url = serve.wait_for_url();
+    let (_serve, url) = Process::serve(&content);
     let browser = Browser::start().await;
 
     browser

@@ -72,18 +72,10 @@ async fn pods_from_kubernetes_then_the_api_stops() {
     let origin = serve_folder(&site);
     let api_port = free_port();
     let config = api_config(tmp.path(), kube, &origin);
-    let bind = format!("127.0.0.1:{api_port}");
-    let mut api = Process::spawn(&[
-        "api".as_ref(),
-        "--config".as_ref(),
-        config.as_os_str(),
-        "--bind".as_ref(),
-        bind.as_ref(),
-    ]);
     let content = copy_content(tmp.path());
     set_live(&content, &format!("http://127.0.0.1:{api_port}/api"), 5);
     build_site(&content, &site);
-    api.wait_for_port(api_port);
+    let mut api = Process::api(&config, api_port);
 
     let browser = Browser::start().await;
     browser

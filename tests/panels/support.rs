@@ -74,6 +74,33 @@ impl Process {
         Process { child, output }
     }
 
+    /// `runbook serve CONTENT` on a free port, answering: the process and
+    /// its base URL.
+    pub fn serve(content: &Path) -> (Process, String) {
+        let mut serve = Process::spawn(&[
+            "serve".as_ref(),
+            content.as_os_str(),
+            "--bind".as_ref(),
+            "127.0.0.1:0".as_ref(),
+        ]);
+        let url = serve.wait_for_url();
+        (serve, url)
+    }
+
+    /// `runbook api --config CONFIG` on `port`, answering.
+    pub fn api(config: &Path, port: u16) -> Process {
+        let bind = format!("127.0.0.1:{port}");
+        let mut api = Process::spawn(&[
+            "api".as_ref(),
+            "--config".as_ref(),
+            config.as_os_str(),
+            "--bind".as_ref(),
+            bind.as_ref(),
+        ]);
+        api.wait_for_port(port);
+        api
+    }
+
     pub fn output(&self) -> String {
         self.output.lock().unwrap().clone()
     }
