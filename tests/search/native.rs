@@ -10,16 +10,7 @@ fn query_suite_natively() {
     let site = Site::build();
     let cases = cases();
     let mut search = site.engine();
-    let results: Vec<Vec<String>> = cases
-        .iter()
-        .map(|case| {
-            search
-                .search(&case.query, TOP)
-                .into_iter()
-                .map(|r| r.url)
-                .collect()
-        })
-        .collect();
+    let results = search.top_urls(&cases);
     let report = score(&cases, &results);
     assert_recall("native", &report);
 }
@@ -240,16 +231,7 @@ fn colloquial_suite() {
         if let Some(synonyms) = synonyms {
             search.engine.set_synonyms(synonyms);
         }
-        let results: Vec<Vec<String>> = cases
-            .iter()
-            .map(|case| {
-                search
-                    .search(&case.query, TOP)
-                    .into_iter()
-                    .map(|r| r.url)
-                    .collect()
-            })
-            .collect();
+        let results = search.top_urls(&cases);
         score(&cases, &results)
     };
     let before = run(Some(Synonyms::default()));

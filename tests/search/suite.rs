@@ -94,6 +94,19 @@ pub struct NativeSearch<'a> {
 }
 
 impl NativeSearch<'_> {
+    /// The URLs of each case's top results, in the cases' order.
+    pub fn top_urls(&mut self, cases: &[Case]) -> Vec<Vec<String>> {
+        cases
+            .iter()
+            .map(|case| {
+                self.search(&case.query, TOP)
+                    .into_iter()
+                    .map(|r| r.url)
+                    .collect()
+            })
+            .collect()
+    }
+
     pub fn search(&mut self, query: &str, limit: usize) -> Vec<SearchResult> {
         let site = self.site;
         let fetched = &mut self.fetched;
