@@ -278,6 +278,17 @@ impl Place<'_> {
                 }
                 Ok(())
             }))
+            // Paper is black and white (the print stylesheet says so): the
+            // highlighting's spans, a third of a page's bytes, and the
+            // copy buttons go; the text and the placeholders stay.
+            .append_element_content_handler(element!("pre span[class^='hl-']", |el| {
+                el.remove_and_keep_content();
+                Ok(())
+            }))
+            .append_element_content_handler(element!("button.copy", |el| {
+                el.remove();
+                Ok(())
+            }))
             .append_element_content_handler(element!("img[src]", |el| {
                 if let Some(src) = el.get_attribute("src") {
                     el.set_attribute("src", &self.rebase(&src))?;
@@ -420,6 +431,19 @@ mod tests {
         assert_eq!(
             html,
             "<h2 id=\"p3-x\">X<a class=\"anchor\" href=\"#p3-x\">#</a></h2><img src=\"d/p.png\" alt=\"\">"
+        );
+    }
+
+    #[test]
+    fn highlighting_and_copy_buttons_stay_off_paper() {
+        let included: HashMap<&str, usize> = [("a.html", 3)].into();
+        let p = place("a.html", "print.html", &included);
+        let html = p
+            .rewrite("<div class=\"code-bar\"><button class=\"copy\" type=\"button\" hidden>Copy</button></div><pre class=\"hl\"><code><span class=\"hl-entity hl-name\">kubectl</span> logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre>")
+            .unwrap();
+        assert_eq!(
+            html,
+            "<div class=\"code-bar\"></div><pre class=\"hl\"><code>kubectl logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre>"
         );
     }
 }
