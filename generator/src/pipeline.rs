@@ -213,6 +213,7 @@ pub fn write(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Result<(), 
             nav: NavFile::Build(Naming::Hashed),
             print: true,
             offline: true,
+            page_list: true,
         },
     )
 }
@@ -235,6 +236,10 @@ pub struct Selection<'a> {
     /// when runbook.yaml does not turn it off; the dev server never does,
     /// so a writer always sees the live preview.
     pub offline: bool,
+    /// Whether to write pages.html, the list of every page. The dev server
+    /// keeps its last one while the list, the config and the theme are
+    /// unchanged: at 10,000 pages it costs more than the edited page.
+    pub page_list: bool,
 }
 
 /// Where `write_selected` takes the navigation script from.
@@ -344,7 +349,15 @@ pub fn write_selected(
     sink.write("assets/highlight.css", highlight::stylesheet().as_bytes())?;
     sink.write(&nav_script.path, &nav_script.bytes)?;
     timed("publish", || {
-        publish::write_files(rendered, theme, sink, &site_view, strings, &entries)
+        publish::write_files(
+            rendered,
+            theme,
+            sink,
+            &site_view,
+            strings,
+            &entries,
+            select.page_list,
+        )
     })?;
     if select.print {
         timed("print", || write_print(rendered, theme, sink))?;

@@ -23,6 +23,7 @@ pub fn write_files(
     site_view: &SiteView,
     strings: &ThemeWords,
     entries: &[NavEntry],
+    page_list: bool,
 ) -> Result<(), BuildError> {
     let config = &rendered.config;
     sink.write(".nojekyll", b"")?;
@@ -35,25 +36,10 @@ pub fn write_files(
     context.insert("root", &base_path(config.base_url.as_deref()));
     sink.write("404.html", theme.render("404.html", &context)?.as_bytes())?;
 
-    // Every page on one list: the no-JS fallback of search, and a map.
-    let all: Vec<LinkView> = rendered
-        .nav
-        .order
-        .iter()
-        .map(|&i| LinkView {
-            title: entries[i].title.to_string(),
-            url: crate::paths::href(entries[i].output).into_owned(),
-        })
-        .collect();
-    let mut context = tera::Context::new();
-    context.insert("site", site_view);
-    context.insert("t", strings);
-    context.insert("root", "");
-    context.insert("pages", &all);
-    sink.write(
-        "pages.html",
-        theme.render("pages.html", &context)?.as_bytes(),
-    )?;
+    // The dev server may keep its last list (see `Selection::page_list`).
+    if page_list {
+        write_page_list(rendered, theme, sink, site_view, strings, entries)?;
+    }
 
     if let Some(base) = &config.base_url {
         let pages: Vec<(String, Option<String>)> = rendered
@@ -86,6 +72,37 @@ pub fn write_files(
         let html = alias_redirect(from, target, strings.redirecting);
         sink.write(from, html.as_bytes())?;
     }
+    Ok(())
+}
+
+/// pages.html: every page on one list, the no-JS fallback of search and a
+/// map of the site.
+fn write_page_list(
+    rendered: &Rendered,
+    theme: &Theme,
+    sink: &dyn Sink,
+    site_view: &SiteView,
+    strings: &ThemeWords,
+    entries: &[NavEntry],
+) -> Result<(), BuildError> {
+    let all: Vec<LinkView> = rendered
+        .nav
+        .order
+        .iter()
+        .map(|&i| LinkView {
+            title: entries[i].title.to_string(),
+            url: crate::paths::href(entries[i].output).into_owned(),
+        })
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert("site", site_view);
+    context.insert("t", strings);
+    context.insert("root", "");
+    context.insert("pages", &all);
+    sink.write(
+        "pages.html",
+        theme.render("pages.html", &context)?.as_bytes(),
+    )?;
     Ok(())
 }
 

@@ -169,8 +169,14 @@ impl Builder {
         // One name for the tree: a change to it rewrites that file, not
         // every page naming it (nothing served here is cached). Built again
         // only when it changed: 10,000 titles cost milliseconds per edit.
+        let same_nav = last.is_some_and(|last| crate::layout::same_nav(&last.rendered, &rendered));
+        // pages.html shows the list, the config and the theme's template:
+        // kept while all three are those of the last build.
+        let same_page_list = same_nav
+            && !reload_theme
+            && last.is_some_and(|last| last.rendered.config == rendered.config);
         let nav = match last {
-            Some(last) if crate::layout::same_nav(&last.rendered, &rendered) => last.nav.clone(),
+            Some(last) if same_nav => last.nav.clone(),
             _ => Arc::new(nav_script::build(
                 &rendered.nav,
                 &crate::layout::nav_entries(&rendered),
@@ -183,10 +189,16 @@ impl Builder {
             nav: NavFile::Reuse(&nav),
             print: false,
             offline: false,
+            page_list: !same_page_list,
         };
         pipeline::write_selected(&rendered, &theme, &sink, &selection)?;
         laps.lap("write");
         let mut files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let (true, Some(last)) = (same_page_list, last) {
+            if let Some(bytes) = last.files.get("pages.html") {
+                files.insert("pages.html".to_string(), bytes.clone());
+            }
+        }
         if let Some(last) = last {
             // Pages not laid out again keep the bytes (and the buffers) of
             // the last build: pages_to_write proved them unchanged.
@@ -420,6 +432,7 @@ mod tests {
             nav: NavFile::Build(Naming::Fixed),
             print: true,
             offline: false,
+            page_list: true,
         };
         pipeline::write_selected(&rendered, &theme, &memory, &all).unwrap();
         memory
@@ -465,6 +478,25 @@ mod tests {
         let built = builder.rebuild(&changed(tmp.path(), &["a.md"])).unwrap();
         assert_eq!((built.stats.rendered, built.stats.laid_out), (1, 1));
         assert_eq!(with_search(&built), clean_build(tmp.path()));
+    }
+
+    #[test]
+    fn the_page_list_is_written_again_only_when_the_list_changes() {
+        let tmp = site(&[("README.md", INDEX), ("a.md", "# A\n"), ("b.md", "# B\n")]);
+        let mut builder = Builder::new(tmp.path(), false);
+        let first = builder.build_all().unwrap();
+        std::fs::write(tmp.path().join("a.md"), "# A\n\nnew text\n").unwrap();
+        let body_edit = builder.rebuild(&changed(tmp.path(), &["a.md"])).unwrap();
+        // The same buffer: kept, not rendered again.
+        assert_eq!(
+            body_edit.files["pages.html"].as_ptr(),
+            first.files["pages.html"].as_ptr()
+        );
+        std::fs::write(tmp.path().join("a.md"), "# A renamed\n").unwrap();
+        let title_edit = builder.rebuild(&changed(tmp.path(), &["a.md"])).unwrap();
+        let list = String::from_utf8_lossy(&title_edit.files["pages.html"]).to_string();
+        assert!(list.contains("A renamed"), "{list}");
+        assert_eq!(with_search(&title_edit), clean_build(tmp.path()));
     }
 
     #[test]
