@@ -8,8 +8,10 @@
 //!   set of link targets are unchanged (`render::render_all`);
 //! - a page is laid out again when its layout keys changed: its render,
 //!   front matter and date, or anything of the site it shows (config, nav,
-//!   every page's nav entry: `layout::changed`); everything else the writer makes (assets, the 404 page,
-//!   pages.html, alerts) is written every time;
+//!   every page's nav entry: `layout::changed`);
+//! - pages.html is kept while the page list, the config and the theme are
+//!   the last build's; everything else the writer makes (assets, the 404
+//!   page, alerts) is written every time;
 //! - the search index and the print documents, which span every page, are
 //!   computed after the pages are served (`background_files`, on their own
 //!   thread), so an edit shows without waiting for them;
