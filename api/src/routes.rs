@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Body;
@@ -16,7 +17,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::backend::UpstreamError;
-use super::cache::{CachedAnswer, Served};
+use super::cache::{CachedAnswer, Served, Slot};
 use super::error::ApiError;
 use super::{ApiState, Entry};
 use crate::live::{SloConfig, WorkloadConfig};
@@ -46,13 +47,7 @@ pub(crate) async fn slo(State(state): State<ApiState>, Path(id): Path<String>) -
         return error(&state, ApiError::UnknownId { kind: "SLO", id });
     };
     let served = read_slo(&state, &id, entry).await;
-    let source = state.0.slo_backend.source();
-    match served {
-        Served::Fresh(s) => answer(&state, source, &s, false),
-        Served::Stale(s) => answer(&state, source, &s, true),
-        Served::Unavailable => unavailable(&state),
-        Served::Pending => error(&state, ApiError::Pending),
-    }
+    respond(&state, state.0.slo_backend.source(), served)
 }
 
 pub(crate) async fn workload(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
@@ -66,13 +61,7 @@ pub(crate) async fn workload(State(state): State<ApiState>, Path(id): Path<Strin
         );
     };
     let served = read_workload(&state, &id, entry).await;
-    let source = state.0.workload_backend.source();
-    match served {
-        Served::Fresh(s) => answer(&state, source, &s, false),
-        Served::Stale(s) => answer(&state, source, &s, true),
-        Served::Unavailable => unavailable(&state),
-        Served::Pending => error(&state, ApiError::Pending),
-    }
+    respond(&state, state.0.workload_backend.source(), served)
 }
 
 /// Every SLO, each from its own slot. The envelope is as old and as stale
@@ -136,23 +125,23 @@ pub(crate) async fn alerts(State(state): State<ApiState>) -> Response {
     let Some(entry) = &state.0.alerts else {
         return error(&state, ApiError::NotFound);
     };
-    let backend = entry.backend.clone();
-    let pages = entry.pages.clone();
-    let clock = state.0.clock.clone();
-    let served = entry
-        .slot
-        .get(state.0.cache, move || async move {
-            let now = clock.now();
-            let alerts = crate::alerts::finish(backend.alerts(now).await?, &pages);
-            cache_answer(&AlertList { alerts }, now)
-        })
-        .await;
-    let source = entry.backend.source();
+    let (backend, pages) = (entry.backend.clone(), entry.pages.clone());
+    let served = read_through(&state, &entry.slot, move |now| async move {
+        let alerts = crate::alerts::finish(backend.alerts(now).await?, &pages);
+        Ok(AlertList { alerts })
+    })
+    .await;
+    respond(&state, entry.backend.source(), served)
+}
+
+/// One id's answer as the client gets it: the cached answer (marked stale
+/// when it is), or the error that says why there is none.
+fn respond(state: &ApiState, source: &'static str, served: Served) -> Response {
     match served {
-        Served::Fresh(s) => answer(&state, source, &s, false),
-        Served::Stale(s) => answer(&state, source, &s, true),
-        Served::Unavailable => unavailable(&state),
-        Served::Pending => error(&state, ApiError::Pending),
+        Served::Fresh(s) => answer(state, source, &s, false),
+        Served::Stale(s) => answer(state, source, &s, true),
+        Served::Unavailable => unavailable(state),
+        Served::Pending => error(state, ApiError::Pending),
     }
 }
 
@@ -208,7 +197,7 @@ async fn read_slo(state: &ApiState, id: &str, entry: &Entry<SloConfig>) -> Serve
         entry.config.clone(),
         id.to_string(),
     );
-    read_through(state, entry, move |now| async move {
+    read_through(state, &entry.slot, move |now| async move {
         backend.slo(&id, &config, now).await
     })
     .await
@@ -220,7 +209,7 @@ async fn read_workload(state: &ApiState, id: &str, entry: &Entry<WorkloadConfig>
         entry.config.clone(),
         id.to_string(),
     );
-    read_through(state, entry, move |now| async move {
+    read_through(state, &entry.slot, move |now| async move {
         backend.workload(&id, &config, now).await
     })
     .await
@@ -228,21 +217,19 @@ async fn read_workload(state: &ApiState, id: &str, entry: &Entry<WorkloadConfig>
 
 /// An id's answer through its cache slot: `read` runs (at most once per
 /// TTL, coalesced) with the clock's time, and its status is encoded once.
-async fn read_through<C, T, F, Fut>(state: &ApiState, entry: &Entry<C>, read: F) -> Served
+async fn read_through<T, F, Fut>(state: &ApiState, slot: &Arc<Slot>, read: F) -> Served
 where
     F: FnOnce(i64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<T, UpstreamError>> + Send + 'static,
     T: Serialize,
 {
     let clock = state.0.clock.clone();
-    entry
-        .slot
-        .get(state.0.cache, move || async move {
-            let now = clock.now();
-            let status = read(now).await?;
-            cache_answer(&status, now)
-        })
-        .await
+    slot.get(state.0.cache, move || async move {
+        let now = clock.now();
+        let status = read(now).await?;
+        cache_answer(&status, now)
+    })
+    .await
 }
 
 fn cache_answer<T: Serialize>(status: &T, now: i64) -> Result<CachedAnswer, UpstreamError> {
