@@ -114,15 +114,8 @@ impl Query {
         let tokens = tokenize(text);
         let mut query = Query::default();
         let mut seen = BTreeSet::new();
-        let mut start = 0;
-        while start < tokens.len() {
-            let group = tokens[start].group;
-            let end = tokens[start..]
-                .iter()
-                .position(|t| t.group != group)
-                .map_or(tokens.len(), |n| start + n);
-            let run = &tokens[start..end];
-            start = end;
+        // One run per token group, in order.
+        for run in tokens.chunk_by(|a, b| a.group == b.group) {
             query.mark.extend(run.iter().map(|t| t.text.clone()));
             let phrase = phrase(run.iter().map(|t| (t.text.as_str(), t.kind)));
             let terms: Vec<Term> = group_terms(run.iter().map(|t| (t.text.as_str(), t.kind)))

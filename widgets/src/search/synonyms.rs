@@ -37,15 +37,8 @@ pub enum Unit {
 pub fn units(text: &str) -> Vec<Unit> {
     let tokens = tokenize(text);
     let mut out = Vec::new();
-    let mut start = 0;
-    while start < tokens.len() {
-        let group = tokens[start].group;
-        let end = tokens[start..]
-            .iter()
-            .position(|t| t.group != group)
-            .map_or(tokens.len(), |n| start + n);
-        let run = &tokens[start..end];
-        start = end;
+    // One run per token group, in order.
+    for run in tokens.chunk_by(|a, b| a.group == b.group) {
         let unspaced = run
             .iter()
             .any(|t| matches!(t.kind, Kind::Bigram | Kind::Unigram));
