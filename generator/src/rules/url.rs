@@ -187,14 +187,7 @@ impl SiteIndex {
                     reason: format!(
                         "`{name}` is not the alert's name, `{alert}`: addresses are case-sensitive"
                     ),
-                    hint: if self.alerts.contains(alert) {
-                        format!("write `{}`", self.alert_url(alert))
-                    } else {
-                        format!(
-                            "add `{alert}` to the `alerts:` of its page, then write `{}`",
-                            self.alert_url(alert)
-                        )
-                    },
+                    hint: self.fix_for(alert),
                     page: None,
                 };
             }
@@ -208,15 +201,21 @@ impl SiteIndex {
         }
         Landing::Broken {
             reason: format!("no page is at `{rel}`"),
-            hint: if self.alerts.contains(alert) {
-                format!("write `{}`", self.alert_url(alert))
-            } else {
-                format!(
-                    "add `{alert}` to the `alerts:` of its page, then write `{}`",
-                    self.alert_url(alert)
-                )
-            },
+            hint: self.fix_for(alert),
             page: None,
+        }
+    }
+
+    /// The fix for a link that should lead to `alert`'s page: its address,
+    /// after listing it on a page when no page does yet.
+    fn fix_for(&self, alert: &str) -> String {
+        if self.alerts.contains(alert) {
+            format!("write `{}`", self.alert_url(alert))
+        } else {
+            format!(
+                "add `{alert}` to the `alerts:` of its page, then write `{}`",
+                self.alert_url(alert)
+            )
         }
     }
 
