@@ -255,22 +255,14 @@ async fn an_alert_link_fills_the_commands_from_its_labels() {
     site.build(&["--strict"]).assert_ok();
     let base = serve_folder(&site.out);
     let browser = Browser::start().await;
-    let c = &browser.client;
-    c.goto(&format!(
-        "{base}/alerts/FixtureHighErrorRate.html?pod=tekutoko-api-5f7c-q9z2m&namespace=default"
-    ))
-    .await
-    .unwrap();
-    browser
-        .wait_for("return location.pathname.endsWith('/ALERT.html')", WAIT)
-        .await;
-    browser
-        .wait_for(
-            "const s = [...document.querySelectorAll('.ph[data-ph=POD_NAME]')];
-             return s.length > 0 && s.every(e => e.textContent === 'tekutoko-api-5f7c-q9z2m')",
-            WAIT,
-        )
-        .await;
+    lands_filled(
+        &browser,
+        &format!(
+            "{base}/alerts/FixtureHighErrorRate.html?pod=tekutoko-api-5f7c-q9z2m&namespace=default"
+        ),
+        "tekutoko-api-5f7c-q9z2m",
+    )
+    .await;
     let state = browser
         .eval(
             "return [location.search, document.querySelector('details.placeholders').open,
@@ -303,22 +295,31 @@ async fn an_alert_link_fills_the_commands_from_its_labels() {
 
     // The lower-cased address kube-prometheus writes lands the same way.
     browser.eval("localStorage.clear(); return true;").await;
-    c.goto(&format!(
-        "{base}/alerts/fixturehigherrorrate.html?pod=tekutoko-api-77aa-x1y2z"
-    ))
-    .await
-    .unwrap();
+    lands_filled(
+        &browser,
+        &format!("{base}/alerts/fixturehigherrorrate.html?pod=tekutoko-api-77aa-x1y2z"),
+        "tekutoko-api-77aa-x1y2z",
+    )
+    .await;
+    browser.close().await;
+}
+
+/// Opens an alert's address and waits until it has redirected to
+/// ALERT.html with every `<POD_NAME>` showing `pod`.
+async fn lands_filled(browser: &Browser, address: &str, pod: &str) {
+    browser.client.goto(address).await.unwrap();
     browser
         .wait_for("return location.pathname.endsWith('/ALERT.html')", WAIT)
         .await;
     browser
         .wait_for(
-            "const s = [...document.querySelectorAll('.ph[data-ph=POD_NAME]')];
-             return s.length > 0 && s.every(e => e.textContent === 'tekutoko-api-77aa-x1y2z')",
+            &format!(
+                "const s = [...document.querySelectorAll('.ph[data-ph=POD_NAME]')];
+                 return s.length > 0 && s.every(e => e.textContent === '{pod}')"
+            ),
             WAIT,
         )
         .await;
-    browser.close().await;
 }
 
 /// The scripts say their words in the site's language, read from the
