@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use runbook::config::SiteConfig;
 use runbook::placeholder::Placeholders;
 
@@ -50,28 +50,60 @@ fn pages() -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Level-2 headings of a page, in order.
-fn level2_headings(markdown: &str) -> Vec<String> {
-    let mut headings = Vec::new();
+/// The text of each element of `markdown` from a start `opens` accepts to
+/// the end `closes` accepts: a heading's words, a code block's body.
+fn texts_inside(
+    markdown: &str,
+    opens: impl Fn(&Tag) -> bool,
+    closes: impl Fn(&TagEnd) -> bool,
+) -> Vec<String> {
+    let mut texts = Vec::new();
     let mut current: Option<String> = None;
     for event in Parser::new_ext(markdown, pulldown_cmark::Options::all()) {
         match event {
-            Event::Start(Tag::Heading {
-                level: pulldown_cmark::HeadingLevel::H2,
-                ..
-            }) => current = Some(String::new()),
+            Event::Start(tag) if opens(&tag) => current = Some(String::new()),
             Event::Text(t) | Event::Code(t) => {
-                if let Some(h) = &mut current {
-                    h.push_str(&t);
+                if let Some(text) = &mut current {
+                    text.push_str(&t);
                 }
             }
-            Event::End(TagEnd::Heading(pulldown_cmark::HeadingLevel::H2)) => {
-                headings.extend(current.take())
-            }
+            Event::End(end) if closes(&end) => texts.extend(current.take()),
             _ => {}
         }
     }
-    headings
+    texts
+}
+
+/// Level-2 headings of a page, in order.
+fn level2_headings(markdown: &str) -> Vec<String> {
+    texts_inside(
+        markdown,
+        |tag| {
+            matches!(
+                tag,
+                Tag::Heading {
+                    level: HeadingLevel::H2,
+                    ..
+                }
+            )
+        },
+        |end| matches!(end, TagEnd::Heading(HeadingLevel::H2)),
+    )
+}
+
+/// The bodies of a page's fenced code blocks whose info string `wanted`
+/// accepts, in order.
+fn fenced_blocks(markdown: &str, wanted: impl Fn(&str) -> bool) -> Vec<String> {
+    texts_inside(
+        markdown,
+        |tag| matches!(tag, Tag::CodeBlock(CodeBlockKind::Fenced(info)) if wanted(info)),
+        |end| matches!(end, TagEnd::CodeBlock),
+    )
+}
+
+/// The front matter of a page that starts with `---`, without its fences.
+fn front_matter(text: &str) -> &str {
+    &text[4..text[4..].find("\n---").unwrap() + 4]
 }
 
 #[test]
@@ -156,7 +188,7 @@ fn incident_and_procedure_pages_have_their_shape() {
 fn every_page_has_front_matter_and_no_todo() {
     for (name, text) in pages() {
         assert!(text.starts_with("---\n"), "{name} has no front matter");
-        let front = &text[4..text[4..].find("\n---").unwrap() + 4];
+        let front = front_matter(&text);
         for key in ["title:", "owner:", "tags:"] {
             assert!(front.contains(key), "{name} front matter lacks {key}");
         }
@@ -175,8 +207,7 @@ fn every_page_has_front_matter_and_no_todo() {
 
 /// The alert names of a page's front matter (`alerts: [A, B]`).
 fn front_matter_alerts(text: &str) -> Vec<String> {
-    let front = &text[4..text[4..].find("\n---").unwrap() + 4];
-    let line = front
+    let line = front_matter(text)
         .lines()
         .find(|l| l.starts_with("alerts:"))
         .unwrap_or("alerts: []");
@@ -192,25 +223,10 @@ fn front_matter_alerts(text: &str) -> Vec<String> {
 
 /// The bodies of a page's ```promql blocks, trailing newline trimmed.
 fn promql_blocks(markdown: &str) -> Vec<String> {
-    let mut blocks = Vec::new();
-    let mut block: Option<String> = None;
-    for event in Parser::new_ext(markdown, pulldown_cmark::Options::all()) {
-        match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if &*info == "promql" => {
-                block = Some(String::new())
-            }
-            Event::Text(t) => {
-                if let Some(b) = &mut block {
-                    b.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                blocks.extend(block.take().map(|b| b.trim_end().to_string()))
-            }
-            _ => {}
-        }
-    }
-    blocks
+    fenced_blocks(markdown, |info| info == "promql")
+        .into_iter()
+        .map(|block| block.trim_end().to_string())
+        .collect()
 }
 
 #[derive(serde::Deserialize)]
@@ -300,46 +316,32 @@ fn every_bash_block_is_valid_shell_once_filled_in() {
     let placeholders = Placeholders::new(config.placeholders.keys().cloned());
     let mut checked = 0;
     for (name, text) in pages() {
-        let mut block: Option<String> = None;
-        for event in Parser::new_ext(&text, pulldown_cmark::Options::all()) {
-            match event {
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                    if matches!(
-                        info.split_whitespace().next(),
-                        Some("bash" | "sh" | "shell")
-                    ) =>
-                {
-                    block = Some(String::new());
-                }
-                Event::Text(t) => {
-                    if let Some(b) = &mut block {
-                        b.push_str(&t);
-                    }
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    let Some(code) = block.take() else { continue };
-                    let mut filled = String::new();
-                    let mut last = 0;
-                    for found in placeholders.find(&code) {
-                        filled.push_str(&code[last..found.range.start]);
-                        filled.push_str("filled-value");
-                        last = found.range.end;
-                    }
-                    filled.push_str(&code[last..]);
-                    let output = std::process::Command::new("bash")
-                        .args(["-n", "-c", &filled])
-                        .output()
-                        .unwrap();
-                    assert!(
-                        output.status.success(),
-                        "{name}: bash -n fails:\n{}\n{}",
-                        String::from_utf8_lossy(&output.stderr),
-                        code
-                    );
-                    checked += 1;
-                }
-                _ => {}
+        let shell = |info: &str| {
+            matches!(
+                info.split_whitespace().next(),
+                Some("bash" | "sh" | "shell")
+            )
+        };
+        for code in fenced_blocks(&text, shell) {
+            let mut filled = String::new();
+            let mut last = 0;
+            for found in placeholders.find(&code) {
+                filled.push_str(&code[last..found.range.start]);
+                filled.push_str("filled-value");
+                last = found.range.end;
             }
+            filled.push_str(&code[last..]);
+            let output = std::process::Command::new("bash")
+                .args(["-n", "-c", &filled])
+                .output()
+                .unwrap();
+            assert!(
+                output.status.success(),
+                "{name}: bash -n fails:\n{}\n{}",
+                String::from_utf8_lossy(&output.stderr),
+                code
+            );
+            checked += 1;
         }
     }
     assert!(checked >= 50, "only {checked} bash blocks found");
