@@ -1,15 +1,13 @@
 //! Bad input: a clear message naming file, line and fix; a non-zero exit;
 //! never a panic; and the previous site left exactly as it was.
 
-use crate::common::assert_contains;
 use crate::site::TestSite;
 
 /// Builds the good fixture, breaks it with `break_it`, builds again and
 /// checks the message and that the old site is byte-for-byte intact.
 #[track_caller]
 fn fails_and_keeps_the_site(break_it: impl FnOnce(&TestSite), expected: &[&str]) {
-    let site = TestSite::fixture("basic");
-    site.build(&[]).assert_ok();
+    let site = TestSite::built("basic");
     let before = site.snapshot();
     break_it(&site);
     let run = site.build(&[]);
@@ -105,8 +103,7 @@ fn two_sources_for_one_output_path() {
 fn broken_theme_template_names_its_file_and_line() {
     fails_and_keeps_the_site(
         |s| {
-            let config = std::fs::read_to_string(s.content.join("runbook.yaml")).unwrap();
-            s.write("runbook.yaml", format!("{config}theme_dir: theme\n"));
+            s.add_config("theme_dir: theme\n");
             s.write("theme/templates/page.html", "{% extends \"base.html\" %}\n{% block body %}\n{{ page.title \n{% endblock body %}\n");
         },
         &["theme/templates/page.html:4:1: Failed to parse 'page.html'"],
@@ -154,24 +151,7 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     std::fs::write(site.out.join("notes.txt"), "mine").unwrap();
     site.build(&[])
         .assert_failed_with("was not written by runbook");
-    assert_eq!(
-        std::fs::read_to_string(site.out.join("notes.txt")).unwrap(),
-        "mine"
-    );
-}
-
-#[test]
-fn empty_file_is_a_warning_not_a_crash() {
-    let site = TestSite::fixture("basic");
-    site.write("EMPTY.md", "");
-    let run = site.build(&[]);
-    run.assert_ok();
-    assert!(
-        run.stderr.contains("EMPTY.md:1:1: warning: empty page"),
-        "{}",
-        run.stderr
-    );
-    assert!(site.out.join("EMPTY.html").exists());
+    assert_eq!(site.output("notes.txt"), "mine");
 }
 
 #[test]
@@ -203,20 +183,42 @@ fn a_file_name_too_long_for_its_page_is_told_at_the_source() {
     );
 }
 
+/// Input runbook reads though it is odd: the build succeeds, warns at the
+/// file and line, and writes the page.
 #[test]
-fn old_mac_line_endings_are_read_with_a_warning() {
-    let site = TestSite::fixture("basic");
-    site.write("MAC.md", "---\rtitle: Classic\r---\r# Heading\r\rText.\r");
-    let run = site.build(&[]);
-    run.assert_ok();
-    assert!(
-        run.stderr
-            .contains("MAC.md:1:1: warning: lines end with a carriage return alone"),
-        "{}",
-        run.stderr
-    );
-    let html = site.output("MAC.html");
-    assert_contains(&html, "<title>Classic");
+fn odd_input_is_a_warning_and_still_a_page() {
+    for (file, text, warning, page, holds) in [
+        // An empty file is a warning, not a crash; its name is its title.
+        (
+            "EMPTY.md",
+            "",
+            "EMPTY.md:1:1: warning: empty page",
+            "EMPTY.html",
+            "<title>EMPTY ·",
+        ),
+        // Old Mac line endings are read, front matter included.
+        (
+            "MAC.md",
+            "---\rtitle: Classic\r---\r# Heading\r\rText.\r",
+            "MAC.md:1:1: warning: lines end with a carriage return alone",
+            "MAC.html",
+            "<title>Classic",
+        ),
+        // A front matter key runbook does not know is named at its line.
+        (
+            "ALERT.md",
+            "---\ntitle: A\nreviewer: sre\n---\n# A\n",
+            "ALERT.md:3:1: warning: unknown front matter key `reviewer`",
+            "ALERT.html",
+            "<title>A ·",
+        ),
+    ] {
+        let site = TestSite::fixture("basic");
+        site.write(file, text);
+        site.build(&[]).assert_warned(warning);
+        let html = site.output(page);
+        assert!(html.contains(holds), "{page} lacks {holds:?}:\n{html}");
+    }
 }
 
 #[test]

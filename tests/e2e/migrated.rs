@@ -21,13 +21,9 @@ fn builds_as_written_with_pages_redirects_and_warnings() {
         "prometheus/HostOutOfMemory.md:6:1: warning: review overdue: last reviewed 2000-01-01",
         "docs/escalation.md:3:1: warning: severity `Urgent-ish` maps to no level",
     ] {
-        assert!(err.contains(expected), "{expected}\nin\n{err}");
+        assert_contains(err, expected);
     }
-    assert!(
-        run.stdout.contains("Built 8 pages, 4 warnings"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "Built 8 pages, 4 warnings");
 
     // Hugo's `_index.md` is its folder's index; drafts are not published.
     for page in [
@@ -61,8 +57,7 @@ fn builds_as_written_with_pages_redirects_and_warnings() {
 
 #[test]
 fn severities_show_their_level_and_unmapped_ones_stay_neutral() {
-    let site = TestSite::fixture("migrated");
-    site.build(&[]).assert_ok();
+    let site = TestSite::built("migrated");
     let cpu = site.output("prometheus/HostHighCpuLoad.html");
     assert_contains(
         &cpu,
@@ -91,8 +86,7 @@ fn severities_show_their_level_and_unmapped_ones_stay_neutral() {
 
 #[test]
 fn dates_reviews_shortcodes_and_highlighting() {
-    let site = TestSite::fixture("migrated");
-    site.build(&[]).assert_ok();
+    let site = TestSite::built("migrated");
     let memory = site.output("prometheus/HostOutOfMemory.html");
     // No git history here: "last updated" is the front matter's lastmod.
     assert_contains(&memory, "<time datetime=\"2024-03-01\">2024-03-01</time>");
@@ -120,7 +114,7 @@ fn dates_reviews_shortcodes_and_highlighting() {
         "<span class=\"hl-entity hl-other hl-attribute-name\">mode</span>",
         "<span class=\"hl-constant hl-numeric\">2m</span>",
     ] {
-        assert!(promql.contains(expected), "{expected}\nin\n{promql}");
+        assert_contains(&promql, expected);
     }
     assert!(
         pre(&memory, "prometheus").contains("<span class=\"hl-keyword hl-operator\">&lt;</span>")
@@ -137,8 +131,8 @@ fn check_lists_drafts_overdue_reviews_and_unmapped_severities() {
     let site = TestSite::fixture("migrated");
     let run = site.check();
     run.assert_failed_with("draft: this page is not published");
-    assert!(run.stderr.contains("review overdue"), "{}", run.stderr);
-    assert!(run.stderr.contains("maps to no level"), "{}", run.stderr);
+    assert_contains(&run.stderr, "review overdue");
+    assert_contains(&run.stderr, "maps to no level");
     // Fixing what check names makes it pass.
     site.remove("prometheus/HostDiskWillFillIn24Hours.md");
     site.write(
@@ -162,28 +156,13 @@ fn init_twice_writes_once() {
     site.remove("runbook.yaml");
     let first = site.run(&["init", "content"]);
     first.assert_ok();
-    assert!(
-        first.stdout.contains("wrote content/runbook.yaml"),
-        "{}",
-        first.stdout
-    );
-    assert!(
-        first
-            .stdout
-            .contains("wrote content/.github/workflows/pages.yml"),
-        "{}",
-        first.stdout
-    );
-    assert!(
-        first.stdout.contains("next: runbook serve content"),
-        "{}",
-        first.stdout
-    );
-    let config = std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap();
+    assert_contains(&first.stdout, "wrote content/runbook.yaml");
+    assert_contains(&first.stdout, "wrote content/.github/workflows/pages.yml");
+    assert_contains(&first.stdout, "next: runbook serve content");
+    let config = site.source("runbook.yaml");
     assert_contains(&config, "title: Migrated runbooks");
     assert_contains(&config, "language: en");
-    let workflow =
-        std::fs::read_to_string(site.content.join(".github/workflows/pages.yml")).unwrap();
+    let workflow = site.source(".github/workflows/pages.yml");
     assert_contains(&workflow, "build . --out site --strict");
     // The site builds with what init wrote.
     site.build(&[]).assert_ok();
@@ -191,12 +170,8 @@ fn init_twice_writes_once() {
     let before = crate::site::snapshot(&site.content);
     let second = site.run(&["init", "content"]);
     second.assert_ok();
-    assert!(!second.stdout.contains("wrote"), "{}", second.stdout);
-    assert!(
-        second.stdout.contains("kept content/runbook.yaml"),
-        "{}",
-        second.stdout
-    );
+    assert_lacks(&second.stdout, "wrote");
+    assert_contains(&second.stdout, "kept content/runbook.yaml");
     assert_eq!(
         before,
         crate::site::snapshot(&site.content),

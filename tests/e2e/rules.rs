@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::common::{assert_contains, assert_lacks};
 use crate::site::{copy_tree, fixture_dir, workspace, TestSite};
 
 /// The alerting fixture: `content/` is the site, `rules/` beside it.
@@ -50,9 +51,7 @@ fn each_problem_is_reported_at_its_place_and_the_check_fails() {
     assert!(run
         .stderr
         .contains("fix: add `CertExpiry` to the `alerts:`"));
-    assert!(run.stdout.contains(
-        "Rules: 5 alerts read (6 rules in 2 files, 2 recording rules skipped): 2 with a page, 3 without (1 linked elsewhere), 2 broken links; 1 listed on pages but defined by no rule, 1 severity disagreements, 1 file not read"
-    ), "{}", run.stdout);
+    assert_contains(&run.stdout, "Rules: 5 alerts read (6 rules in 2 files, 2 recording rules skipped): 2 with a page, 3 without (1 linked elsewhere), 2 broken links; 1 listed on pages but defined by no rule, 1 severity disagreements, 1 file not read");
 }
 
 #[test]
@@ -84,12 +83,8 @@ fn fixed_rules_and_pages_check_clean() {
         "---\nalerts: [NodeDown]\nseverity: SEV1\n---\n\n# Node down\n",
     );
     let run = site.run(&["check", "content", "--rules", "rules"]);
-    assert!(
-        run.success,
-        "stdout:\n{}\nstderr:\n{}",
-        run.stdout, run.stderr
-    );
-    assert!(run.stdout.contains("Rules: 5 alerts read (6 rules in 2 files, 2 recording rules skipped): 4 with a page, 1 without (1 linked elsewhere), 0 broken links; 0 listed"), "{}", run.stdout);
+    run.assert_ok();
+    assert_contains(&run.stdout, "Rules: 5 alerts read (6 rules in 2 files, 2 recording rules skipped): 4 with a page, 1 without (1 linked elsewhere), 0 broken links; 0 listed");
 }
 
 #[test]
@@ -109,18 +104,11 @@ fn rules_named_in_runbook_yaml_are_read_too() {
     );
     let run = site.check();
     assert!(!run.success);
-    assert!(
-        run.stderr
-            .contains("app.rules.yaml:23:9: warning: alert `CertExpiry` has no runbook page"),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        "app.rules.yaml:23:9: warning: alert `CertExpiry` has no runbook page",
     );
-    assert!(
-        run.stdout
-            .contains("Rules: 4 alerts read (4 rules in 1 file"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "Rules: 4 alerts read (4 rules in 1 file");
 }
 
 #[test]
@@ -161,14 +149,8 @@ fn content_checks_clean_against_the_tekutoko_rules() {
     let site = TestSite::copy_of(&workspace().join("content"));
     let rules = workspace().join("deploy/rules/tekutoko.rules.yaml");
     let run = site.run(&["check", "content", "--rules", rules.to_str().unwrap()]);
-    assert!(
-        run.success,
-        "stdout:\n{}\nstderr:\n{}",
-        run.stdout, run.stderr
-    );
-    assert!(run.stdout.contains(
-        "Rules: 18 alerts read (18 rules in 1 file, 0 recording rules skipped): 18 with a page, 0 without (0 linked elsewhere), 0 broken links; 0 listed on pages but defined by no rule, 0 severity disagreements"
-    ), "{}", run.stdout);
+    run.assert_ok();
+    assert_contains(&run.stdout, "Rules: 18 alerts read (18 rules in 1 file, 0 recording rules skipped): 18 with a page, 0 without (0 linked elsewhere), 0 broken links; 0 listed on pages but defined by no rule, 0 severity disagreements");
     assert!(Path::new(&rules).exists());
 }
 
@@ -239,20 +221,8 @@ fn a_rule_more_urgent_than_its_page_is_reported_at_its_severity_label() {
     std::fs::write(&page, text.replace("severity: critical", "severity: sev3")).unwrap();
     let run = site.run(&["check", "content", "--rules", "rules"]);
     assert!(!run.success);
-    assert!(
-        run.stderr.contains("rules/app.rules.yaml:11:11: warning: alert `DiskFull` is `critical` (CRITICAL), but its page content/disk.md says WARNING"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "rules/app.rules.yaml:11:11: warning: alert `DiskFull` is `critical` (CRITICAL), but its page content/disk.md says WARNING");
     // The second DiskFull rule (`warning`) agrees with the page.
-    assert!(
-        !run.stderr.contains("rules/kube.yaml:21:"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stdout.contains(", 2 severity disagreements"),
-        "{}",
-        run.stdout
-    );
+    assert_lacks(&run.stderr, "rules/kube.yaml:21:");
+    assert_contains(&run.stdout, ", 2 severity disagreements");
 }

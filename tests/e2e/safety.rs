@@ -111,8 +111,7 @@ mod links {
 fn a_theme_folder_outside_the_content_is_refused() {
     let site = TestSite::fixture("basic");
     std::fs::create_dir_all(site.root().join("theme/static")).unwrap();
-    let config = std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap();
-    site.write("runbook.yaml", format!("{config}theme_dir: ../theme\n"));
+    site.add_config("theme_dir: ../theme\n");
     site.build(&[])
         .assert_failed_with("runbook.yaml:20:1: theme_dir `../theme` is outside the content folder")
         .assert_failed_with("fix: move the theme folder into the content folder");
@@ -128,7 +127,7 @@ fn rules_outside_the_content_are_refused_from_runbook_yaml() {
         format!("groups:\n  - name: g\n    rules:\n      - alert: Leak\n        expr: up\n        annotations: {{summary: {SECRET}}}\n"),
     )
     .unwrap();
-    let config = std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap();
+    let config = site.source("runbook.yaml");
     for target in ["../leak.yaml", "../.git"] {
         site.write("runbook.yaml", format!("{config}rules: [{target}]\n"));
         for run in [site.build(&[]), site.check()] {
@@ -154,7 +153,7 @@ fn out_set_to_the_content_folder_is_refused_whatever_it_holds() {
         "content: refusing to write the site there: the folder is the content folder",
     )
     .assert_failed_with("fix: write the site elsewhere");
-    assert!(!run.stderr.contains("disk"), "{}", run.stderr);
+    assert_lacks(&run.stderr, "disk");
     assert_eq!(before, snapshot(&site.content), "the content is untouched");
 }
 
@@ -173,15 +172,11 @@ fn out_set_to_a_parent_of_the_content_is_refused() {
 
 #[test]
 fn a_file_added_to_the_site_by_hand_is_never_deleted() {
-    let site = TestSite::fixture("basic");
-    site.build(&[]).assert_ok();
+    let site = TestSite::built("basic");
     std::fs::write(site.out.join("CNAME"), "runbook.example.com\n").unwrap();
     site.build(&[])
         .assert_failed_with("site: refusing to write the site there: the folder holds CNAME");
-    assert_eq!(
-        std::fs::read_to_string(site.out.join("CNAME")).unwrap(),
-        "runbook.example.com\n"
-    );
+    assert_eq!(site.output("CNAME"), "runbook.example.com\n");
     // The fix the message gives works: the file moves into the content.
     std::fs::rename(site.out.join("CNAME"), site.content.join("CNAME")).unwrap();
     site.build(&[]).assert_ok();
@@ -220,8 +215,7 @@ fn content_files_may_not_replace_generated_files() {
             "the search index",
         ),
     ] {
-        let site = TestSite::fixture("basic");
-        site.build(&[]).assert_ok();
+        let site = TestSite::built("basic");
         let before = site.snapshot();
         site.write(file, "# mine\n");
         site.build(&[])
@@ -256,7 +250,7 @@ fn file_names_with_url_characters_are_linked_encoded() {
         "href=\"on%20call.html\"",
         "href=\"%E9%9A%9C%E5%AE%B3/%E5%AF%BE%E5%BF%9C.html\"",
     ] {
-        assert!(index.contains(href), "missing {href}");
+        assert_contains(&index, href);
     }
     for file in [
         "a#b.html",

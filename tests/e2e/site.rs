@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::common::assert_contains;
 pub use crate::common::{copy_tree, workspace};
 use std::process::Command;
 
@@ -52,6 +53,14 @@ impl Run {
         );
         self
     }
+
+    /// Asserts the run succeeded and warned with `needle` on stderr.
+    #[track_caller]
+    pub fn assert_warned(&self, needle: &str) -> &Self {
+        self.assert_ok();
+        assert_contains(&self.stderr, needle);
+        self
+    }
 }
 
 pub fn fixture_dir(name: &str) -> PathBuf {
@@ -73,6 +82,15 @@ impl TestSite {
         TestSite::copy_of(&fixture_dir(name))
     }
 
+    /// The fixture `name`, built: where every test that reads a good
+    /// site's output starts.
+    #[track_caller]
+    pub fn built(name: &str) -> TestSite {
+        let site = TestSite::fixture(name);
+        site.build(&[]).assert_ok();
+        site
+    }
+
     pub fn copy_of(source: &Path) -> TestSite {
         let site = TestSite::empty();
         copy_tree(source, &site.content);
@@ -88,6 +106,18 @@ impl TestSite {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
         self
+    }
+
+    /// The text of the content file `rel`.
+    pub fn source(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.content.join(rel))
+            .unwrap_or_else(|e| panic!("content/{rel}: {e}"))
+    }
+
+    /// Appends `lines` to the site's runbook.yaml: the setting a test turns
+    /// on or off, after the fixture's own.
+    pub fn add_config(&self, lines: &str) -> &Self {
+        self.write("runbook.yaml", self.source("runbook.yaml") + lines)
     }
 
     pub fn remove(&self, rel: &str) -> &Self {
