@@ -2,33 +2,24 @@
 //! Japanese land on their heading, placeholders fill every command, copy
 //! copies exactly the command.
 
-use std::time::Duration;
-
 use fantoccini::key::Key;
 use fantoccini::Locator;
 
-use crate::browser::{serve_folder, Browser};
+use crate::reader::Reader;
 use crate::site::TestSite;
-
-const WAIT: Duration = Duration::from_secs(10);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reader_follows_fills_and_copies() {
-    let site = TestSite::fixture("basic");
-    site.build(&[]).assert_ok();
-    let base = serve_folder(&site.out);
-    let browser = Browser::start().await;
+    let site = TestSite::built("basic");
+    let browser = Reader::serving(&site).await;
     let c = &browser.client;
 
     // A link written for GitHub, `db/MAINTENANCE.md#リカバリ手順`, lands on
     // that heading.
-    c.goto(&format!("{base}/index.html")).await.unwrap();
+    browser.open("index.html").await;
     browser.click(Locator::LinkText("リカバリ")).await;
     browser
-        .wait_for(
-            "return decodeURIComponent(location.hash) === '#リカバリ手順'",
-            WAIT,
-        )
+        .wait_until("return decodeURIComponent(location.hash) === '#リカバリ手順'")
         .await;
     assert!(c
         .current_url()
@@ -44,7 +35,7 @@ async fn reader_follows_fills_and_copies() {
     // Fill the placeholders once: every command on the page shows them.
     // The form starts folded to one line while no value is set; a click
     // on its summary opens it.
-    c.goto(&format!("{base}/ALERT.html")).await.unwrap();
+    browser.open("ALERT.html").await;
     assert_eq!(
         browser
             .eval("return document.querySelector('details.placeholders').open")
@@ -54,18 +45,20 @@ async fn reader_follows_fills_and_copies() {
     browser
         .click(Locator::Css("details.placeholders > summary"))
         .await;
-    let pod = c
-        .find(Locator::Css("input[data-placeholder='POD_NAME']"))
-        .await
-        .unwrap();
-    pod.send_keys("tekutoko-api-7d9f-x2k8p").await.unwrap();
-    let project = c
-        .find(Locator::Css("input[data-placeholder='PROJECT_ID']"))
-        .await
-        .unwrap();
-    project.send_keys("tekutoko-prod").await.unwrap();
     browser
-        .wait_for("return [...document.querySelectorAll('.ph[data-ph=PROJECT_ID]')].every(s => s.textContent === 'tekutoko-prod')", WAIT)
+        .type_into(
+            Locator::Css("input[data-placeholder='POD_NAME']"),
+            "tekutoko-api-7d9f-x2k8p",
+        )
+        .await;
+    browser
+        .type_into(
+            Locator::Css("input[data-placeholder='PROJECT_ID']"),
+            "tekutoko-prod",
+        )
+        .await;
+    browser
+        .wait_until("return [...document.querySelectorAll('.ph[data-ph=PROJECT_ID]')].every(s => s.textContent === 'tekutoko-prod')")
         .await;
     let filled = browser
         .eval("return document.querySelectorAll('.ph.filled').length")
@@ -79,10 +72,7 @@ async fn reader_follows_fills_and_copies() {
     // Values follow the reader to the next page and survive a reload.
     c.refresh().await.unwrap();
     browser
-        .wait_for(
-            "return document.querySelectorAll('.ph.filled').length === 3",
-            WAIT,
-        )
+        .wait_until("return document.querySelectorAll('.ph.filled').length === 3")
         .await;
 
     // Copy on the console block: the command, filled, without the prompt
@@ -90,7 +80,7 @@ async fn reader_follows_fills_and_copies() {
     browser
         .click(Locator::Css(".code[data-lang='console'] .copy"))
         .await;
-    browser.wait_for("return document.querySelector(\".code[data-lang='console'] .copy\").classList.contains('copied')", WAIT).await;
+    browser.wait_until("return document.querySelector(\".code[data-lang='console'] .copy\").classList.contains('copied')").await;
     browser
         .eval("const t = document.createElement('textarea'); t.id = 'paste'; document.body.prepend(t); t.focus(); return true;")
         .await;
@@ -101,7 +91,7 @@ async fn reader_follows_fills_and_copies() {
         .await
         .unwrap();
     browser
-        .wait_for("return document.getElementById('paste').value !== ''", WAIT)
+        .wait_until("return document.getElementById('paste').value !== ''")
         .await;
     let pasted = browser
         .eval("return document.getElementById('paste').value")
@@ -118,10 +108,7 @@ async fn reader_follows_fills_and_copies() {
         .click(Locator::Css("[data-placeholder-clear]"))
         .await;
     browser
-        .wait_for(
-            "return document.querySelectorAll('.ph.filled').length === 0",
-            WAIT,
-        )
+        .wait_until("return document.querySelectorAll('.ph.filled').length === 0")
         .await;
     let text = browser
         .eval("return document.querySelector(\".code[data-lang='bash'] code\").textContent")
@@ -163,19 +150,14 @@ async fn file_names_with_url_characters_open_in_a_browser() {
     }
     site.write("README.md", &index);
     site.build(&["--strict"]).assert_ok();
-    let base = serve_folder(&site.out);
-    let browser = Browser::start().await;
-    let c = &browser.client;
+    let browser = Reader::serving(&site).await;
     for (label, _) in names {
-        c.goto(&format!("{base}/index.html")).await.unwrap();
+        browser.open("index.html").await;
         browser.click(Locator::LinkText(label)).await;
         browser
-            .wait_for(
-                &format!(
-                    "return document.querySelector('h1')?.textContent.includes('Page {label}')"
-                ),
-                WAIT,
-            )
+            .wait_until(&format!(
+                "return document.querySelector('h1')?.textContent.includes('Page {label}')"
+            ))
             .await;
     }
     browser.close().await;
@@ -189,8 +171,7 @@ async fn file_names_with_url_characters_open_in_a_browser() {
 async fn the_title_and_severity_are_on_the_first_screen() {
     let site = TestSite::copy_of(&crate::site::workspace().join("content"));
     site.build(&[]).assert_ok();
-    let base = serve_folder(&site.out);
-    let browser = Browser::start().await;
+    let browser = Reader::serving(&site).await;
     let c = &browser.client;
     for (width, height) in [(390, 844), (1400, 1000)] {
         c.set_window_size(width, height).await.unwrap();
@@ -199,12 +180,9 @@ async fn the_title_and_severity_are_on_the_first_screen() {
             "POD_RESTARTS.html",
             "DB_CONNECTION_ERROR.html",
         ] {
-            c.goto(&format!("{base}/{page}")).await.unwrap();
+            browser.open(page).await;
             browser
-                .wait_for(
-                    "return document.documentElement.classList.contains('js')",
-                    WAIT,
-                )
+                .wait_until("return document.documentElement.classList.contains('js')")
                 .await;
             let seen = browser
                 .eval(
@@ -224,16 +202,13 @@ async fn the_title_and_severity_are_on_the_first_screen() {
         }
     }
     // A value set on one page opens the form on the next.
-    c.goto(&format!("{base}/POD_RESTARTS.html")).await.unwrap();
+    browser.open("POD_RESTARTS.html").await;
     browser
-        .eval("localStorage.setItem('runbook-placeholders', JSON.stringify({POD_NAME: 'api-0'})); return true;")
+        .store_placeholders(serde_json::json!({"POD_NAME": "api-0"}))
         .await;
-    c.goto(&format!("{base}/ERROR_RATE.html")).await.unwrap();
+    browser.open("ERROR_RATE.html").await;
     browser
-        .wait_for(
-            "return document.querySelector('details.placeholders').open === true",
-            WAIT,
-        )
+        .wait_until("return document.querySelector('details.placeholders').open === true")
         .await;
     browser.close().await;
 }
@@ -245,7 +220,7 @@ async fn the_title_and_severity_are_on_the_first_screen() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_alert_link_fills_the_commands_from_its_labels() {
     let site = TestSite::fixture("basic");
-    let config = std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap();
+    let config = site.source("runbook.yaml");
     let config = config.replace(
         "  POD_NAME: \"Pod 名。",
         "  POD_NAME:\n    label: pod\n    description: \"Pod 名。",
@@ -253,13 +228,10 @@ async fn an_alert_link_fills_the_commands_from_its_labels() {
     assert!(config.contains("label: pod"));
     site.write("runbook.yaml", config);
     site.build(&["--strict"]).assert_ok();
-    let base = serve_folder(&site.out);
-    let browser = Browser::start().await;
+    let browser = Reader::serving(&site).await;
     lands_filled(
         &browser,
-        &format!(
-            "{base}/alerts/FixtureHighErrorRate.html?pod=tekutoko-api-5f7c-q9z2m&namespace=default"
-        ),
+        "alerts/FixtureHighErrorRate.html?pod=tekutoko-api-5f7c-q9z2m&namespace=default",
         "tekutoko-api-5f7c-q9z2m",
     )
     .await;
@@ -297,7 +269,7 @@ async fn an_alert_link_fills_the_commands_from_its_labels() {
     browser.eval("localStorage.clear(); return true;").await;
     lands_filled(
         &browser,
-        &format!("{base}/alerts/fixturehigherrorrate.html?pod=tekutoko-api-77aa-x1y2z"),
+        "alerts/fixturehigherrorrate.html?pod=tekutoko-api-77aa-x1y2z",
         "tekutoko-api-77aa-x1y2z",
     )
     .await;
@@ -306,19 +278,16 @@ async fn an_alert_link_fills_the_commands_from_its_labels() {
 
 /// Opens an alert's address and waits until it has redirected to
 /// ALERT.html with every `<POD_NAME>` showing `pod`.
-async fn lands_filled(browser: &Browser, address: &str, pod: &str) {
-    browser.client.goto(address).await.unwrap();
+async fn lands_filled(browser: &Reader, address: &str, pod: &str) {
+    browser.open(address).await;
     browser
-        .wait_for("return location.pathname.endsWith('/ALERT.html')", WAIT)
+        .wait_until("return location.pathname.endsWith('/ALERT.html')")
         .await;
     browser
-        .wait_for(
-            &format!(
-                "const s = [...document.querySelectorAll('.ph[data-ph=POD_NAME]')];
+        .wait_until(&format!(
+            "const s = [...document.querySelectorAll('.ph[data-ph=POD_NAME]')];
                  return s.length > 0 && s.every(e => e.textContent === '{pod}')"
-            ),
-            WAIT,
-        )
+        ))
         .await;
 }
 
@@ -328,7 +297,7 @@ async fn lands_filled(browser: &Browser, address: &str, pod: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_scripts_speak_the_site_language() {
     let site = TestSite::fixture("basic");
-    let config = std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap();
+    let config = site.source("runbook.yaml");
     for (language, copy, results, skip) in [
         ("ja", "コピー", "件の結果", "本文へ移動"),
         ("en", "Copy", " result", "Skip to content"),
@@ -338,27 +307,22 @@ async fn the_scripts_speak_the_site_language() {
             config.replace("language: ja", &format!("language: {language}")),
         );
         site.build(&[]).assert_ok();
-        let base = serve_folder(&site.out);
-        let browser = Browser::start().await;
-        let c = &browser.client;
-        c.goto(&format!("{base}/ALERT.html")).await.unwrap();
+        let browser = Reader::serving(&site).await;
+        browser.open("ALERT.html").await;
         browser
-            .wait_for(
-                &format!("return document.querySelector('.code .copy').textContent === '{copy}'"),
-                WAIT,
-            )
+            .wait_until(&format!(
+                "return document.querySelector('.code .copy').textContent === '{copy}'"
+            ))
             .await;
         let skip_link = browser
             .eval("return document.querySelector('.skip-link').textContent")
             .await;
         assert_eq!(skip_link, serde_json::json!(skip), "{language}");
-        let input = c.find(Locator::Css(".search-input")).await.unwrap();
-        input.send_keys("kubectl").await.unwrap();
         browser
-            .wait_for(
-                &format!("return (document.querySelector('.search-status') || {{}}).textContent?.includes('{results}')"),
-                WAIT,
-            )
+            .type_into(Locator::Css(".search-input"), "kubectl")
+            .await;
+        browser
+            .wait_until(&format!("return (document.querySelector('.search-status') || {{}}).textContent?.includes('{results}')"))
             .await;
         browser.close().await;
     }

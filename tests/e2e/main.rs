@@ -14,6 +14,7 @@ mod in_browser;
 mod migrated;
 mod offline;
 mod print;
+mod reader;
 mod rules;
 mod safety;
 mod sidebar;

@@ -8,10 +8,13 @@ use std::time::Duration;
 use fantoccini::Locator;
 use serde_json::Value;
 
-use crate::browser::{Browser, StaticHost};
+use crate::browser::StaticHost;
 use crate::common::free_port;
+use crate::reader::Reader;
 use crate::site::TestSite;
 
+/// A service worker installs the whole build before it takes the page:
+/// longer than a page takes from the local disk.
 const WAIT: Duration = Duration::from_secs(20);
 
 /// The caches this origin holds, and the build offline.json names (read
@@ -23,41 +26,34 @@ const CACHES: &str = "return (async () => {
     return kept;
 })()";
 
-async fn open_offline(browser: &Browser, url: &str, marker: &str) {
-    browser.client.goto(url).await.unwrap();
+/// Opens `page` and waits until it shows `marker` under the banner of the
+/// offline copy.
+async fn open_offline(browser: &Reader, page: &str, marker: &str) {
+    browser.open(page).await;
     browser
-        .wait_for(
-            &format!(
-                "const b = document.querySelector('.offline-banner'); return !!b && b.textContent.startsWith('オフラインのコピー') && document.body.textContent.includes({marker:?})"
-            ),
-            WAIT,
-        )
+        .wait_until(&format!(
+            "const b = document.querySelector('.offline-banner'); return !!b && b.textContent.startsWith('オフラインのコピー') && document.body.textContent.includes({marker:?})"
+        ))
         .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_visit_keeps_the_site_offline_and_a_new_build_replaces_it_whole() {
-    let site = TestSite::fixture("basic");
-    site.build(&[]).assert_ok();
+    let site = TestSite::built("basic");
     let manifest: Value = serde_json::from_str(&site.output("offline.json")).unwrap();
     let first_build = manifest["build"].as_str().unwrap().to_string();
     let kept = manifest["files"].as_array().unwrap().len();
     assert!(manifest["search"].as_bool().unwrap());
 
     let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
     let mut host = StaticHost::start(&site.out, port);
-    let browser = Browser::start().await;
-    let c = &browser.client;
+    let browser = Reader::at(format!("http://127.0.0.1:{port}"), WAIT).await;
 
     // One visit: the worker installs every file of the build, then takes
     // the page.
-    c.goto(&format!("{base}/index.html")).await.unwrap();
+    browser.open("index.html").await;
     browser
-        .wait_for(
-            "return !!navigator.serviceWorker && !!navigator.serviceWorker.controller",
-            WAIT,
-        )
+        .wait_until("return !!navigator.serviceWorker && !!navigator.serviceWorker.controller")
         .await;
     let caches = browser.eval(CACHES).await;
     let expected = serde_json::json!({ format!("runbook-offline-{first_build}"): kept + 1 });
@@ -72,28 +68,18 @@ async fn one_visit_keeps_the_site_offline_and_a_new_build_replaces_it_whole() {
 
     // The network goes away: three other pages, the panels and search.
     host.stop();
-    open_offline(&browser, &format!("{base}/ALERT.html"), "高エラー率対応").await;
-    open_offline(&browser, &format!("{base}/db/"), "メンテナンス").await;
-    open_offline(
-        &browser,
-        &format!("{base}/db/MAINTENANCE.html"),
-        "VACUUM を実行します",
-    )
-    .await;
+    open_offline(&browser, "ALERT.html", "高エラー率対応").await;
+    open_offline(&browser, "db/", "メンテナンス").await;
+    open_offline(&browser, "db/MAINTENANCE.html", "VACUUM を実行します").await;
     // Its panel says offline, not an error, and keeps its fallback.
     browser
-        .wait_for(
-            "const p = document.querySelector('section.panel[data-panel]'); return !!p && p.dataset.state === 'offline' && p.querySelector('.panel-state').textContent.startsWith('オフライン')",
-            WAIT,
-        )
+        .wait_until("const p = document.querySelector('section.panel[data-panel]'); return !!p && p.dataset.state === 'offline' && p.querySelector('.panel-state').textContent.startsWith('オフライン')")
         .await;
-    let input = c.find(Locator::Css(".search-input")).await.unwrap();
-    input.send_keys("VACUUM").await.unwrap();
     browser
-        .wait_for(
-            "const l = document.querySelector('[role=listbox]'); return !!l && !l.hidden && [...l.querySelectorAll('[role=option] a')].some(a => a.href.includes('MAINTENANCE.html'))",
-            WAIT,
-        )
+        .type_into(Locator::Css(".search-input"), "VACUUM")
+        .await;
+    browser
+        .wait_until("const l = document.querySelector('[role=listbox]'); return !!l && !l.hidden && [...l.querySelectorAll('[role=option] a')].some(a => a.href.includes('MAINTENANCE.html'))")
         .await;
 
     // A new build, the network back: the reader sees the new build at
@@ -108,39 +94,27 @@ async fn one_visit_keeps_the_site_offline_and_a_new_build_replaces_it_whole() {
     assert_ne!(first_build, second_build);
     let kept = manifest["files"].as_array().unwrap().len();
     let mut host = StaticHost::start(&site.out, port);
-    c.goto(&format!("{base}/db/")).await.unwrap();
+    browser.open("db/").await;
     browser
-        .wait_for(
-            "return document.body.textContent.includes('第二版の目次です') && !document.querySelector('.offline-banner')",
-            WAIT,
-        )
+        .wait_until("return document.body.textContent.includes('第二版の目次です') && !document.querySelector('.offline-banner')")
         .await;
     let expected = serde_json::json!({ format!("runbook-offline-{second_build}"): kept + 1 });
     browser
-        .wait_for(
-            &format!(
-                "return (async () => {{ const got = await ({}); return JSON.stringify(got) === {:?}; }})()",
-                CACHES.trim_start_matches("return "),
-                expected.to_string()
-            ),
-            WAIT,
-        )
+        .wait_until(&format!(
+            "return (async () => {{ const got = await ({}); return JSON.stringify(got) === {:?}; }})()",
+            CACHES.trim_start_matches("return "),
+            expected.to_string()
+        ))
         .await;
     host.stop();
-    open_offline(
-        &browser,
-        &format!("{base}/db/index.html"),
-        "第二版の目次です",
-    )
-    .await;
-    open_offline(&browser, &format!("{base}/index.html"), "フィクスチャ目次").await;
+    open_offline(&browser, "db/index.html", "第二版の目次です").await;
+    open_offline(&browser, "index.html", "フィクスチャ目次").await;
     browser.close().await;
 }
 
 #[test]
 fn offline_false_writes_no_worker_and_pages_register_none() {
-    let site = TestSite::fixture("basic");
-    site.build(&[]).assert_ok();
+    let site = TestSite::built("basic");
     assert!(site
         .output("index.html")
         .contains("<meta name=\"runbook-worker\" content=\"sw.js\">"));
@@ -148,8 +122,7 @@ fn offline_false_writes_no_worker_and_pages_register_none() {
         .output("db/index.html")
         .contains("content=\"../sw.js\""));
     assert!(site.output("sw.js").starts_with("const BUILD = \""));
-    let yaml = std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap();
-    site.write("runbook.yaml", format!("{yaml}offline: false\n"));
+    site.add_config("offline: false\n");
     site.build(&[]).assert_ok();
     assert!(!site.out.join("sw.js").exists());
     assert!(!site.out.join("offline.json").exists());

@@ -3,14 +3,11 @@
 //! the placeholders filled and the print stylesheet applied.
 
 use std::collections::HashSet;
-use std::time::Duration;
 
-use crate::browser::{serve_folder, Browser};
 use runbook_widgets::html::text_of;
 
+use crate::reader::Reader;
 use crate::site::TestSite;
-
-const WAIT: Duration = Duration::from_secs(10);
 
 /// `(id, data-source, first h1's text)` of each page in a print document.
 fn articles(html: &str) -> Vec<(String, String, String)> {
@@ -41,8 +38,7 @@ fn attributes<'a>(html: &'a str, attribute: &str) -> Vec<&'a str> {
 
 #[test]
 fn print_html_holds_every_page_once_in_sidebar_order_with_links_inside_it() {
-    let site = TestSite::fixture("basic");
-    site.build(&[]).assert_ok();
+    let site = TestSite::built("basic");
     let html = site.output("print.html");
     let found = articles(&html);
     let sources: Vec<&str> = found.iter().map(|a| a.1.as_str()).collect();
@@ -108,8 +104,7 @@ fn print_html_holds_every_page_once_in_sidebar_order_with_links_inside_it() {
 
 #[test]
 fn a_folder_has_its_own_print_html_whose_links_out_stay_links() {
-    let site = TestSite::fixture("basic");
-    site.build(&[]).assert_ok();
+    let site = TestSite::built("basic");
     let html = site.output("db/print.html");
     let sources: Vec<String> = articles(&html).into_iter().map(|a| a.1).collect();
     assert_eq!(sources, ["db/README.md", "db/MAINTENANCE.md"]);
@@ -121,8 +116,7 @@ fn a_folder_has_its_own_print_html_whose_links_out_stay_links() {
 #[test]
 fn print_false_writes_no_print_documents_and_links_none() {
     let site = TestSite::fixture("basic");
-    let yaml = std::fs::read_to_string(site.content.join("runbook.yaml")).unwrap();
-    site.write("runbook.yaml", format!("{yaml}print: false\n"));
+    site.add_config("print: false\n");
     site.build(&[]).assert_ok();
     assert!(!site.out.join("print.html").exists());
     assert!(!site.out.join("db/print.html").exists());
@@ -141,21 +135,15 @@ fn a_content_file_at_print_html_is_an_error_naming_both() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_chromium_print_html_fills_placeholders_and_prints_without_navigation() {
-    let site = TestSite::fixture("basic");
-    site.build(&[]).assert_ok();
-    let base = serve_folder(&site.out);
-    let browser = Browser::start().await;
-    let c = &browser.client;
-    c.goto(&format!("{base}/index.html")).await.unwrap();
+    let site = TestSite::built("basic");
+    let browser = Reader::serving(&site).await;
+    browser.open("index.html").await;
     browser
-        .eval("localStorage.setItem('runbook-placeholders', JSON.stringify({PROJECT_ID: 'tekutoko-prod'}))")
+        .store_placeholders(serde_json::json!({"PROJECT_ID": "tekutoko-prod"}))
         .await;
-    c.goto(&format!("{base}/print.html")).await.unwrap();
+    browser.open("print.html").await;
     browser
-        .wait_for(
-            "return [...document.querySelectorAll('.ph[data-ph=PROJECT_ID]')].every(s => s.textContent === 'tekutoko-prod')",
-            WAIT,
-        )
+        .wait_until("return [...document.querySelectorAll('.ph[data-ph=PROJECT_ID]')].every(s => s.textContent === 'tekutoko-prod')")
         .await;
     let unresolved = browser
         .eval(

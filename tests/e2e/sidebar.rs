@@ -3,31 +3,23 @@
 //! and followed from the keyboard, and the bounded fallback a page keeps
 //! for readers without scripts.
 
-use std::time::Duration;
-
 use fantoccini::key::Key;
 use fantoccini::Locator;
 
-use crate::browser::{serve_folder, Browser};
 use crate::common::assert_contains;
+use crate::reader::Reader;
 use crate::size::site_with_large_folder;
-
-const WAIT: Duration = Duration::from_secs(10);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tree_marks_the_page_opens_from_the_keyboard_and_falls_back_without_scripts() {
     let site = site_with_large_folder(60);
-    let base = serve_folder(&site.out);
-    let browser = Browser::start().await;
+    let browser = Reader::serving(&site).await;
     let c = &browser.client;
 
     // With scripts: the whole folder, the page marked once, in its section.
-    c.goto(&format!("{base}/big/p0030.html")).await.unwrap();
+    browser.open("big/p0030.html").await;
     browser
-        .wait_for(
-            "return !!document.querySelector('#sidebar .nav-tree')",
-            WAIT,
-        )
+        .wait_until("return !!document.querySelector('#sidebar .nav-tree')")
         .await;
     let drawn = browser
         .eval(
@@ -79,10 +71,7 @@ async fn the_tree_marks_the_page_opens_from_the_keyboard_and_falls_back_without_
     assert_eq!(toggle, serde_json::json!(["BUTTON", "運用", "false"]));
     send(Key::Enter).await;
     browser
-        .wait_for(
-            "return document.activeElement.getAttribute('aria-expanded') === 'true'",
-            WAIT,
-        )
+        .wait_until("return document.activeElement.getAttribute('aria-expanded') === 'true'")
         .await;
     send(Key::Tab).await;
     let focused = browser
@@ -91,16 +80,10 @@ async fn the_tree_marks_the_page_opens_from_the_keyboard_and_falls_back_without_
     assert_eq!(focused, serde_json::json!("../ops/backup.html"));
     send(Key::Enter).await;
     browser
-        .wait_for(
-            "return location.pathname.endsWith('/ops/backup.html')",
-            WAIT,
-        )
+        .wait_until("return location.pathname.endsWith('/ops/backup.html')")
         .await;
     browser
-        .wait_for(
-            "const a = document.querySelector('#sidebar .nav-tree a[aria-current=page]'); return !!a && a.textContent === 'backup';",
-            WAIT,
-        )
+        .wait_until("const a = document.querySelector('#sidebar .nav-tree a[aria-current=page]'); return !!a && a.textContent === 'backup';")
         .await;
 
     // Without scripts: the fallback, bounded, with the page marked and the
@@ -111,7 +94,7 @@ async fn the_tree_marks_the_page_opens_from_the_keyboard_and_falls_back_without_
             "params": { "value": true },
         }))
         .await;
-    c.goto(&format!("{base}/big/p0030.html")).await.unwrap();
+    browser.open("big/p0030.html").await;
     let fallback = c.find(Locator::Css("#sidebar")).await.unwrap();
     let html = fallback.html(false).await.unwrap();
     assert_contains(&html, "nav-fallback");
