@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use runbook::api::clock::Clock;
 use runbook_widgets::contract::{decode, AlertLevel, SloStatus};
 
-use crate::common::free_port;
+use crate::common::{free_port, run_ok};
 use crate::support::{app, get_path};
 
 const MINUTE: i64 = 60;
@@ -153,16 +153,11 @@ fn start_prometheus(data: &str) -> Prometheus {
         .write_all(data.as_bytes())
         .unwrap();
     let tsdb = dir.path().join("tsdb");
-    let output = Command::new(binary("promtool"))
-        .args(["tsdb", "create-blocks-from", "openmetrics"])
-        .arg(&input)
-        .arg(&tsdb)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "promtool failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    run_ok(
+        Command::new(binary("promtool"))
+            .args(["tsdb", "create-blocks-from", "openmetrics"])
+            .arg(&input)
+            .arg(&tsdb),
     );
     let config = dir.path().join("prometheus.yml");
     std::fs::write(&config, "global: {}\n").unwrap();

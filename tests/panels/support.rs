@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{copy_tree, spawn_collected};
+use crate::common::{copy_tree, run_ok, spawn_collected};
 pub use crate::common::{serve_router, workspace};
 use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
@@ -46,19 +46,13 @@ pub fn set_live(content: &Path, api_url: &str, refresh_seconds: u32) {
 
 /// `runbook build CONTENT -o OUT`.
 pub fn build_site(content: &Path, out: &Path) {
-    let output = Command::new(BIN)
-        .arg("build")
-        .arg(content)
-        .arg("-o")
-        .arg(out)
-        .env("RUNBOOK_LOG", "warn")
-        .output()
-        .expect("run runbook build");
-    assert!(
-        output.status.success(),
-        "runbook build failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    run_ok(
+        Command::new(BIN)
+            .arg("build")
+            .arg(content)
+            .arg("-o")
+            .arg(out)
+            .env("RUNBOOK_LOG", "warn"),
     );
 }
 
