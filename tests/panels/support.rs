@@ -217,6 +217,20 @@ pub async fn wait_panel(
     }
 }
 
+/// The text of every element `selector` finds in the open page, in
+/// document order.
+pub async fn texts(browser: &Browser, selector: &str) -> Vec<String> {
+    let found = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)",
+            vec![Value::from(selector)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("reading the texts of {selector}: {e}"));
+    serde_json::from_value(found).unwrap()
+}
+
 /// A string field of what [`panel`] read ("" when absent).
 pub fn s<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or("")
