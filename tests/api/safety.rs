@@ -122,15 +122,8 @@ async fn cors_only_for_configured_origins() {
     let denied = send(&app, with_origin("https://evil.example")).await;
     assert_eq!(denied.header("access-control-allow-origin"), None);
     // A preflight from elsewhere is not granted either.
-    let preflight = Request::builder()
-        .method(Method::OPTIONS)
-        .uri("/api/v1/slos")
-        .header("origin", "https://evil.example")
-        .header("access-control-request-method", "GET")
-        .body(Body::empty())
-        .unwrap();
     assert_eq!(
-        send(&app, preflight)
+        send(&app, preflight("https://evil.example"))
             .await
             .header("access-control-allow-origin"),
         None
@@ -139,6 +132,17 @@ async fn cors_only_for_configured_origins() {
     let plain = app_without_cors(&stub).await;
     let reply = send(&plain, with_origin("https://rrrrrrr-777.github.io")).await;
     assert_eq!(reply.header("access-control-allow-origin"), None);
+}
+
+/// A browser's CORS preflight for a GET of the SLO list from `origin`.
+fn preflight(origin: &str) -> Request<Body> {
+    Request::builder()
+        .method(Method::OPTIONS)
+        .uri("/api/v1/slos")
+        .header("origin", origin)
+        .header("access-control-request-method", "GET")
+        .body(Body::empty())
+        .unwrap()
 }
 
 async fn app_without_cors(stub: &Stub) -> axum::Router {
@@ -346,14 +350,7 @@ async fn every_answer_is_json_with_nosniff() {
         );
         let _ = reply.json();
     }
-    let preflight = Request::builder()
-        .method(Method::OPTIONS)
-        .uri("/api/v1/slos")
-        .header("origin", "https://rrrrrrr-777.github.io")
-        .header("access-control-request-method", "GET")
-        .body(Body::empty())
-        .unwrap();
-    let reply = send(&app, preflight).await;
+    let reply = send(&app, preflight("https://rrrrrrr-777.github.io")).await;
     assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
 }
 
