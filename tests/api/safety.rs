@@ -104,9 +104,7 @@ async fn client_input_never_reaches_promql() {
 #[tokio::test]
 async fn cors_only_for_configured_origins() {
     let stub = Stub::default();
-    let addr = stub.start().await;
-    let extra = "cors:\n  allowed_origins: [https://rrrrrrr-777.github.io]\n";
-    let app = app(&stub_config(addr, 15, 2.0, extra), Clock::system()).await;
+    let app = app_with_cors(&stub).await;
     let with_origin = |origin: &str| {
         Request::get("/api/v1/slos")
             .header("origin", origin)
@@ -143,6 +141,12 @@ fn preflight(origin: &str) -> Request<Body> {
         .header("access-control-request-method", "GET")
         .body(Body::empty())
         .unwrap()
+}
+
+/// The stub's API allowing the origin https://rrrrrrr-777.github.io.
+async fn app_with_cors(stub: &Stub) -> axum::Router {
+    let extra = "cors:\n  allowed_origins: [https://rrrrrrr-777.github.io]\n";
+    stub.app(15, 2.0, extra).await
 }
 
 async fn app_without_cors(stub: &Stub) -> axum::Router {
@@ -315,9 +319,7 @@ async fn a_hanging_upstream_holds_no_request_past_the_bound() {
 #[tokio::test]
 async fn every_answer_is_json_with_nosniff() {
     let stub = Stub::default();
-    let addr = stub.start().await;
-    let extra = "cors:\n  allowed_origins: [https://rrrrrrr-777.github.io]\n";
-    let app = app(&stub_config(addr, 15, 2.0, extra), Clock::system()).await;
+    let app = app_with_cors(&stub).await;
     let bad = get_path(&app, "/api/v1/slos/%FF").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.header("content-type"), Some("application/json"));
