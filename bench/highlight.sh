@@ -42,12 +42,9 @@ for lang in promql bash; do
     for ((i = 1; i <= runs; i++)); do
         RUNBOOK_LOG=runbook::build=debug "$runbook" build "$work/$lang" --out "$work/$lang-site" \
             2>"$work/log" >/dev/null
-        # The log is coloured even into a file: strip the escapes first.
-        times+=("$(sed 's/\x1b\[[0-9;]*m//g' "$work/log" | grep 'stage="render"' \
-            | grep -o 'elapsed_ms=[0-9.]*' | cut -d= -f2)")
+        times+=("$(stage_ms render "$work/log")")
     done
-    mapfile -t sorted < <(printf '%s\n' "${times[@]}" | sort -n)
-    median="${sorted[$((runs / 2))]}"
+    median="$(middle "${times[@]}")"
     printf '%-7s render stage: median %.1f ms for %d KB (%.2f ms per KB) over %d runs\n' \
         "$lang" "$median" "$kb" "$(awk -v m="$median" -v k="$kb" 'BEGIN { print m / k }')" "$runs"
 done

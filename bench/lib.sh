@@ -1,6 +1,7 @@
 # Sourced by the bench scripts (not run): where the release binaries are
 # (built when missing), a scratch folder removed on exit together with the
-# server a script started, and the folders of a real collection's checkout.
+# server a script started, the arguments and folders of a real
+# collection's checkout, and the timing figures the scripts print.
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
@@ -36,6 +37,20 @@ cleanup() {
     rm -rf "$work"
 }
 
+# checkout_and_runs SCRIPT ARGS...: sets `checkout` and `runs` (default 3)
+# from a script's `CHECKOUT [RUNS]`, or prints its usage and exits 2.
+# shellcheck disable=SC2034 # both are read by the script that sources this
+checkout_and_runs() {
+    local script="$1"
+    shift
+    if [[ $# -lt 1 ]]; then
+        echo "usage: bench/$script CHECKOUT [RUNS]" >&2
+        exit 2
+    fi
+    checkout="$1"
+    runs="${2:-3}"
+}
+
 # collection_content CHECKOUT: the Markdown folder of a checkout
 # (content/runbooks in the srerun collection's shape, else the checkout).
 collection_content() {
@@ -46,4 +61,34 @@ collection_content() {
         exit 1
     fi
     echo "$content"
+}
+
+# elapsed START END: the seconds between two `date +%s.%N`, to the ms.
+elapsed() {
+    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'
+}
+
+# middle VALUES...: the value halfway up VALUES sorted as numbers (the
+# median of an odd count, the upper of the two middle ones of an even).
+middle() {
+    local sorted
+    mapfile -t sorted < <(printf '%s\n' "$@" | sort -n)
+    echo "${sorted[$(($# / 2))]}"
+}
+
+# times_line LABEL SECONDS...: `LABEL median M s of N runs (each run)`.
+times_line() {
+    local label="$1"
+    shift
+    printf '%s median %.2f s of %d runs (%s)\n' "$label" "$(middle "$@")" "$#" \
+        "$(printf '%.2f s ' "$@" | sed 's/ $//')"
+}
+
+# stage_ms STAGE LOG: the milliseconds a build's debug log
+# (RUNBOOK_LOG=runbook::build=debug) gives for STAGE, the first if it
+# ran more than once. The log is coloured even into a file: the escapes
+# are taken out first.
+stage_ms() {
+    sed 's/\x1b\[[0-9;]*m//g' "$2" | grep -a "stage=\"$1\"" \
+        | grep -o 'elapsed_ms=[0-9.]*' | cut -d= -f2 | head -n 1
 }

@@ -14,14 +14,9 @@
 # each run are printed). Uses target/release/runbook, built if missing.
 set -euo pipefail
 
-if [[ $# -lt 1 ]]; then
-    echo "usage: bench/real.sh CHECKOUT [RUNS]" >&2
-    exit 2
-fi
-checkout="$1"
-runs="${2:-3}"
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+checkout_and_runs real.sh "$@"
 
 content="$(collection_content "$checkout")"
 release_binaries
@@ -32,15 +27,13 @@ for ((i = 1; i <= runs; i++)); do
     start=$(date +%s.%N)
     "$runbook" build "$content" --out "$work/site" >"$work/stdout" 2>"$work/stderr"
     end=$(date +%s.%N)
-    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')")
+    times+=("$(elapsed "$start" "$end")")
 done
 
 echo "collection: $content"
 echo "runbook:    $("$runbook" --version)"
 echo "summary:    $(tail -n 1 "$work/stdout")"
-mapfile -t sorted < <(printf '%s\n' "${times[@]}" | sort -n)
-printf 'build time: median %.2f s of %d runs (%s)\n' "${sorted[$((runs / 2))]}" "$runs" \
-    "$(printf '%.2f s ' "${times[@]}" | sed 's/ $//')"
+times_line 'build time:' "${times[@]}"
 
 echo
 echo "warnings by kind:"

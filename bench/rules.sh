@@ -17,15 +17,10 @@
 # Uses target/release/runbook, built if missing.
 set -euo pipefail
 
-if [[ $# -lt 1 ]]; then
-    echo "usage: bench/rules.sh CHECKOUT [RUNS]" >&2
-    exit 2
-fi
-checkout="$1"
-runs="${2:-3}"
 base_url="${BASE_URL:-https://srerun.github.io/prometheus-alerts/runbooks/}"
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+checkout_and_runs rules.sh "$@"
 
 content="$(collection_content "$checkout")"
 rules="$checkout/rules"
@@ -44,11 +39,9 @@ for ((i = 1; i <= runs; i++)); do
     RUNBOOK_LOG=runbook::build=debug "$runbook" check "$content" --rules "$rules" \
         --base-url "$base_url" >"$work/stdout" 2>"$work/stderr" || true
     end=$(date +%s.%N)
-    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')")
+    times+=("$(elapsed "$start" "$end")")
     # The rules stage alone (read the files); the rest is the site's check.
-    # (the log is coloured: escapes are taken out first)
-    rules_ms+=("$(sed 's/\x1b\[[0-9;]*m//g' "$work/stderr" | grep -a 'stage="rules"' \
-        | grep -o 'elapsed_ms=[0-9.]*' | cut -d= -f2 | head -n 1 || true)")
+    rules_ms+=("$(stage_ms rules "$work/stderr" || true)")
 done
 
 summary="$(grep '^Rules: ' "$work/stdout" || true)"
@@ -70,11 +63,8 @@ echo "alerts read:         $(sed -E 's/^Rules: ([0-9]+) alerts read.*/\1/' <<<"$
 echo "with a page:         $(figure 'with a page')"
 echo "without a page:      $(figure 'without')"
 echo "broken links:        $(figure 'broken links')"
-mapfile -t sorted < <(printf '%s\n' "${times[@]}" | sort -n)
-printf 'check time:          median %.2f s of %d runs (%s)\n' "${sorted[$((runs / 2))]}" "$runs" \
-    "$(printf '%.2f s ' "${times[@]}" | sed 's/ $//')"
-mapfile -t sorted < <(printf '%s\n' "${rules_ms[@]}" | sort -n)
-printf 'of which rules read: median %.1f ms\n' "${sorted[$((runs / 2))]}"
+times_line 'check time:         ' "${times[@]}"
+printf 'of which rules read: median %.1f ms\n' "$(middle "${rules_ms[@]}")"
 
 echo
 echo "rule reports by kind:"

@@ -166,11 +166,7 @@ fn build_all(
 
         let content = dir.join("runbook");
         let site = out.join("runbook");
-        let ours = measure::repeat(runs, || {
-            let mut c = Command::new(&runbook);
-            c.arg("build").arg(&content).arg("--out").arg(&site);
-            c
-        })?;
+        let ours = measure::repeat(runs, || runbook_build(&runbook, &content, &site))?;
         report(pages, "runbook", ours, ours, &site);
         println!(
             "{pages:>7}  {:<8} print.html {:.1} MB, the folders' print.html {:.1} MB",
@@ -191,11 +187,7 @@ fn build_all(
         let text = std::fs::read_to_string(&yaml).map_err(|e| e.to_string())?;
         std::fs::write(&yaml, format!("{text}print: false\n")).map_err(|e| e.to_string())?;
         let plain_site = out.join("runbook-no-print");
-        let sample = measure::repeat(runs, || {
-            let mut c = Command::new(&runbook);
-            c.arg("build").arg(&plain).arg("--out").arg(&plain_site);
-            c
-        })?;
+        let sample = measure::repeat(runs, || runbook_build(&runbook, &plain, &plain_site))?;
         report(pages, "no print", sample, ours, &plain_site);
         if let Some(hugo) = &hugo {
             let source = dir.join("hugo");
@@ -225,6 +217,13 @@ fn build_all(
         }
     }
     Ok(())
+}
+
+/// `runbook build CONTENT --out OUT`, one timed run of ours.
+fn runbook_build(runbook: &Path, content: &Path, out: &Path) -> Command {
+    let mut command = Command::new(runbook);
+    command.arg("build").arg(content).arg("--out").arg(out);
+    command
 }
 
 fn absolute(path: &Path) -> PathBuf {

@@ -7,20 +7,20 @@
 use std::time::{Duration, Instant};
 
 use runbook::api::clock::Clock;
-use runbook_widgets::contract::{decode, AlertList};
+use runbook_widgets::contract::AlertList;
 use runbook_widgets::severity::Level;
 use runbook_widgets::timestamp::format_rfc3339;
 use serde_json::json;
 
-use crate::alertmanager_support::{alert, now, post, start};
+use crate::alertmanager_support::{alert, fire, now, silence, start};
 use crate::support::{app, get_path};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn firing_and_silenced_alerts_from_a_real_alertmanager() {
     let mut am = start().await;
     let now = now();
-    post(
-        format!("{}/api/v2/alerts", am.url),
+    fire(
+        &am,
         json!([
             alert("TekuTokoHighCPU", "warning", 30, json!({})),
             alert(
@@ -33,8 +33,8 @@ async fn firing_and_silenced_alerts_from_a_real_alertmanager() {
         ]),
     )
     .await;
-    let silence = post(
-        format!("{}/api/v2/silences", am.url),
+    let silence = silence(
+        &am,
         json!({
             "matchers": [{"name": "alertname", "value": "TekuTokoHighCPU", "isRegex": false, "isEqual": true}],
             "startsAt": format_rfc3339(now - 60),
@@ -73,7 +73,7 @@ async fn firing_and_silenced_alerts_from_a_real_alertmanager() {
         let reply = get_path(&api, "/api/v1/alerts").await;
         assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
         if reply.status == 200 {
-            let answer = decode::<AlertList>(std::str::from_utf8(&reply.body).unwrap()).unwrap();
+            let answer = reply.answer::<AlertList>();
             if answer.data.alerts.len() == 3 && answer.data.alerts.iter().any(|a| a.silenced) {
                 break answer;
             }
@@ -131,13 +131,7 @@ async fn firing_and_silenced_alerts_from_a_real_alertmanager() {
     let deadline = Instant::now() + Duration::from_secs(10);
     let stale = loop {
         let reply = get_path(&api, "/api/v1/alerts").await;
-        assert_eq!(
-            reply.status,
-            200,
-            "{}",
-            String::from_utf8_lossy(&reply.body)
-        );
-        let answer = decode::<AlertList>(std::str::from_utf8(&reply.body).unwrap()).unwrap();
+        let answer = reply.answer::<AlertList>();
         if answer.stale {
             assert_eq!(reply.header("cache-control"), Some("no-store"));
             break answer;

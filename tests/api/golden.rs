@@ -135,7 +135,7 @@ async fn the_demo_incident_pages_on_availability() {
         Clock::fixed(NOW),
     ));
     let slo = get_path(&app, "/api/v1/slos/availability").await;
-    let slo = decode::<SloStatus>(std::str::from_utf8(&slo.body).unwrap()).unwrap();
+    let slo = slo.answer::<SloStatus>();
     assert_eq!(
         slo.data.alert.level,
         runbook_widgets::contract::AlertLevel::Page
@@ -152,7 +152,7 @@ async fn the_demo_alerts_are_the_bundled_site_s() {
     let site = SiteConfig::load(&content).unwrap();
     let app = runbook::api::app(ApiState::demo_at(&site.live, pages(), Clock::fixed(NOW)));
     let reply = get_path(&app, "/api/v1/alerts").await;
-    let alerts = decode::<AlertList>(std::str::from_utf8(&reply.body).unwrap()).unwrap();
+    let alerts = reply.answer::<AlertList>();
     let listed: String = std::fs::read_dir(&content)
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap_or_default())

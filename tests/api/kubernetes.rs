@@ -10,7 +10,7 @@ use axum::http::Uri;
 use axum::response::IntoResponse;
 use axum::Router;
 use runbook::api::clock::Clock;
-use runbook_widgets::contract::{decode, WorkloadStatus};
+use runbook_widgets::contract::WorkloadStatus;
 
 use crate::support::{app, get_path, serve_router, workspace};
 
@@ -82,13 +82,7 @@ async fn pods_deployment_and_hpa_as_kubectl_shows_them() {
     let server = FakeApiServer::default();
     let (app, _dir) = workload_app(server.clone()).await;
     let reply = get_path(&app, "/api/v1/workloads/tekutoko-api").await;
-    assert_eq!(
-        reply.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
-    let answer = decode::<WorkloadStatus>(std::str::from_utf8(&reply.body).unwrap()).unwrap();
+    let answer = reply.answer::<WorkloadStatus>();
     assert_eq!((answer.source.as_str(), answer.demo), ("kubernetes", false));
     let w = answer.data;
 

@@ -6,6 +6,8 @@
 mod alertmanager_support;
 #[path = "../support/common.rs"]
 mod common;
+#[path = "../support/upstream.rs"]
+mod upstream;
 
 mod alertmanager;
 mod cli;

@@ -15,15 +15,16 @@
 //! clamped at zero).
 
 use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
 
 use runbook::api::clock::Clock;
-use runbook_widgets::contract::{decode, AlertLevel, SloStatus};
+use runbook_widgets::contract::{AlertLevel, SloStatus};
 
-use crate::common::free_port;
+use crate::common::run_ok;
 use crate::support::{app, get_path};
+use crate::upstream::{installed, Upstream};
 
 const MINUTE: i64 = 60;
 const FINE: i64 = 390; // minutes of 1-minute samples at the end
@@ -116,36 +117,14 @@ fn openmetrics(end: i64, minutes: &[i64], c: &Counters) -> String {
     out
 }
 
-/// Finds Debian's binaries; never skips: without them this test fails and
-/// says what to install (CI installs them in .ci/run).
+/// Debian's `name` (prometheus, promtool), which `prometheus` installs.
 fn binary(name: &str) -> PathBuf {
-    let candidates = [
-        PathBuf::from("/usr/bin").join(name),
-        PathBuf::from("/usr/local/bin").join(name),
-    ];
-    candidates
-        .into_iter()
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            panic!("`{name}` is not installed: this test needs a real Prometheus. Install it with `apt-get install -y prometheus` (Debian puts prometheus and promtool in /usr/bin).")
-        })
+    installed(name, "a real Prometheus", "prometheus")
 }
 
-/// The Prometheus process, killed when the test ends however it ends.
-struct Prometheus {
-    child: Child,
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Prometheus {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_prometheus(data: &str) -> Prometheus {
+/// `data` (OpenMetrics) backfilled by promtool into a TSDB in a new
+/// folder: the folder and the TSDB's path. Slow: minutes of CPU.
+fn backfill(data: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("data.om");
     std::fs::File::create(&input)
@@ -153,54 +132,29 @@ fn start_prometheus(data: &str) -> Prometheus {
         .write_all(data.as_bytes())
         .unwrap();
     let tsdb = dir.path().join("tsdb");
-    let output = Command::new(binary("promtool"))
-        .args(["tsdb", "create-blocks-from", "openmetrics"])
-        .arg(&input)
-        .arg(&tsdb)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "promtool failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    run_ok(
+        Command::new(binary("promtool"))
+            .args(["tsdb", "create-blocks-from", "openmetrics"])
+            .arg(&input)
+            .arg(&tsdb),
     );
-    let config = dir.path().join("prometheus.yml");
-    std::fs::write(&config, "global: {}\n").unwrap();
-    let port = free_port();
-    let child = Command::new(binary("prometheus"))
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!("--storage.tsdb.path={}", tsdb.display()))
-        .arg("--storage.tsdb.retention.time=400d")
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let prometheus = Prometheus {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        _dir: dir,
-    };
-    wait_ready(&prometheus.url);
-    prometheus
+    (dir, tsdb)
 }
 
-fn wait_ready(url: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let ready = format!("{}/-/ready", url.trim_start_matches("http://"));
-    let (host, path) = ready.split_once('/').unwrap();
-    while Instant::now() < deadline {
-        if let Ok(mut stream) = std::net::TcpStream::connect(host) {
-            let _ = write!(stream, "GET /{path} HTTP/1.0\r\n\r\n");
-            let mut reply = String::new();
-            let _ = std::io::Read::read_to_string(&mut stream, &mut reply);
-            if reply.starts_with("HTTP/1.0 200") || reply.starts_with("HTTP/1.1 200") {
-                return;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    panic!("Prometheus at {url} did not become ready within 60 s");
+/// Prometheus over the TSDB `tsdb` in `dir`, ready.
+async fn start_prometheus(dir: tempfile::TempDir, tsdb: &Path) -> Upstream {
+    let config = dir.path().join("prometheus.yml");
+    std::fs::write(&config, "global: {}\n").unwrap();
+    Upstream::start(dir, Duration::from_secs(60), |port| {
+        let mut command = Command::new(binary("prometheus"));
+        command
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!("--storage.tsdb.path={}", tsdb.display()))
+            .arg("--storage.tsdb.retention.time=400d")
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"));
+        command
+    })
+    .await
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -262,12 +216,13 @@ async fn slo_figures_from_a_backfilled_prometheus() {
     let end = now - now % 3600 - 3600;
     let minutes = sample_minutes();
     let c = counters(&minutes);
-    let prometheus = tokio::task::spawn_blocking({
+    let (dir, tsdb) = tokio::task::spawn_blocking({
         let data = openmetrics(end, &minutes, &c);
-        move || start_prometheus(&data)
+        move || backfill(&data)
     })
     .await
     .unwrap();
+    let prometheus = start_prometheus(dir, &tsdb).await;
     let app = app(&config(&prometheus.url), Clock::fixed(end + 30)).await;
 
     let slo = |id: &str| {
@@ -275,13 +230,7 @@ async fn slo_figures_from_a_backfilled_prometheus() {
         let id = id.to_string();
         async move {
             let reply = get_path(&app, &format!("/api/v1/slos/{id}")).await;
-            assert_eq!(
-                reply.status,
-                200,
-                "{}",
-                String::from_utf8_lossy(&reply.body)
-            );
-            decode::<SloStatus>(std::str::from_utf8(&reply.body).unwrap()).unwrap()
+            reply.answer::<SloStatus>()
         }
     };
 
@@ -369,13 +318,7 @@ async fn slo_figures_from_a_backfilled_prometheus() {
     // and 3d still do. That is "no data", never "ok".
     let later = crate::support::app(&config(&prometheus.url), Clock::fixed(end + 2 * 3600)).await;
     let reply = get_path(&later, "/api/v1/slos/availability").await;
-    assert_eq!(
-        reply.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
-    let silent = decode::<SloStatus>(std::str::from_utf8(&reply.body).unwrap()).unwrap();
+    let silent = reply.answer::<SloStatus>();
     for window in ["5m", "30m", "1h"] {
         let rate = silent.data.burn_rates.iter().find(|r| r.window == window);
         assert_eq!(rate.and_then(|r| r.rate), None, "{window}: {rate:?}");

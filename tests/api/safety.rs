@@ -3,13 +3,12 @@
 //! a crowd, stale answers with their age, 503 without one, timeouts, and no
 //! client input or upstream detail crossing the API.
 
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use runbook::api::clock::Clock;
-use runbook_widgets::contract::{decode, ErrorAnswer, SloStatus};
+use runbook_widgets::contract::{ErrorAnswer, SloStatus};
 
 use crate::support::{app, get_path, send, stub_config, Mode, Stub, SECRET};
 
@@ -48,11 +47,7 @@ async fn other_methods_get_405_json() {
     .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.body.is_empty());
-    assert_eq!(
-        stub.instant_calls.load(Ordering::SeqCst),
-        1,
-        "no read for refused methods"
-    );
+    assert_eq!(stub.instant_reads(), 1, "no read for refused methods");
 }
 
 #[tokio::test]
@@ -76,7 +71,7 @@ async fn only_configured_ids_are_reachable() {
         assert!(!body.generated_at.is_empty());
     }
     assert_eq!(
-        stub.instant_calls.load(Ordering::SeqCst),
+        stub.instant_reads(),
         0,
         "unknown ids never reach the upstream"
     );
@@ -109,9 +104,7 @@ async fn client_input_never_reaches_promql() {
 #[tokio::test]
 async fn cors_only_for_configured_origins() {
     let stub = Stub::default();
-    let addr = stub.start().await;
-    let extra = "cors:\n  allowed_origins: [https://rrrrrrr-777.github.io]\n";
-    let app = app(&stub_config(addr, 15, 2.0, extra), Clock::system()).await;
+    let app = app_with_cors(&stub).await;
     let with_origin = |origin: &str| {
         Request::get("/api/v1/slos")
             .header("origin", origin)
@@ -127,15 +120,8 @@ async fn cors_only_for_configured_origins() {
     let denied = send(&app, with_origin("https://evil.example")).await;
     assert_eq!(denied.header("access-control-allow-origin"), None);
     // A preflight from elsewhere is not granted either.
-    let preflight = Request::builder()
-        .method(Method::OPTIONS)
-        .uri("/api/v1/slos")
-        .header("origin", "https://evil.example")
-        .header("access-control-request-method", "GET")
-        .body(Body::empty())
-        .unwrap();
     assert_eq!(
-        send(&app, preflight)
+        send(&app, preflight("https://evil.example"))
             .await
             .header("access-control-allow-origin"),
         None
@@ -144,6 +130,23 @@ async fn cors_only_for_configured_origins() {
     let plain = app_without_cors(&stub).await;
     let reply = send(&plain, with_origin("https://rrrrrrr-777.github.io")).await;
     assert_eq!(reply.header("access-control-allow-origin"), None);
+}
+
+/// A browser's CORS preflight for a GET of the SLO list from `origin`.
+fn preflight(origin: &str) -> Request<Body> {
+    Request::builder()
+        .method(Method::OPTIONS)
+        .uri("/api/v1/slos")
+        .header("origin", origin)
+        .header("access-control-request-method", "GET")
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// The stub's API allowing the origin https://rrrrrrr-777.github.io.
+async fn app_with_cors(stub: &Stub) -> axum::Router {
+    let extra = "cors:\n  allowed_origins: [https://rrrrrrr-777.github.io]\n";
+    stub.app(15, 2.0, extra).await
 }
 
 async fn app_without_cors(stub: &Stub) -> axum::Router {
@@ -166,24 +169,16 @@ async fn a_crowd_costs_one_upstream_read_per_ttl() {
         for task in tasks {
             let reply = task.await.unwrap();
             assert_eq!(reply.status, StatusCode::OK);
-            let answer = decode::<SloStatus>(std::str::from_utf8(&reply.body).unwrap()).unwrap();
+            let answer = reply.answer::<SloStatus>();
             assert!(!answer.stale);
             assert_eq!(answer.data.id, "availability");
         }
     };
     crowd(app.clone()).await;
-    assert_eq!(
-        stub.instant_calls.load(Ordering::SeqCst),
-        1,
-        "100 concurrent requests, one read"
-    );
-    assert_eq!(stub.range_calls.load(Ordering::SeqCst), 1);
+    assert_eq!(stub.instant_reads(), 1, "100 concurrent requests, one read");
+    assert_eq!(stub.range_reads(), 1);
     crowd(app.clone()).await;
-    assert_eq!(
-        stub.instant_calls.load(Ordering::SeqCst),
-        1,
-        "still within the TTL"
-    );
+    assert_eq!(stub.instant_reads(), 1, "still within the TTL");
     let ready = get_path(&app, "/api/readyz").await.json();
     assert_eq!(ready["upstream_reads"], 1);
 }
@@ -217,14 +212,14 @@ async fn upstream_failure_serves_the_last_answer_marked_stale() {
     assert_eq!(reply.header("cache-control"), Some("no-store"));
     assert!(!String::from_utf8_lossy(&reply.body).contains(SECRET));
     // The failed read counts against the TTL: the crowd does not retry it.
-    let calls = stub.instant_calls.load(Ordering::SeqCst);
+    let calls = stub.instant_reads();
     for _ in 0..20 {
         assert_eq!(
             get_path(&app, "/api/v1/slos/availability").await.json()["stale"],
             true
         );
     }
-    assert_eq!(stub.instant_calls.load(Ordering::SeqCst), calls);
+    assert_eq!(stub.instant_reads(), calls);
     let ready = get_path(&app, "/api/readyz").await.json();
     assert_eq!(ready["ids"][0]["upstream_failures"], 1, "{ready}");
 }
@@ -244,7 +239,7 @@ async fn an_expired_answer_is_served_at_once_while_one_refresh_runs() {
         "the first answer waits for its read"
     );
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    let reads = stub.instant_calls.load(Ordering::SeqCst);
+    let reads = stub.instant_reads();
     let tasks: Vec<_> = (0..50)
         .map(|_| {
             let app = app.clone();
@@ -271,7 +266,7 @@ async fn an_expired_answer_is_served_at_once_while_one_refresh_runs() {
     }
     // One refresh for the crowd, and it lands.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(stub.instant_calls.load(Ordering::SeqCst), reads + 1);
+    assert_eq!(stub.instant_reads(), reads + 1);
     let after = get_path(&app, "/api/v1/slos/availability").await.json();
     assert_eq!(after["age_seconds"], 0, "{after}");
 }
@@ -324,9 +319,7 @@ async fn a_hanging_upstream_holds_no_request_past_the_bound() {
 #[tokio::test]
 async fn every_answer_is_json_with_nosniff() {
     let stub = Stub::default();
-    let addr = stub.start().await;
-    let extra = "cors:\n  allowed_origins: [https://rrrrrrr-777.github.io]\n";
-    let app = app(&stub_config(addr, 15, 2.0, extra), Clock::system()).await;
+    let app = app_with_cors(&stub).await;
     let bad = get_path(&app, "/api/v1/slos/%FF").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.header("content-type"), Some("application/json"));
@@ -359,14 +352,7 @@ async fn every_answer_is_json_with_nosniff() {
         );
         let _ = reply.json();
     }
-    let preflight = Request::builder()
-        .method(Method::OPTIONS)
-        .uri("/api/v1/slos")
-        .header("origin", "https://rrrrrrr-777.github.io")
-        .header("access-control-request-method", "GET")
-        .body(Body::empty())
-        .unwrap();
-    let reply = send(&app, preflight).await;
+    let reply = send(&app, preflight("https://rrrrrrr-777.github.io")).await;
     assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
 }
 

@@ -16,6 +16,8 @@ use axum::Router;
 use runbook::api::clock::Clock;
 use runbook::api::config::ApiConfig;
 use runbook::api::ApiState;
+use runbook_widgets::contract::{decode, Answer};
+use serde::de::DeserializeOwned;
 use tower::ServiceExt;
 
 pub use crate::common::{serve_router, workspace};
@@ -31,6 +33,15 @@ impl Reply {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    /// The answer of a 200 reply, decoded through the contract (its
+    /// version checked first); panics showing the body otherwise.
+    #[track_caller]
+    pub fn answer<T: DeserializeOwned + Default>(&self) -> Answer<T> {
+        let text = String::from_utf8_lossy(&self.body);
+        assert_eq!(self.status, StatusCode::OK, "{text}");
+        decode(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -86,14 +97,24 @@ pub const SECRET: &str = "password=hunter2 at 10.0.0.7";
 /// SLO refresh) and records every query string it receives.
 #[derive(Clone, Default)]
 pub struct Stub {
-    pub instant_calls: Arc<AtomicUsize>,
-    pub range_calls: Arc<AtomicUsize>,
+    instant_calls: Arc<AtomicUsize>,
+    range_calls: Arc<AtomicUsize>,
     pub queries: Arc<Mutex<Vec<String>>>,
     mode: Arc<AtomicU8>,
     pub delay: Arc<Mutex<Duration>>,
 }
 
 impl Stub {
+    /// Instant queries so far: one per SLO read from the upstream.
+    pub fn instant_reads(&self) -> usize {
+        self.instant_calls.load(Ordering::SeqCst)
+    }
+
+    /// Range queries so far: one per SLO series read.
+    pub fn range_reads(&self) -> usize {
+        self.range_calls.load(Ordering::SeqCst)
+    }
+
     pub fn set(&self, mode: Mode) {
         self.mode.store(mode as u8, Ordering::SeqCst);
     }

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::alertmanager_support::{alert, post, start};
+use crate::alertmanager_support::{alert, fire, start};
 use crate::browser::{serve_folder, Browser};
 use crate::common::free_port;
-use crate::support::{build_site, copy_content, s, set_live, wait_panel, Process};
+use crate::support::{build_site, copy_content, s, set_live, texts, wait_panel, Process};
 
 /// Where the first screen's parts are: inside the viewport or not.
 const FIRST_SCREEN: &str = "const inside = (sel) => { const e = document.querySelector(sel);
@@ -70,12 +70,7 @@ async fn board_and_banner_from_the_demo() {
         p["state"] == "fresh" && p["bodyChildren"].as_u64() > Some(0)
     })
     .await;
-    let lines: Vec<String> = serde_json::from_value(
-        browser
-            .eval("return [...document.querySelectorAll('section.panel[data-panel=verdicts] li.verdict')].map(l => l.textContent)")
-            .await,
-    )
-    .unwrap();
+    let lines = texts(&browser, "section.panel[data-panel=verdicts] li.verdict").await;
     assert_eq!(lines.len(), 2, "{verdicts:#}");
     assert!(lines[0].starts_with("✖ ページ 可用性 (99.9%)"), "{lines:?}");
     // With a fresh list the board's fallback steps aside.
@@ -135,8 +130,8 @@ async fn board_and_banner_from_the_demo() {
 async fn alerts_from_alertmanager_then_it_stops() {
     let tmp = tempfile::tempdir().unwrap();
     let mut am = start().await;
-    post(
-        format!("{}/api/v2/alerts", am.url),
+    fire(
+        &am,
         json!([
             alert(
                 "TekuTokoPodCrashLooping",

@@ -78,11 +78,7 @@ async fn pods_from_kubernetes_then_the_api_stops() {
     let mut api = Process::api(&config, api_port);
 
     let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("{origin}/POD_RESTARTS.html"))
-        .await
-        .unwrap();
+    browser.open(&format!("{origin}/POD_RESTARTS.html")).await;
     let pods = wait_panel(&browser, "pods", "the fixtures' pods", |p| {
         p["state"] == "fresh" && p["rows"].as_array().is_some_and(|r| r.len() == 9)
     })

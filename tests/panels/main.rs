@@ -11,6 +11,8 @@ mod browser;
 #[path = "../support/common.rs"]
 mod common;
 mod support;
+#[path = "../support/upstream.rs"]
+mod upstream;
 
 mod alerts;
 mod bundle;

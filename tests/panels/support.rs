@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{copy_tree, spawn_collected};
+use crate::common::{copy_tree, run_ok, spawn_collected};
 pub use crate::common::{serve_router, workspace};
 use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
@@ -46,19 +46,13 @@ pub fn set_live(content: &Path, api_url: &str, refresh_seconds: u32) {
 
 /// `runbook build CONTENT -o OUT`.
 pub fn build_site(content: &Path, out: &Path) {
-    let output = Command::new(BIN)
-        .arg("build")
-        .arg(content)
-        .arg("-o")
-        .arg(out)
-        .env("RUNBOOK_LOG", "warn")
-        .output()
-        .expect("run runbook build");
-    assert!(
-        output.status.success(),
-        "runbook build failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    run_ok(
+        Command::new(BIN)
+            .arg("build")
+            .arg(content)
+            .arg("-o")
+            .arg(out)
+            .env("RUNBOOK_LOG", "warn"),
     );
 }
 
@@ -221,6 +215,20 @@ pub async fn wait_panel(
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The text of every element `selector` finds in the open page, in
+/// document order.
+pub async fn texts(browser: &Browser, selector: &str) -> Vec<String> {
+    let found = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)",
+            vec![Value::from(selector)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("reading the texts of {selector}: {e}"));
+    serde_json::from_value(found).unwrap()
 }
 
 /// A string field of what [`panel`] read ("" when absent).

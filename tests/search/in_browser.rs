@@ -33,11 +33,7 @@ async fn slash_focuses_the_box(browser: &Browser) -> fantoccini::elements::Eleme
 }
 
 async fn open(browser: &Browser, base: &str, page: &str) {
-    browser
-        .client
-        .goto(&format!("{base}/{page}"))
-        .await
-        .expect("open the page");
+    browser.open(&format!("{base}/{page}")).await;
     browser
         .wait_for(
             "return !!(window.runbook && typeof window.runbook.search === 'function')",
@@ -117,10 +113,8 @@ async fn query_suite_in_chromium_agrees_with_native() {
     let first = &in_browser[0][0];
     let url = first["url"].as_str().unwrap();
     browser
-        .client
-        .goto(&format!("{}{}", base_with_slash(&base), url))
-        .await
-        .unwrap();
+        .open(&format!("{}{}", base_with_slash(&base), url))
+        .await;
     let anchor = url.split_once('#').map(|(_, a)| a).unwrap_or("");
     let found = browser
         .eval("return decodeURIComponent(location.hash.slice(1)) === (document.querySelector(':target') || {}).id")

@@ -166,11 +166,7 @@ async fn every_indexed_text_tokenises_the_same_in_the_browser() {
 
     let base = serve_folder(&site.out);
     let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("{base}/index.html"))
-        .await
-        .expect("open the site");
+    browser.open(&format!("{base}/index.html")).await;
     browser
         .wait_for(
             "return !!(window.runbook && window.runbook.searchRoot)",

@@ -8,6 +8,8 @@ use std::process::Command;
 use runbook_widgets::search::{Engine, SearchResult};
 use serde::Deserialize;
 
+use crate::common::run_ok;
+
 /// Results per query the expectations are about.
 pub const TOP: usize = 3;
 /// recall@3 over all (query, expected page) pairs must reach this.
@@ -54,19 +56,13 @@ impl Site {
     pub fn build_from(content: &Path) -> Site {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        let output = Command::new(env!("CARGO_BIN_EXE_runbook"))
-            .arg("build")
-            .arg(content)
-            .arg("--out")
-            .arg(&out)
-            .env_remove("RUNBOOK_LOG")
-            .output()
-            .expect("run runbook");
-        assert!(
-            output.status.success(),
-            "runbook build {} failed:\n{}",
-            content.display(),
-            String::from_utf8_lossy(&output.stderr)
+        run_ok(
+            Command::new(env!("CARGO_BIN_EXE_runbook"))
+                .arg("build")
+                .arg(content)
+                .arg("--out")
+                .arg(&out)
+                .env_remove("RUNBOOK_LOG"),
         );
         Site { _dir: dir, out }
     }

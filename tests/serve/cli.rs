@@ -1,9 +1,9 @@
 //! The command line around the server: a port in use, and Ctrl-C.
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::common::assert_contains;
+use crate::common::{assert_contains, stop_with};
 use crate::harness::{Server, BIN};
 
 #[test]
@@ -26,19 +26,7 @@ fn a_port_in_use_names_the_port_and_the_fix() {
 fn ctrl_c_stops_cleanly_with_a_page_connected() {
     let mut server = Server::start(&[]);
     let _live = server.live("index.html");
-    let status = Command::new("kill")
-        .args(["-INT", &server.pid().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let exit = loop {
-        if let Some(exit) = server.child().try_wait().unwrap() {
-            break exit;
-        }
-        assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C");
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let exit = stop_with(server.child(), "-INT", Duration::from_secs(10), "serve");
     assert!(exit.success(), "{exit}: {}", server.output());
     server.wait_for_output(|out| out.contains("Stopped."));
 }

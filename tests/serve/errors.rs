@@ -4,6 +4,7 @@
 
 use std::process::Command;
 
+use crate::common::run_ok;
 use crate::harness::{files_below, Server, BASE, BIN};
 
 const RESTART: &str = "---\ntitle: Restart the API\nseverity: WARNING\n---\n\n# Restart the API\n\nFixed and restarted.\n";
@@ -134,17 +135,12 @@ fn a_burst_of_100_changes_ends_equal_to_a_clean_build() {
     server.wait_for_page("fresh/deeper/new-28.html", |t| t.contains("New 28"));
     server.wait_for_page("bulk/page-00.html", |t| t.contains("Page 0 renamed"));
     let out = server.tmp.path().join("clean");
-    let status = Command::new(BIN)
-        .arg("build")
-        .arg(&content)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
+    run_ok(
+        Command::new(BIN)
+            .arg("build")
+            .arg(&content)
+            .arg("--out")
+            .arg(&out),
     );
     let mut expected = files_below(&out);
     // The list of files a build wrote to disk; serve writes nothing to disk.

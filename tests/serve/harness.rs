@@ -112,10 +112,6 @@ impl Server {
         }
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     pub fn child(&mut self) -> &mut Child {
         &mut self.child
     }

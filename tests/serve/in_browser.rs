@@ -12,7 +12,7 @@ const CONNECTED: &str = "return !!(window.__runbookServe && window.__runbookServ
 
 async fn open(browser: &Browser, server: &Server, file: &str) {
     let url = format!("http://127.0.0.1:{}/Fixture/{file}", server.port);
-    browser.client.goto(&url).await.expect("open the page");
+    browser.open(&url).await;
     browser.wait_for(CONNECTED, PATIENCE).await;
 }
 

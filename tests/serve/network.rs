@@ -6,23 +6,12 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use crate::common::assert_contains;
+use crate::common::{assert_contains, raw_get};
 use crate::harness::{Server, BASE};
 
-/// The status of a GET naming `host`.
+/// The status of a GET naming `host`, and the whole answer.
 fn status_with_host(port: u16, path: &str, host: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(15)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
+    let text = raw_get(port, path, host);
     let status = text
         .split_whitespace()
         .nth(1)

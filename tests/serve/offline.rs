@@ -4,7 +4,7 @@
 //! never reads a kept page instead of the live preview.
 
 use crate::browser::{Browser, StaticHost};
-use crate::common::free_port;
+use crate::common::{free_port, run_ok};
 use crate::harness::{copy_fixture, Server, PATIENCE};
 
 const NO_WORKER_NOR_COPY: &str = "return (async () => {
@@ -19,13 +19,12 @@ async fn a_published_site_s_worker_on_the_same_address_removes_itself_under_serv
     // keeps a copy and controls the whole origin (scope `/`).
     let tmp = copy_fixture();
     let out = tmp.path().join("site");
-    let built = std::process::Command::new(crate::harness::BIN)
-        .args(["build", "content", "--out"])
-        .arg(&out)
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    assert!(built.status.success(), "{built:?}");
+    run_ok(
+        std::process::Command::new(crate::harness::BIN)
+            .args(["build", "content", "--out"])
+            .arg(&out)
+            .current_dir(tmp.path()),
+    );
     assert!(out.join("sw.js").is_file());
     let port = free_port();
     let mut host = StaticHost::start(&out, port);

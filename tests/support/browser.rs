@@ -85,6 +85,14 @@ impl Browser {
         }
     }
 
+    /// Opens `url` in the page; panics naming it when that fails.
+    pub async fn open(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("open {url}: {e}"));
+    }
+
     /// Runs a script in the page and returns its result.
     pub async fn eval(&self, script: &str) -> serde_json::Value {
         self.client
