@@ -3,7 +3,7 @@
 
 use runbook_widgets::search::format::{self, Manifest};
 
-use crate::suite::{assert_recall, cases, score, Site, TOP};
+use crate::suite::{assert_recall, cases, read_text, score, Site, TOP};
 
 #[test]
 fn query_suite_natively() {
@@ -194,7 +194,7 @@ fn the_index_reads_the_same_with_serde() {
     for (folder, is_chunk) in [("search/t", true), ("search/p", false)] {
         for entry in std::fs::read_dir(site.out.join(folder)).unwrap() {
             let path = entry.unwrap().path();
-            let json = std::fs::read_to_string(&path).unwrap();
+            let json = read_text(&path);
             let name = path.display().to_string();
             if is_chunk {
                 let ours: Chunk = format::parse(&name, &json, Some(&manifest.stamp)).unwrap();

@@ -67,8 +67,10 @@ impl Site {
         Site { _dir: dir, out }
     }
 
+    /// A file of the site as text; the search index's gzipped files
+    /// unpacked, as the browser's search.js does.
     pub fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+        read_text(&self.out.join(rel))
     }
 
     /// A native engine over the site's index: `search/manifest.json`
@@ -109,10 +111,33 @@ impl NativeSearch<'_> {
         self.engine
             .search(query, limit, |path| {
                 fetched.push(path.to_string());
-                std::fs::read_to_string(site.out.join(path))
+                Ok::<_, std::convert::Infallible>(read_text(&site.out.join(path)))
             })
             .unwrap_or_else(|e| panic!("{query}: {e:?}"))
     }
+}
+
+/// A file as text, gunzipped when it is gzip (the search index's `.json.gz`
+/// files). Asserts that a `.gz` file really is gzip.
+pub fn read_text(path: &Path) -> String {
+    use std::io::Read;
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let gzipped = bytes.starts_with(&[0x1f, 0x8b]);
+    assert_eq!(
+        gzipped,
+        path.extension().is_some_and(|e| e == "gz"),
+        "{}: gzip and its name disagree",
+        path.display()
+    );
+    let mut text = String::new();
+    if gzipped {
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut text)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    } else {
+        text = String::from_utf8(bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+    text
 }
 
 /// The page a result URL belongs to, as the suite names it.

@@ -2,8 +2,11 @@
 //! (format: `runbook_widgets::search::format`). Tokenising is the widgets
 //! crate's, so the index holds exactly the terms the browser asks for.
 //!
-//! Each file goes to the sink as soon as it is serialised: a 10,000-page
-//! site's index is 84 MB of JSON, which need never be in memory at once.
+//! Each file goes to the sink as soon as it is serialised and gzipped: a
+//! 10,000-page site's index is 84 MB of JSON, which need never be in
+//! memory at once, and 16 MB gzipped on disk, which is what keeps such a
+//! site within GitHub Pages' size limit. (The browser unpacks the files
+//! with its own `DecompressionStream`; see themes/default/static/search.js.)
 
 mod chunks;
 mod collect;
@@ -113,17 +116,22 @@ pub fn index(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
         chunks: firsts,
         synonyms: rendered.config.search.synonyms.clone(),
     };
+    // The manifest stays plain: it is small and read first, and a person
+    // checking a deploy can open it.
     write(&format::manifest_path(), to_json(&manifest))?;
     chunk_files
         .into_par_iter()
         .enumerate()
-        .try_for_each(|(i, chunk)| write(&format::chunk_path(i), to_json(&chunk)))?;
+        .try_for_each(|(i, chunk)| write(&format::chunk_path(i), gzipped(&to_json(&chunk))))?;
     record_files
         .par_iter()
         .enumerate()
         .try_for_each(|(n, range)| {
             let file = collect::RecordFile::new(&stamp, &records[range.clone()]);
-            write(&format::record_file_path(n as u32), to_json(&file))
+            write(
+                &format::record_file_path(n as u32),
+                gzipped(&to_json(&file)),
+            )
         })?;
     // `RUNBOOK_LOG=runbook::search=debug`: the stage's cost on its own
     // (bench/search.sh reads it).
@@ -140,6 +148,23 @@ pub fn index(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
     );
     Ok(())
 }
+
+/// Gzip at the level static hosts use when they compress on the fly, so
+/// a reader downloads no more than when the files were plain JSON.
+fn gzipped(json: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(json.len() / 4),
+        flate2::Compression::new(GZIP_LEVEL),
+    );
+    // Writing into a Vec cannot fail.
+    let _ = encoder.write_all(json);
+    encoder.finish().unwrap_or_default()
+}
+
+/// gzip's own default: nginx and GitHub Pages compress JSON at about this
+/// level, which bench/search.sh's first-result bytes compare against.
+const GZIP_LEVEL: u32 = 6;
 
 fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     // Serialising plain structs of strings and numbers cannot fail.

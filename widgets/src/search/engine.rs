@@ -546,7 +546,7 @@ mod tests {
         // The last file holds one record; give it file 0's two.
         let err = engine.add_record_file(1, full).unwrap_err();
         assert!(
-            err.to_string().contains("search/p/1.json")
+            err.to_string().contains(&format::record_file_path(1))
                 && err
                     .to_string()
                     .contains("2 page records where the manifest says 1"),
