@@ -372,21 +372,24 @@ mod tests {
         content
     }
 
+    /// One build into `target`: `file` staged, then committed.
+    fn build_into(target: &Path, content: &Path, file: &str, bytes: &[u8]) {
+        let staging = Staging::new(target, content).unwrap();
+        staging.write(file, bytes).unwrap();
+        staging.commit().unwrap();
+    }
+
     #[test]
     fn commit_replaces_our_site_and_refuses_others() {
         let tmp = tempfile::tempdir().unwrap();
         let content = content(tmp.path());
         let target = tmp.path().join("site");
-        let staging = Staging::new(&target, &content).unwrap();
-        staging.write("a/index.html", b"one").unwrap();
-        staging.commit().unwrap();
+        build_into(&target, &content, "a/index.html", b"one");
         assert_eq!(std::fs::read(target.join("a/index.html")).unwrap(), b"one");
         let marker = std::fs::read_to_string(target.join(MARKER_FILE)).unwrap();
         assert_eq!(marker, format!("{MARKER_VERSION}\na/index.html\n"));
 
-        let staging = Staging::new(&target, &content).unwrap();
-        staging.write("b.html", b"two").unwrap();
-        staging.commit().unwrap();
+        build_into(&target, &content, "b.html", b"two");
         assert!(!target.join("a/index.html").exists());
         assert_eq!(std::fs::read(target.join("b.html")).unwrap(), b"two");
 
@@ -407,9 +410,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let content = content(tmp.path());
         let target = tmp.path().join("site");
-        let staging = Staging::new(&target, &content).unwrap();
-        staging.write("index.html", b"one").unwrap();
-        staging.commit().unwrap();
+        build_into(&target, &content, "index.html", b"one");
         std::fs::write(target.join("CNAME"), b"runbook.example.com").unwrap();
         let error = Staging::new(&target, &content).err().unwrap().to_string();
         assert!(error.contains("holds CNAME"), "{error}");
