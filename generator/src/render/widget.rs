@@ -2,6 +2,7 @@
 //! as a panel slot whose static fallback is useful on its own (what the
 //! panel would show, and the command that shows it by hand).
 
+use indexmap::IndexMap;
 use serde::Deserialize;
 
 use runbook_api::promql::sli_query;
@@ -63,16 +64,8 @@ pub fn render(ctx: &RenderContext, yaml: &str, at: Location) -> Result<String, B
                 ));
             }
             for id in &ids {
-                if !ctx.live.slos.contains_key(id) {
-                    return Err(error(
-                        line_of("slos"),
-                        format!("unknown SLO `{id}`"),
-                        format!(
-                            "use one declared in runbook.yaml under `live: slos:` ({})",
-                            known(ctx.live.slos.keys())
-                        ),
-                    ));
-                }
+                declared(&ctx.live.slos, "slos", "SLO", id)
+                    .map_err(|(message, hint)| error(line_of("slos"), message, hint))?;
             }
             Ok(slo_slot(ctx, &ids, spec.title.as_deref()))
         }
@@ -87,16 +80,8 @@ pub fn render(ctx: &RenderContext, yaml: &str, at: Location) -> Result<String, B
                     ),
                 ));
             };
-            if !ctx.live.workloads.contains_key(&id) {
-                return Err(error(
-                    line_of("workload"),
-                    format!("unknown workload `{id}`"),
-                    format!(
-                        "use one declared in runbook.yaml under `live: workloads:` ({})",
-                        known(ctx.live.workloads.keys())
-                    ),
-                ));
-            }
+            declared(&ctx.live.workloads, "workloads", "workload", &id)
+                .map_err(|(message, hint)| error(line_of("workload"), message, hint))?;
             Ok(pods_slot(ctx, &id, spec.title.as_deref()))
         }
         "alerts" => {
@@ -116,6 +101,26 @@ pub fn render(ctx: &RenderContext, yaml: &str, at: Location) -> Result<String, B
             format!("use one of: {}", PanelSpec::KINDS.join(", ")),
         )),
     }
+}
+
+/// `Ok` when runbook.yaml declares `id` under `live: <section>:`, else the
+/// message and hint that name the ids it does declare.
+fn declared<T>(
+    ids: &IndexMap<String, T>,
+    section: &str,
+    what: &str,
+    id: &str,
+) -> Result<(), (String, String)> {
+    if ids.contains_key(id) {
+        return Ok(());
+    }
+    Err((
+        format!("unknown {what} `{id}`"),
+        format!(
+            "use one declared in runbook.yaml under `live: {section}:` ({})",
+            known(ids.keys())
+        ),
+    ))
 }
 
 fn known<'a>(ids: impl Iterator<Item = &'a String>) -> String {
@@ -271,8 +276,8 @@ mod tests {
 
     #[test]
     fn percent_formatting() {
-        assert_eq!(format_percent(0.999), "99.9%");
-        assert_eq!(format_percent(0.95), "95%");
-        assert_eq!(format_percent(0.9995), "99.95%");
+        for (ratio, percent) in [(0.999, "99.9%"), (0.95, "95%"), (0.9995, "99.95%")] {
+            assert_eq!(format_percent(ratio), percent, "{ratio}");
+        }
     }
 }
