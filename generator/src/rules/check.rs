@@ -76,12 +76,7 @@ fn files(n: usize) -> String {
 /// under `base_url`.
 pub fn check(rendered: &Rendered, rules: &Rules, base_url: Option<&str>) -> Outcome {
     let index = SiteIndex::from_rendered(rendered, base_url);
-    let pages: HashMap<&str, usize> = rendered
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.page.output.as_str(), i))
-        .collect();
+    let pages = rendered.positions(|page| page.output.as_str());
     let mut warnings = rules.problems.clone();
     let mut summary = Summary {
         rules: rules.alerts.len(),
