@@ -13,6 +13,7 @@ use std::path::Path;
 use super::url::{Landing, SiteIndex};
 use super::{AlertRule, Rules};
 use crate::error::{Location, Warning};
+use crate::plural::count;
 use crate::render::Rendered;
 use crate::severity::{self, Level};
 
@@ -52,7 +53,7 @@ impl fmt::Display for Summary {
             "{} alerts read ({} rules in {}, {} recording rules skipped): {} with a page, {} without ({} linked elsewhere), {} broken links; {} listed on pages but defined by no rule, {} severity disagreements",
             self.alerts,
             self.rules,
-            files(self.files),
+            count(self.files, "file"),
             self.recording,
             self.with_page,
             self.without_page,
@@ -62,14 +63,10 @@ impl fmt::Display for Summary {
             self.severity,
         )?;
         if self.unreadable > 0 {
-            write!(f, ", {} not read", files(self.unreadable))?;
+            write!(f, ", {} not read", count(self.unreadable, "file"))?;
         }
         Ok(())
     }
-}
-
-fn files(n: usize) -> String {
-    format!("{n} file{}", if n == 1 { "" } else { "s" })
 }
 
 /// Checks `rules` against the rendered site, whose links are resolved
