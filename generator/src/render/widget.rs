@@ -138,6 +138,22 @@ fn known<'a>(ids: impl Iterator<Item = &'a String>) -> String {
 // `aria-live` announcer and the body itself; the stylesheet reserves its
 // height from `--panel-rows` so nothing below moves when data arrives),
 // and `.panel-fallback` stays for readers without JS or API.
+/// The slot of one panel: `spec` in its attributes, `title` its label;
+/// `rows` (the SLO table's) sets the height the stylesheet reserves.
+fn panel_slot(spec: &PanelSpec, title: &str, rows: Option<usize>, fallback: &str) -> String {
+    let style = rows
+        .map(|rows| format!(" style=\"--panel-rows:{rows}\""))
+        .unwrap_or_default();
+    format!(
+        "<section class=\"panel\" {attributes} aria-label=\"{label}\"{style}>\
+<p class=\"panel-title\">{label}</p>\
+<div class=\"panel-live\"></div>\
+<div class=\"panel-fallback\">{fallback}</div></section>\n",
+        attributes = spec.attributes(),
+        label = escape(title),
+    )
+}
+
 fn slo_slot(ctx: &RenderContext, ids: &[String], title: Option<&str>) -> String {
     let s = ctx.strings;
     let title = title
@@ -166,20 +182,16 @@ fn slo_slot(ctx: &RenderContext, ids: &[String], title: Option<&str>) -> String 
         "promql",
         queries.trim_end(),
     );
-    format!(
-        "<section class=\"panel\" {attributes} aria-label=\"{label}\" style=\"--panel-rows:{panel_rows}\">\
-<p class=\"panel-title\">{label}</p>\
-<div class=\"panel-live\"></div>\
-<div class=\"panel-fallback\"><div class=\"table-wrap\"><table><thead><tr><th>SLO</th><th>{objective}</th><th>{window}</th></tr></thead><tbody>{rows}</tbody></table></div>\
-<p>{by_hand} (PromQL):</p>{command}</div></section>\n",
-        attributes = PanelSpec::Slo(ids.to_vec()).attributes(),
-        panel_rows = ids.len(),
-        label = escape(&title),
+    let fallback = format!(
+        "<div class=\"table-wrap\"><table><thead><tr><th>SLO</th><th>{objective}</th><th>{window}</th></tr></thead><tbody>{rows}</tbody></table></div>\
+<p>{by_hand} (PromQL):</p>{command}",
         objective = escape(s.objective),
         window = escape(s.window),
         by_hand = escape(s.check_by_hand),
         command = command.html,
-    )
+    );
+    let spec = PanelSpec::Slo(ids.to_vec());
+    panel_slot(&spec, &title, Some(ids.len()), &fallback)
 }
 
 fn pods_slot(ctx: &RenderContext, id: &str, title: Option<&str>) -> String {
@@ -199,16 +211,8 @@ fn pods_slot(ctx: &RenderContext, id: &str, title: Option<&str>) -> String {
         commands.push_str(&format!("kubectl get hpa {hpa} -n {}\n", w.namespace));
     }
     let command = code::render(ctx.highlighter, ctx.placeholders, "bash", &commands);
-    format!(
-        "<section class=\"panel\" {attributes} aria-label=\"{label}\">\
-<p class=\"panel-title\">{label}</p>\
-<div class=\"panel-live\"></div>\
-<div class=\"panel-fallback\"><p>{by_hand}:</p>{command}</div></section>\n",
-        attributes = PanelSpec::Pods(id.to_string()).attributes(),
-        label = escape(&title),
-        by_hand = escape(s.check_by_hand),
-        command = command.html,
-    )
+    let fallback = format!("<p>{}:</p>{}", escape(s.check_by_hand), command.html);
+    panel_slot(&PanelSpec::Pods(id.to_string()), &title, None, &fallback)
 }
 
 /// Alert names travel in `data-ids` and PromQL regexes: keep them to
@@ -250,17 +254,13 @@ fn alerts_slot(ctx: &RenderContext, names: &[String], title: Option<&str>) -> St
     };
     let amtool = code::render(ctx.highlighter, ctx.placeholders, "bash", &amtool);
     let promql = code::render(ctx.highlighter, ctx.placeholders, "promql", &promql);
-    format!(
-        "<section class=\"panel\" {attributes} aria-label=\"{label}\">\
-<p class=\"panel-title\">{label}</p>\
-<div class=\"panel-live\"></div>\
-<div class=\"panel-fallback\">{listed}<p>{list}:</p>{amtool}{promql}</div></section>\n",
-        attributes = PanelSpec::Alerts(names.to_vec()).attributes(),
-        label = escape(&title),
-        list = escape(s.list_firing),
-        amtool = amtool.html,
-        promql = promql.html,
-    )
+    let fallback = format!(
+        "{listed}<p>{}:</p>{}{}",
+        escape(s.list_firing),
+        amtool.html,
+        promql.html
+    );
+    panel_slot(&PanelSpec::Alerts(names.to_vec()), &title, None, &fallback)
 }
 
 /// `0.999` → `99.9%`, without float noise.
