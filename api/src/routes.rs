@@ -16,7 +16,7 @@ use runbook_widgets::timestamp::format_rfc3339;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::backend::{Fetch, UpstreamError};
+use super::backend::{Fetch, SloBackend, UpstreamError, WorkloadBackend};
 use super::cache::{CachedAnswer, Served, Slot};
 use super::error::ApiError;
 use super::{ApiState, Entry};
@@ -192,25 +192,13 @@ pub(crate) async fn seal(State(state): State<ApiState>, response: Response) -> R
 }
 
 async fn read_slo(state: &ApiState, id: &str, entry: &Entry<SloConfig>) -> Served {
-    read_entry(
-        state,
-        id,
-        entry,
-        &state.0.slo_backend,
-        |backend, id, config, now| backend.slo(id, config, now),
-    )
-    .await
+    let read = <dyn SloBackend>::slo;
+    read_entry(state, id, entry, &state.0.slo_backend, read).await
 }
 
 async fn read_workload(state: &ApiState, id: &str, entry: &Entry<WorkloadConfig>) -> Served {
-    read_entry(
-        state,
-        id,
-        entry,
-        &state.0.workload_backend,
-        |backend, id, config, now| backend.workload(id, config, now),
-    )
-    .await
+    let read = <dyn WorkloadBackend>::workload;
+    read_entry(state, id, entry, &state.0.workload_backend, read).await
 }
 
 /// The backend call that answers for one configured id at a time.
