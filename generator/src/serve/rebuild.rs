@@ -478,15 +478,29 @@ mod tests {
 
     const INDEX: &str = "# Home\n\n- [A](a.md)\n- [B](b.md)\n";
 
+    /// The index linking two one-line pages.
+    const THREE_PAGES: &[(&str, &str)] =
+        &[("README.md", INDEX), ("a.md", "# A\n"), ("b.md", "# B\n")];
+
+    /// A site of `files` and its builder (`strict` or not), after the
+    /// first full build.
+    fn first_build(files: &[(&str, &str)], strict: bool) -> (tempfile::TempDir, Builder, Built) {
+        let tmp = site(files);
+        let mut builder = Builder::new(tmp.path(), strict);
+        let first = builder.build_all().unwrap();
+        (tmp, builder, first)
+    }
+
     #[test]
     fn a_body_edit_renders_and_lays_out_one_page() {
-        let tmp = site(&[
-            ("README.md", INDEX),
-            ("a.md", "# A\n\ntext\n"),
-            ("b.md", "# B\n\nsee [A](a.md#a)\n"),
-        ]);
-        let mut builder = Builder::new(tmp.path(), false);
-        builder.build_all().unwrap();
+        let (tmp, mut builder, _) = first_build(
+            &[
+                ("README.md", INDEX),
+                ("a.md", "# A\n\ntext\n"),
+                ("b.md", "# B\n\nsee [A](a.md#a)\n"),
+            ],
+            false,
+        );
         let built = save(&mut builder, tmp.path(), "a.md", "# A\n\nnew text\n").unwrap();
         assert_eq!((built.stats.rendered, built.stats.laid_out), (1, 1));
         assert_eq!(with_search(&built), clean_build(tmp.path()));
@@ -494,9 +508,7 @@ mod tests {
 
     #[test]
     fn the_page_list_is_written_again_only_when_the_list_changes() {
-        let tmp = site(&[("README.md", INDEX), ("a.md", "# A\n"), ("b.md", "# B\n")]);
-        let mut builder = Builder::new(tmp.path(), false);
-        let first = builder.build_all().unwrap();
+        let (tmp, mut builder, first) = first_build(THREE_PAGES, false);
         let body_edit = save(&mut builder, tmp.path(), "a.md", "# A\n\nnew text\n").unwrap();
         // The same buffer: kept, not rendered again.
         assert_eq!(
@@ -511,9 +523,7 @@ mod tests {
 
     #[test]
     fn a_title_edit_lays_out_every_page_that_shows_it() {
-        let tmp = site(&[("README.md", INDEX), ("a.md", "# A\n"), ("b.md", "# B\n")]);
-        let mut builder = Builder::new(tmp.path(), false);
-        builder.build_all().unwrap();
+        let (tmp, mut builder, _) = first_build(THREE_PAGES, false);
         let built = save(&mut builder, tmp.path(), "a.md", "# A renamed\n").unwrap();
         assert_eq!((built.stats.rendered, built.stats.laid_out), (1, 3));
         let b = String::from_utf8_lossy(&built.files["b.html"]).to_string();
@@ -523,13 +533,14 @@ mod tests {
 
     #[test]
     fn new_and_deleted_pages_match_a_clean_build() {
-        let tmp = site(&[
-            ("README.md", INDEX),
-            ("a.md", "# A\n"),
-            ("b.md", "# B\n[C](c.md)\n"),
-        ]);
-        let mut builder = Builder::new(tmp.path(), false);
-        let first = builder.build_all().unwrap();
+        let (tmp, mut builder, first) = first_build(
+            &[
+                ("README.md", INDEX),
+                ("a.md", "# A\n"),
+                ("b.md", "# B\n[C](c.md)\n"),
+            ],
+            false,
+        );
         assert_eq!(first.warnings.len(), 1, "{:?}", first.warnings);
         let built = save(&mut builder, tmp.path(), "c.md", "# C\n").unwrap();
         assert!(built.warnings.is_empty(), "{:?}", built.warnings);
@@ -562,9 +573,7 @@ mod tests {
             .iter()
             .map(|(p, t)| (p.as_str(), t.as_str()))
             .collect();
-        let tmp = site(&files);
-        let mut builder = Builder::new(tmp.path(), false);
-        let first = builder.build_all().unwrap();
+        let (tmp, mut builder, first) = first_build(&files, false);
         let built = save(&mut builder, tmp.path(), "big/p60.md", "# Page 60\n").unwrap();
         // The new page, the window of pages at the end of the folder, and
         // its neighbours in the reading order.
@@ -580,9 +589,7 @@ mod tests {
 
     #[test]
     fn a_failed_rebuild_keeps_the_last_good_values() {
-        let tmp = site(&[("README.md", INDEX), ("a.md", "# A\n"), ("b.md", "# B\n")]);
-        let mut builder = Builder::new(tmp.path(), true);
-        let good = builder.build_all().unwrap();
+        let (tmp, mut builder, good) = first_build(THREE_PAGES, true);
         assert!(matches!(
             save(&mut builder, tmp.path(), "a.md", "# A\n[x](missing.md)\n"),
             Err(BuildError::Strict { .. })
@@ -595,9 +602,10 @@ mod tests {
 
     #[test]
     fn a_changed_asset_is_read_again() {
-        let tmp = site(&[("README.md", "# Home\n![x](x.svg)\n"), ("x.svg", "<svg/>")]);
-        let mut builder = Builder::new(tmp.path(), false);
-        builder.build_all().unwrap();
+        let (tmp, mut builder, _) = first_build(
+            &[("README.md", "# Home\n![x](x.svg)\n"), ("x.svg", "<svg/>")],
+            false,
+        );
         let built = save(&mut builder, tmp.path(), "x.svg", "<svg>2</svg>").unwrap();
         assert_eq!(built.files["x.svg"], Bytes::from("<svg>2</svg>"));
     }
