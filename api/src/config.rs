@@ -455,6 +455,16 @@ mod tests {
         ApiConfig::parse(text, Path::new("api.yaml"))
     }
 
+    /// `text` must be refused at `line` of api.yaml with an error that
+    /// names each of `words`.
+    fn assert_refused(text: &str, line: usize, words: &[&str]) {
+        let err = parse(text).unwrap_err().to_string();
+        assert!(err.starts_with(&format!("api.yaml:{line}:")), "{err}");
+        for word in words {
+            assert!(err.contains(word), "no {word} in {err}");
+        }
+    }
+
     /// The example the README and the error hints point to must load, with
     /// the ids of the bundled site.
     #[test]
@@ -485,19 +495,13 @@ mod tests {
 
     #[test]
     fn unknown_key_names_file_and_line() {
-        let err = parse("backend: demo\ncache:\n  ttl: 3\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("api.yaml:3:"), "{err}");
-        assert!(err.contains("ttl"), "{err}");
+        assert_refused("backend: demo\ncache:\n  ttl: 3\n", 3, &["ttl"]);
     }
 
     #[test]
     fn live_backend_needs_its_upstreams() {
         let text = "backend: live\nworkloads:\n  api: {namespace: default, deployment: api, selector: app=api}\n";
-        let err = parse(text).unwrap_err().to_string();
-        assert!(err.starts_with("api.yaml:1:"), "{err}");
-        assert!(err.contains("kubernetes"), "{err}");
+        assert_refused(text, 1, &["kubernetes"]);
     }
 
     #[test]
@@ -508,18 +512,13 @@ mod tests {
         );
         assert_eq!(normalize_origin("*"), None);
         assert_eq!(normalize_origin("https://example.github.io/runbook"), None);
-        let err = parse("backend: demo\ncors:\n  allowed_origins: ['*']\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("api.yaml:3:"), "{err}");
+        assert_refused("backend: demo\ncors:\n  allowed_origins: ['*']\n", 3, &[]);
     }
 
     #[test]
     fn ids_must_fit_in_a_path() {
         let text = "backend: demo\nworkloads:\n  \"a/b\": {namespace: d, deployment: a, selector: app=a}\n";
-        let err = parse(text).unwrap_err().to_string();
-        assert!(err.contains("a/b"), "{err}");
-        assert!(err.starts_with("api.yaml:3:"), "{err}");
+        assert_refused(text, 3, &["a/b"]);
     }
 
     #[test]
@@ -531,20 +530,16 @@ mod tests {
         let am = config.alertmanager.unwrap();
         assert_eq!(am.filter.len(), 2);
         assert!(am.active && !am.silenced && am.inhibited);
-        let err = parse(
+        assert_refused(
             "backend: live\nprometheus:\n  url: http://p:9090\nalertmanager:\n  url: am:9093\n",
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(err.starts_with("api.yaml:5:"), "{err}");
-        assert!(err.contains("Alertmanager"), "{err}");
-        let err = parse(
+            5,
+            &["Alertmanager"],
+        );
+        assert_refused(
             "backend: live\nalertmanager:\n  url: http://am:9093\n  filter:\n    - '\"x\"'\n",
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(err.starts_with("api.yaml:4:"), "{err}");
-        assert!(err.contains("matcher"), "{err}");
+            4,
+            &["matcher"],
+        );
     }
 
     #[test]

@@ -290,21 +290,14 @@ pub fn hpa_status(hpa: &HorizontalPodAutoscaler) -> HpaStatus {
     let status = hpa.status.as_ref();
     let max = spec.map_or(0, |s| s.max_replicas).max(0) as u32;
     let current = status.and_then(|s| s.current_replicas).unwrap_or(0).max(0) as u32;
-    let percent = |v: Option<i32>| v.map(|p| p.max(0) as u32);
-    let cpu_target = spec
-        .and_then(|s| s.metrics.as_ref())
-        .into_iter()
-        .flatten()
-        .filter_map(|m| m.resource.as_ref())
-        .find(|r| r.name == "cpu")
-        .and_then(|r| percent(r.target.average_utilization));
-    let cpu_current = status
-        .and_then(|s| s.current_metrics.as_ref())
-        .into_iter()
-        .flatten()
-        .filter_map(|m| m.resource.as_ref())
-        .find(|r| r.name == "cpu")
-        .and_then(|r| percent(r.current.average_utilization));
+    let cpu_target = cpu_percent(spec.and_then(|s| s.metrics.as_ref()), |m| {
+        let r = m.resource.as_ref()?;
+        Some((r.name.as_str(), r.target.average_utilization))
+    });
+    let cpu_current = cpu_percent(status.and_then(|s| s.current_metrics.as_ref()), |m| {
+        let r = m.resource.as_ref()?;
+        Some((r.name.as_str(), r.current.average_utilization))
+    });
     HpaStatus {
         name: hpa.metadata.name.clone().unwrap_or_default(),
         min: spec.and_then(|s| s.min_replicas).unwrap_or(1).max(0) as u32,
@@ -315,4 +308,21 @@ pub fn hpa_status(hpa: &HorizontalPodAutoscaler) -> HpaStatus {
         cpu_current_percent: cpu_current,
         at_max: max > 0 && current >= max,
     }
+}
+
+/// The first `cpu` resource metric's average utilization among an
+/// autoscaler's metrics (its targets, or their current values): `resource`
+/// gives a metric's resource name and utilization, if it is a resource
+/// metric.
+fn cpu_percent<M>(
+    metrics: Option<&Vec<M>>,
+    resource: impl Fn(&M) -> Option<(&str, Option<i32>)>,
+) -> Option<u32> {
+    metrics
+        .into_iter()
+        .flatten()
+        .filter_map(resource)
+        .find(|(name, _)| *name == "cpu")
+        .and_then(|(_, utilization)| utilization)
+        .map(|p| p.max(0) as u32)
 }

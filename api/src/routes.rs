@@ -16,7 +16,7 @@ use runbook_widgets::timestamp::format_rfc3339;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::backend::UpstreamError;
+use super::backend::{Fetch, SloBackend, UpstreamError, WorkloadBackend};
 use super::cache::{CachedAnswer, Served, Slot};
 use super::error::ApiError;
 use super::{ApiState, Entry};
@@ -192,25 +192,36 @@ pub(crate) async fn seal(State(state): State<ApiState>, response: Response) -> R
 }
 
 async fn read_slo(state: &ApiState, id: &str, entry: &Entry<SloConfig>) -> Served {
-    let (backend, config, id) = (
-        state.0.slo_backend.clone(),
-        entry.config.clone(),
-        id.to_string(),
-    );
-    read_through(state, &entry.slot, move |now| async move {
-        backend.slo(&id, &config, now).await
-    })
-    .await
+    let read = <dyn SloBackend>::slo;
+    read_entry(state, id, entry, &state.0.slo_backend, read).await
 }
 
 async fn read_workload(state: &ApiState, id: &str, entry: &Entry<WorkloadConfig>) -> Served {
-    let (backend, config, id) = (
-        state.0.workload_backend.clone(),
-        entry.config.clone(),
-        id.to_string(),
-    );
+    let read = <dyn WorkloadBackend>::workload;
+    read_entry(state, id, entry, &state.0.workload_backend, read).await
+}
+
+/// The backend call that answers for one configured id at a time.
+type Read<B, C, T> = for<'a> fn(&'a B, &'a str, &'a C, i64) -> Fetch<'a, T>;
+
+/// A configured id's answer from `backend`, read through the id's slot:
+/// the call owns its copies of the backend, the id and its config, since
+/// the slot may run it after this request is gone.
+async fn read_entry<B, C, T>(
+    state: &ApiState,
+    id: &str,
+    entry: &Entry<C>,
+    backend: &Arc<B>,
+    read: Read<B, C, T>,
+) -> Served
+where
+    B: ?Sized + Send + Sync + 'static,
+    C: Send + Sync + 'static,
+    T: Serialize + 'static,
+{
+    let (backend, config, id) = (backend.clone(), entry.config.clone(), id.to_string());
     read_through(state, &entry.slot, move |now| async move {
-        backend.workload(&id, &config, now).await
+        read(&backend, &id, &config, now).await
     })
     .await
 }

@@ -323,6 +323,20 @@ mod tests {
         SiteConfig::parse(text, Path::new("runbook.yaml"))
     }
 
+    fn refusal(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    /// `text` must be refused at `line` of runbook.yaml with an error that
+    /// names each of `words`.
+    fn assert_refused(text: &str, line: usize, words: &[&str]) {
+        let err = refusal(text);
+        assert!(err.contains(&format!("runbook.yaml:{line}:")), "{err}");
+        for word in words {
+            assert!(err.contains(word), "no {word} in {err}");
+        }
+    }
+
     #[test]
     fn search_is_a_switch_or_options_with_synonyms() {
         assert!(!parse("search: false\n").unwrap().search.enabled);
@@ -332,16 +346,12 @@ mod tests {
             c.search.synonyms,
             [vec!["テクトコ".to_string(), "TekuToko".into()]]
         );
-        let err = parse("title: x\nsearch:\n  synonyms:\n    - [a, b]\n    - [ok, \"!!\"]\n")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("runbook.yaml:5:") && err.contains("\"!!\""),
-            "{err}"
+        assert_refused(
+            "title: x\nsearch:\n  synonyms:\n    - [a, b]\n    - [ok, \"!!\"]\n",
+            5,
+            &["\"!!\""],
         );
-        let err = parse("search:\n  synonyms:\n    - [alone]\n")
-            .unwrap_err()
-            .to_string();
+        let err = refusal("search:\n  synonyms:\n    - [alone]\n");
         assert!(err.contains("two forms"), "{err}");
     }
 
@@ -352,17 +362,13 @@ mod tests {
 
     #[test]
     fn unknown_key_is_an_error_with_its_line() {
-        let err = parse("title: x\ntitel: y\n").unwrap_err().to_string();
-        assert!(err.contains("runbook.yaml:2:"), "{err}");
-        assert!(err.contains("titel"), "{err}");
+        assert_refused("title: x\ntitel: y\n", 2, &["titel"]);
     }
 
     #[test]
     fn slo_objective_must_be_a_ratio() {
         let text = "live:\n  slos:\n    availability:\n      title: A\n      objective: 99.9\n      indicator: {bad: x, total: y}\n";
-        let err = parse(text).unwrap_err().to_string();
-        assert!(err.contains("runbook.yaml:3:"), "{err}");
-        assert!(err.contains("0.999"), "{err}");
+        assert_refused(text, 3, &["0.999"]);
     }
 
     #[test]
@@ -373,12 +379,10 @@ mod tests {
         assert_eq!(c.placeholders["A"].label(), None);
         assert_eq!(c.placeholders["POD_NAME"].description(), "The pod");
         assert_eq!(c.placeholders["POD_NAME"].label(), Some("pod"));
-        let err = parse("placeholders:\n  POD_NAME: {description: x, label: pod name}\n")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("runbook.yaml:2:") && err.contains("not an alert label"),
-            "{err}"
+        assert_refused(
+            "placeholders:\n  POD_NAME: {description: x, label: pod name}\n",
+            2,
+            &["not an alert label"],
         );
     }
 

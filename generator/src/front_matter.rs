@@ -389,6 +389,11 @@ mod tests {
         parse(Path::new("page.md"), text)
     }
 
+    /// The error page.md holding `text` stops the build with.
+    fn refusal(text: &str) -> String {
+        p(text).unwrap_err().to_string()
+    }
+
     #[test]
     fn no_front_matter_keeps_the_text() {
         let parsed = p("# Title\n").unwrap();
@@ -409,9 +414,7 @@ mod tests {
 
     #[test]
     fn invalid_yaml_points_into_the_original_file() {
-        let err = p("---\ntitle: ok\nowner: @lead\n---\nbody")
-            .unwrap_err()
-            .to_string();
+        let err = refusal("---\ntitle: ok\nowner: @lead\n---\nbody");
         assert!(
             err.starts_with("page.md:3:8: invalid front matter"),
             "{err}"
@@ -421,9 +424,7 @@ mod tests {
 
     #[test]
     fn wrong_type_is_an_error_with_position() {
-        let err = p("---\ntitle: t\nweight: heavy\n---\n")
-            .unwrap_err()
-            .to_string();
+        let err = refusal("---\ntitle: t\nweight: heavy\n---\n");
         assert!(err.starts_with("page.md:3:"), "{err}");
     }
 
@@ -570,7 +571,7 @@ mod tests {
 
     #[test]
     fn list_front_matter_is_an_error() {
-        let err = p("---\n- a\n- b\n---\n").unwrap_err().to_string();
+        let err = refusal("---\n- a\n- b\n---\n");
         assert!(err.contains("key: value"), "{err}");
     }
 }

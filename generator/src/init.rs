@@ -13,6 +13,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 use crate::config::{is_placeholder_name, CONFIG_FILE};
 use crate::error::BuildError;
+use crate::plural::count;
 use crate::source;
 
 /// The Pages workflow of this repository, as `init` writes it for a team.
@@ -60,15 +61,9 @@ pub fn init(dir: &Path) -> Result<InitReport, BuildError> {
         let text = config_text(&survey, &folder_name(dir));
         if create_new(&config, &text)? {
             let what = format!(
-                "{} page{}, {} placeholder{} proposed",
-                survey.pages,
-                if survey.pages == 1 { "" } else { "s" },
-                survey.placeholders.len(),
-                if survey.placeholders.len() == 1 {
-                    ""
-                } else {
-                    "s"
-                },
+                "{}, {} proposed",
+                count(survey.pages, "page"),
+                count(survey.placeholders.len(), "placeholder"),
             );
             report.written.push((config, what));
         } else {

@@ -389,12 +389,7 @@ pub fn changed(prev: &Rendered, next: &Rendered) -> Vec<bool> {
     if prev.config != next.config {
         return vec![true; next.pages.len()];
     }
-    let was: HashMap<&str, usize> = prev
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(j, r)| (r.page.rel.as_str(), j))
-        .collect();
+    let was = prev.positions(|page| page.rel.as_str());
     let (keys_before, keys_after) = (
         NavKeys::new(&prev.nav, &before.entries),
         NavKeys::new(&next.nav, &after.entries),

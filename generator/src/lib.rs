@@ -35,6 +35,7 @@ pub mod output;
 pub mod paths;
 pub mod pipeline;
 pub mod placeholder;
+pub mod plural;
 pub mod print;
 pub mod progress;
 pub mod publish;

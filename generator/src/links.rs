@@ -2,19 +2,14 @@
 //! name a heading of its target. (Links to missing pages and files are
 //! found while rendering, where the link is resolved.)
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::error::Warning;
 use crate::render::Rendered;
 
 /// A warning for each link whose fragment names no heading of its page.
 pub fn check_fragments(rendered: &Rendered) -> Vec<Warning> {
-    let index: HashMap<&str, usize> = rendered
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.page.rel.as_str(), i))
-        .collect();
+    let index = rendered.positions(|page| page.rel.as_str());
     let ids: Vec<HashSet<&str>> = rendered
         .pages
         .iter()

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use runbook::pipeline::{self, BuildOptions, Report};
+use runbook::plural::count;
 
 #[derive(Parser)]
 #[command(
@@ -204,11 +205,9 @@ fn summary(verb: &str, report: &Report, out: Option<&PathBuf>) {
         .map(|o| format!(" → {}", o.display()))
         .unwrap_or_default();
     println!(
-        "{verb} {} page{}, {} warning{} in {:.2} s{target}",
-        report.pages,
-        if report.pages == 1 { "" } else { "s" },
-        report.warnings.len(),
-        if report.warnings.len() == 1 { "" } else { "s" },
+        "{verb} {}, {} in {:.2} s{target}",
+        count(report.pages, "page"),
+        count(report.warnings.len(), "warning"),
         report.elapsed.as_secs_f64(),
     );
 }
@@ -233,15 +232,9 @@ fn rules_summary(report: &pipeline::RulesReport, fix_urls: bool) -> ExitCode {
         eprintln!("{warning}");
     }
     println!(
-        "Checked {} page{}, {} warning{} in {:.2} s",
-        report.pages,
-        if report.pages == 1 { "" } else { "s" },
-        report.site_warnings.len(),
-        if report.site_warnings.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
+        "Checked {}, {} in {:.2} s",
+        count(report.pages, "page"),
+        count(report.site_warnings.len(), "warning"),
         report.elapsed.as_secs_f64(),
     );
     println!("Rules: {}", report.rules.summary);

@@ -365,28 +365,32 @@ fn resolve_missing(path: &Path) -> Option<PathBuf> {
 mod tests {
     use super::*;
 
-    fn content(tmp: &Path) -> PathBuf {
-        let content = tmp.join("content");
+    /// A temporary folder holding `content/a.md`, and that content folder.
+    fn with_content() -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let content = tmp.path().join("content");
         std::fs::create_dir_all(&content).unwrap();
         std::fs::write(content.join("a.md"), "# A\n").unwrap();
-        content
+        (tmp, content)
+    }
+
+    /// One build into `target`: `file` staged, then committed.
+    fn build_into(target: &Path, content: &Path, file: &str, bytes: &[u8]) {
+        let staging = Staging::new(target, content).unwrap();
+        staging.write(file, bytes).unwrap();
+        staging.commit().unwrap();
     }
 
     #[test]
     fn commit_replaces_our_site_and_refuses_others() {
-        let tmp = tempfile::tempdir().unwrap();
-        let content = content(tmp.path());
+        let (tmp, content) = with_content();
         let target = tmp.path().join("site");
-        let staging = Staging::new(&target, &content).unwrap();
-        staging.write("a/index.html", b"one").unwrap();
-        staging.commit().unwrap();
+        build_into(&target, &content, "a/index.html", b"one");
         assert_eq!(std::fs::read(target.join("a/index.html")).unwrap(), b"one");
         let marker = std::fs::read_to_string(target.join(MARKER_FILE)).unwrap();
         assert_eq!(marker, format!("{MARKER_VERSION}\na/index.html\n"));
 
-        let staging = Staging::new(&target, &content).unwrap();
-        staging.write("b.html", b"two").unwrap();
-        staging.commit().unwrap();
+        build_into(&target, &content, "b.html", b"two");
         assert!(!target.join("a/index.html").exists());
         assert_eq!(std::fs::read(target.join("b.html")).unwrap(), b"two");
 
@@ -404,12 +408,9 @@ mod tests {
 
     #[test]
     fn a_file_put_into_the_site_by_hand_stops_the_replacement() {
-        let tmp = tempfile::tempdir().unwrap();
-        let content = content(tmp.path());
+        let (tmp, content) = with_content();
         let target = tmp.path().join("site");
-        let staging = Staging::new(&target, &content).unwrap();
-        staging.write("index.html", b"one").unwrap();
-        staging.commit().unwrap();
+        build_into(&target, &content, "index.html", b"one");
         std::fs::write(target.join("CNAME"), b"runbook.example.com").unwrap();
         let error = Staging::new(&target, &content).err().unwrap().to_string();
         assert!(error.contains("holds CNAME"), "{error}");
@@ -425,8 +426,7 @@ mod tests {
 
     #[test]
     fn a_forged_marker_does_not_make_a_folder_ours() {
-        let tmp = tempfile::tempdir().unwrap();
-        let content = content(tmp.path());
+        let (tmp, content) = with_content();
         let notes = tmp.path().join("notes");
         std::fs::create_dir(&notes).unwrap();
         std::fs::write(notes.join(MARKER_FILE), b"").unwrap();
@@ -437,8 +437,7 @@ mod tests {
 
     #[test]
     fn the_content_folder_and_its_parents_are_refused_whatever_they_hold() {
-        let tmp = tempfile::tempdir().unwrap();
-        let content = content(tmp.path());
+        let (tmp, content) = with_content();
         std::fs::write(content.join(MARKER_FILE), b"").unwrap();
         std::fs::write(tmp.path().join(MARKER_FILE), b"").unwrap();
         let error = Staging::new(&content, &content).err().unwrap().to_string();

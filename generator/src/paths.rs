@@ -142,33 +142,49 @@ mod tests {
 
     #[test]
     fn output_paths() {
-        assert_eq!(output_path("README.md"), "index.html");
-        assert_eq!(output_path("index.md"), "index.html");
-        assert_eq!(output_path("ERROR_RATE.md"), "ERROR_RATE.html");
-        assert_eq!(output_path("db/README.md"), "db/index.html");
-        assert_eq!(output_path("db/notes.markdown"), "db/notes.html");
+        for (source, output) in [
+            ("README.md", "index.html"),
+            ("index.md", "index.html"),
+            ("ERROR_RATE.md", "ERROR_RATE.html"),
+            ("db/README.md", "db/index.html"),
+            ("db/notes.markdown", "db/notes.html"),
+        ] {
+            assert_eq!(output_path(source), output, "output of {source}");
+        }
+    }
+
+    /// `(from, to, href)`: the href on page `from` that leads to `to`.
+    fn assert_relative_urls(cases: &[(&str, &str, &str)]) {
+        for &(from, to, expected) in cases {
+            assert_eq!(relative_url(from, to), expected, "from {from} to {to}");
+        }
     }
 
     #[test]
     fn relative_urls() {
-        assert_eq!(relative_url("index.html", "ROLLBACK.html"), "ROLLBACK.html");
-        assert_eq!(relative_url("a/b.html", "c.html"), "../c.html");
-        assert_eq!(relative_url("a/b.html", "a/c.html"), "c.html");
-        assert_eq!(relative_url("a/b/c.html", "a/d/e.html"), "../d/e.html");
-        assert_eq!(relative_url("x.html", "a/b/index.html"), "a/b/index.html");
+        assert_relative_urls(&[
+            ("index.html", "ROLLBACK.html", "ROLLBACK.html"),
+            ("a/b.html", "c.html", "../c.html"),
+            ("a/b.html", "a/c.html", "c.html"),
+            ("a/b/c.html", "a/d/e.html", "../d/e.html"),
+            ("x.html", "a/b/index.html", "a/b/index.html"),
+        ]);
         assert_eq!(root_prefix("a/b/c.html"), "../../");
         assert_eq!(root_prefix("index.html"), "");
     }
 
     #[test]
     fn hrefs_escape_what_a_browser_would_misread() {
-        assert_eq!(relative_url("index.html", "a#b.html"), "a%23b.html");
-        assert_eq!(relative_url("x/y.html", "why?.html"), "../why%3F.html");
-        assert_eq!(relative_url("index.html", "100%.html"), "100%25.html");
-        assert_eq!(
-            relative_url("index.html", "on call/日本語.html"),
-            "on%20call/%E6%97%A5%E6%9C%AC%E8%AA%9E.html"
-        );
+        assert_relative_urls(&[
+            ("index.html", "a#b.html", "a%23b.html"),
+            ("x/y.html", "why?.html", "../why%3F.html"),
+            ("index.html", "100%.html", "100%25.html"),
+            (
+                "index.html",
+                "on call/日本語.html",
+                "on%20call/%E6%97%A5%E6%9C%AC%E8%AA%9E.html",
+            ),
+        ]);
         assert_eq!(href("db/ROLLBACK.html"), "db/ROLLBACK.html");
         assert!(matches!(href("db/ROLLBACK.html"), Cow::Borrowed(_)));
     }

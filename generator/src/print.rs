@@ -404,45 +404,44 @@ mod tests {
         let included: HashMap<&str, usize> =
             [("db/index.html", 1), ("db/a.html", 3), ("b.html", 7)].into();
         let p = place("db/a.html", "print.html", &included);
-        assert_eq!(p.link("#step"), "#p3-step");
-        assert_eq!(p.link("index.html"), "#p1");
-        assert_eq!(p.link("./"), "#p1");
-        assert_eq!(p.link("../b.html#%E6%89%8B%E9%A0%86"), "#p7-手順");
-        assert_eq!(p.link("../b.html#a&amp;b"), "#p7-a&amp;b");
-        assert_eq!(
-            p.link("https://x.example/a.html"),
-            "https://x.example/a.html"
-        );
-        assert_eq!(p.link("files/run.sh"), "db/files/run.sh");
-        assert_eq!(p.link("../c.html#x"), "c.html#x");
+        for (href, anchor) in [
+            ("#step", "#p3-step"),
+            ("index.html", "#p1"),
+            ("./", "#p1"),
+            ("../b.html#%E6%89%8B%E9%A0%86", "#p7-手順"),
+            ("../b.html#a&amp;b", "#p7-a&amp;b"),
+            ("https://x.example/a.html", "https://x.example/a.html"),
+            ("files/run.sh", "db/files/run.sh"),
+            ("../c.html#x", "c.html#x"),
+        ] {
+            assert_eq!(p.link(href), anchor, "link {href}");
+        }
         assert_eq!(p.rebase("img/a%20b.png"), "db/img/a%20b.png");
         let folder = place("db/a.html", "db/print.html", &included);
         assert_eq!(folder.link("../c.html"), "../c.html");
         assert_eq!(folder.rebase("img/x.png"), "img/x.png");
     }
 
+    /// `html` as the site-wide print document holds it for page `a.html`.
+    fn rewritten_for_paper(html: &str) -> String {
+        let included: HashMap<&str, usize> = [("a.html", 3)].into();
+        place("a.html", "print.html", &included)
+            .rewrite(html)
+            .unwrap()
+    }
+
     #[test]
     fn ids_and_fragments_are_prefixed_in_the_html() {
-        let included: HashMap<&str, usize> = [("a.html", 3)].into();
-        let p = place("a.html", "print.html", &included);
-        let html = p
-            .rewrite("<h2 id=\"x\">X<a class=\"anchor\" href=\"#x\">#</a></h2><img src=\"d/p.png\" alt=\"\">")
-            .unwrap();
         assert_eq!(
-            html,
+            rewritten_for_paper("<h2 id=\"x\">X<a class=\"anchor\" href=\"#x\">#</a></h2><img src=\"d/p.png\" alt=\"\">"),
             "<h2 id=\"p3-x\">X<a class=\"anchor\" href=\"#p3-x\">#</a></h2><img src=\"d/p.png\" alt=\"\">"
         );
     }
 
     #[test]
     fn highlighting_and_copy_buttons_stay_off_paper() {
-        let included: HashMap<&str, usize> = [("a.html", 3)].into();
-        let p = place("a.html", "print.html", &included);
-        let html = p
-            .rewrite("<div class=\"code-bar\"><button class=\"copy\" type=\"button\" hidden>Copy</button></div><pre class=\"hl\"><code><span class=\"hl-entity hl-name\">kubectl</span> logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre>")
-            .unwrap();
         assert_eq!(
-            html,
+            rewritten_for_paper("<div class=\"code-bar\"><button class=\"copy\" type=\"button\" hidden>Copy</button></div><pre class=\"hl\"><code><span class=\"hl-entity hl-name\">kubectl</span> logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre>"),
             "<div class=\"code-bar\"></div><pre class=\"hl\"><code>kubectl logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre>"
         );
     }

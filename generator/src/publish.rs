@@ -28,17 +28,20 @@ pub fn write_files(
     let config = &rendered.config;
     sink.write(".nojekyll", b"")?;
 
+    // What both pages rendered here read: the site and the theme's words.
+    let mut shared = tera::Context::new();
+    shared.insert("site", site_view);
+    shared.insert("t", strings);
+
     // The 404 page is served at whatever address was missed, so it links
     // from the base path rather than relatively.
-    let mut context = tera::Context::new();
-    context.insert("site", site_view);
-    context.insert("t", strings);
+    let mut context = shared.clone();
     context.insert("root", &base_path(config.base_url.as_deref()));
     sink.write("404.html", theme.render("404.html", &context)?.as_bytes())?;
 
     // The dev server may keep its last list (see `Selection::page_list`).
     if page_list {
-        write_page_list(rendered, theme, sink, site_view, strings, entries)?;
+        write_page_list(rendered, theme, sink, shared, entries)?;
     }
 
     if let Some(base) = &config.base_url {
@@ -76,13 +79,12 @@ pub fn write_files(
 }
 
 /// pages.html: every page on one list, the no-JS fallback of search and a
-/// map of the site.
+/// map of the site. `context` holds the site and the theme's words.
 fn write_page_list(
     rendered: &Rendered,
     theme: &Theme,
     sink: &dyn Sink,
-    site_view: &SiteView,
-    strings: &ThemeWords,
+    mut context: tera::Context,
     entries: &[NavEntry],
 ) -> Result<(), BuildError> {
     let all: Vec<LinkView> = rendered
@@ -94,9 +96,6 @@ fn write_page_list(
             url: crate::paths::href(entries[i].output).into_owned(),
         })
         .collect();
-    let mut context = tera::Context::new();
-    context.insert("site", site_view);
-    context.insert("t", strings);
     context.insert("root", "");
     context.insert("pages", &all);
     sink.write(

@@ -58,37 +58,48 @@ mod tests {
 
     #[test]
     fn github_cases() {
-        assert_eq!(slugify("Hello World"), "hello-world");
-        assert_eq!(slugify("Pod再起動頻発対応"), "pod再起動頻発対応");
-        assert_eq!(slugify("高CPU使用率対応"), "高cpu使用率対応");
-        assert_eq!(slugify("リカバリ手順"), "リカバリ手順");
-        assert_eq!(slugify("1. ロールバック"), "1-ロールバック");
-        assert_eq!(slugify("SLI/SLO"), "slislo");
-        assert_eq!(slugify("What's new?"), "whats-new");
-        assert_eq!(slugify("snake_case & more"), "snake_case--more");
-        assert_eq!(slugify("手順（詳細）：確認"), "手順詳細確認");
-        assert_eq!(slugify("メモリー・CPU"), "メモリーcpu");
-        assert_eq!(slugify("  trimmed  "), "trimmed");
-        assert_eq!(slugify("Ünïcödé Ök"), "ünïcödé-ök");
-        assert_eq!(slugify("a--b"), "a--b");
-        assert_eq!(slugify("🚀 Launch"), "-launch");
+        for (heading, slug) in [
+            ("Hello World", "hello-world"),
+            ("Pod再起動頻発対応", "pod再起動頻発対応"),
+            ("高CPU使用率対応", "高cpu使用率対応"),
+            ("リカバリ手順", "リカバリ手順"),
+            ("1. ロールバック", "1-ロールバック"),
+            ("SLI/SLO", "slislo"),
+            ("What's new?", "whats-new"),
+            ("snake_case & more", "snake_case--more"),
+            ("手順（詳細）：確認", "手順詳細確認"),
+            ("メモリー・CPU", "メモリーcpu"),
+            ("  trimmed  ", "trimmed"),
+            ("Ünïcödé Ök", "ünïcödé-ök"),
+            ("a--b", "a--b"),
+            ("🚀 Launch", "-launch"),
+        ] {
+            assert_eq!(slugify(heading), slug, "slug of {heading:?}");
+        }
+    }
+
+    /// One page's headings in order, each with the slug it must get.
+    fn assert_slugs_in_turn(headings: &[(&str, &str)]) {
+        let mut s = Slugger::default();
+        for (i, &(heading, slug)) in headings.iter().enumerate() {
+            assert_eq!(s.slug(heading), slug, "heading {i}: {heading:?}");
+        }
     }
 
     #[test]
     fn duplicates_are_numbered() {
-        let mut s = Slugger::default();
-        assert_eq!(s.slug("手順"), "手順");
-        assert_eq!(s.slug("手順"), "手順-1");
-        assert_eq!(s.slug("手順"), "手順-2");
-        assert_eq!(s.slug("手順-1"), "手順-1-1");
-        assert_eq!(s.slug("Foo"), "foo");
-        assert_eq!(s.slug("foo"), "foo-1");
+        assert_slugs_in_turn(&[
+            ("手順", "手順"),
+            ("手順", "手順-1"),
+            ("手順", "手順-2"),
+            ("手順-1", "手順-1-1"),
+            ("Foo", "foo"),
+            ("foo", "foo-1"),
+        ]);
     }
 
     #[test]
     fn empty_heading_has_empty_slug_then_numbers() {
-        let mut s = Slugger::default();
-        assert_eq!(s.slug("!!!"), "");
-        assert_eq!(s.slug("???"), "-1");
+        assert_slugs_in_turn(&[("!!!", ""), ("???", "-1")]);
     }
 }

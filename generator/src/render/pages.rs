@@ -62,6 +62,16 @@ impl Rendered {
         git.or(page.front.updated.as_deref())
     }
 
+    /// Each page's position in `pages` by `key` of it: its source path
+    /// (`rel`), as links name pages, or its `output`, as URLs do.
+    pub fn positions(&self, key: fn(&Page) -> &str) -> HashMap<&str, usize> {
+        self.pages
+            .iter()
+            .enumerate()
+            .map(|(i, rendered)| (key(&rendered.page), i))
+            .collect()
+    }
+
     /// The loaded site this render came from (pages shared, not copied):
     /// what the dev server patches with the files an edit touched.
     pub fn site(&self) -> Site {

@@ -58,42 +58,51 @@ impl Fixture {
     }
 }
 
+/// `body` rendered as the site's README.md.
+fn readme(body: &str) -> RenderedMarkdown {
+    Fixture::new().render("README.md", body).unwrap()
+}
+
 fn html(body: &str) -> String {
-    Fixture::new().render("README.md", body).unwrap().html
+    readme(body).html
+}
+
+/// The error `body` fails with, rendered as the site's README.md.
+fn readme_error(body: &str) -> String {
+    Fixture::new()
+        .render("README.md", body)
+        .unwrap_err()
+        .to_string()
+}
+
+/// Fails naming each of `parts` that `html` (or text) lacks.
+fn assert_has_all(html: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(html.contains(part), "no {part} in\n{html}");
+    }
 }
 
 #[test]
 fn headings_get_github_ids_and_anchors() {
-    let out = Fixture::new()
-        .render(
-            "README.md",
-            "# 手順\n## リカバリ手順\n## リカバリ手順\n### `kubectl` の使い方\n",
-        )
-        .unwrap();
+    let out = readme("# 手順\n## リカバリ手順\n## リカバリ手順\n### `kubectl` の使い方\n");
     let ids: Vec<&str> = out.headings.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(
         ids,
         ["手順", "リカバリ手順", "リカバリ手順-1", "kubectl-の使い方"]
     );
-    assert!(
-        out.html.contains("<h2 id=\"リカバリ手順\">"),
-        "{}",
-        out.html
-    );
-    assert!(
-        out.html
-            .contains("<a class=\"anchor\" href=\"#リカバリ手順\""),
-        "{}",
-        out.html
+    assert_has_all(
+        &out.html,
+        &[
+            "<h2 id=\"リカバリ手順\">",
+            "<a class=\"anchor\" href=\"#リカバリ手順\"",
+        ],
     );
     assert_eq!(out.first_h1.as_deref(), Some("手順"));
 }
 
 #[test]
 fn heading_attribute_ids_are_kept() {
-    let out = Fixture::new()
-        .render("README.md", "## Custom {#my-id}\n")
-        .unwrap();
+    let out = readme("## Custom {#my-id}\n");
     assert_eq!(out.headings[0].id, "my-id");
 }
 
@@ -103,22 +112,15 @@ fn md_links_become_page_links_with_fragments() {
         .render("db/vacuum.md", "[a](../DB_MAINTENANCE.md#リカバリ手順) [b](./README.md) [c](../ROLLBACK.md) [d](/ROLLBACK.md#x) [e](https://example.com/a.md)")
         .unwrap();
     // pulldown-cmark percent-encodes hrefs; browsers decode fragments.
-    assert!(out.html.contains("href=\"../DB_MAINTENANCE.html#%E3%83%AA%E3%82%AB%E3%83%90%E3%83%AA%E6%89%8B%E9%A0%86\""), "{}", out.html);
-    assert!(out.html.contains("href=\"index.html\""), "{}", out.html);
-    assert!(
-        out.html.contains("href=\"../ROLLBACK.html\""),
-        "{}",
-        out.html
-    );
-    assert!(
-        out.html.contains("href=\"../ROLLBACK.html#x\""),
-        "{}",
-        out.html
-    );
-    assert!(
-        out.html.contains("href=\"https://example.com/a.md\""),
-        "{}",
-        out.html
+    assert_has_all(
+        &out.html,
+        &[
+            "href=\"../DB_MAINTENANCE.html#%E3%83%AA%E3%82%AB%E3%83%90%E3%83%AA%E6%89%8B%E9%A0%86\"",
+            "href=\"index.html\"",
+            "href=\"../ROLLBACK.html\"",
+            "href=\"../ROLLBACK.html#x\"",
+            "href=\"https://example.com/a.md\"",
+        ],
     );
     assert_eq!(out.links.len(), 4);
     assert_eq!(out.links[0].target, "DB_MAINTENANCE.md");
@@ -128,19 +130,16 @@ fn md_links_become_page_links_with_fragments() {
 
 #[test]
 fn folder_links_and_percent_encoded_fragments() {
-    let out = Fixture::new().render("README.md", "[db](db/) [x](DB_MAINTENANCE.md#%E3%83%AA%E3%82%AB%E3%83%90%E3%83%AA%E6%89%8B%E9%A0%86)").unwrap();
+    let out = readme(
+        "[db](db/) [x](DB_MAINTENANCE.md#%E3%83%AA%E3%82%AB%E3%83%90%E3%83%AA%E6%89%8B%E9%A0%86)",
+    );
     assert!(out.html.contains("href=\"db/index.html\""), "{}", out.html);
     assert_eq!(out.links[1].fragment.as_deref(), Some("リカバリ手順"));
 }
 
 #[test]
 fn broken_links_warn_with_line() {
-    let out = Fixture::new()
-        .render(
-            "README.md",
-            "text\n\n[gone](./MISSING.md) ![img](img/none.png) ![ok](img/flow.png)\n",
-        )
-        .unwrap();
+    let out = readme("text\n\n[gone](./MISSING.md) ![img](img/none.png) ![ok](img/flow.png)\n");
     assert_eq!(out.warnings.len(), 2, "{:?}", out.warnings);
     assert_eq!(
         out.warnings[0].at.line, 6,
@@ -152,18 +151,22 @@ fn broken_links_warn_with_line() {
 #[test]
 fn gfm_extensions() {
     let out = html("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ text[^1]\n\n[^1]: note\n");
-    assert!(out.contains("<table>"), "{out}");
-    assert!(out.contains("class=\"table-wrap\""), "{out}");
-    assert!(out.contains("type=\"checkbox\""), "{out}");
-    assert!(out.contains("<del>old</del>"), "{out}");
-    assert!(out.contains("footnote"), "{out}");
+    assert_has_all(
+        &out,
+        &[
+            "<table>",
+            "class=\"table-wrap\"",
+            "type=\"checkbox\"",
+            "<del>old</del>",
+            "footnote",
+        ],
+    );
 }
 
 #[test]
 fn github_alerts_become_callouts() {
     let out = html("> [!WARNING]\n> 本番で実行する前に確認\n");
-    assert!(out.contains("class=\"callout callout-warning\""), "{out}");
-    assert!(out.contains("警告"), "{out}");
+    assert_has_all(&out, &["class=\"callout callout-warning\"", "警告"]);
     assert!(!out.contains("[!WARNING]"), "{out}");
 }
 
@@ -174,12 +177,7 @@ fn raw_html_passes_through() {
 
 #[test]
 fn code_blocks_are_highlighted_with_placeholders() {
-    let out = Fixture::new()
-        .render(
-            "README.md",
-            "```bash\nkubectl logs <POD_NAME> --project PROJECT_ID\n```\n",
-        )
-        .unwrap();
+    let out = readme("```bash\nkubectl logs <POD_NAME> --project PROJECT_ID\n```\n");
     assert!(out.html.contains("data-ph=\"POD_NAME\""), "{}", out.html);
     assert_eq!(out.placeholders.len(), 2);
 }
@@ -187,13 +185,11 @@ fn code_blocks_are_highlighted_with_placeholders() {
 #[test]
 fn migrated_content_builds() {
     let body = "[[_TOC_]]\n\n## One\n\n{{< ref \"x.md\" >}}\n\n1. step\n   ```bash\n   echo in list\n   ```\n\n```\nuntagged\n```\n\n```bash\nunclosed fence\n";
-    let out = Fixture::new().render("README.md", body).unwrap();
-    assert!(out.html.contains("class=\"toc-inline\""), "{}", out.html);
-    assert!(out.html.contains("href=\"#one\""), "{}", out.html);
-    assert!(
-        out.html.contains("{{&lt; ref"),
-        "shortcode left visible: {}",
-        out.html
+    let out = readme(body);
+    // The shortcode is left visible.
+    assert_has_all(
+        &out.html,
+        &["class=\"toc-inline\"", "href=\"#one\"", "{{&lt; ref"],
     );
     assert_eq!(
         out.html.matches("<div class=\"code\"").count(),
@@ -201,22 +197,12 @@ fn migrated_content_builds() {
         "{}",
         out.html
     );
-    assert!(text_of(&out.html).contains("echo in list"), "{}", out.html);
-    assert!(
-        text_of(&out.html).contains("unclosed fence"),
-        "{}",
-        out.html
-    );
+    assert_has_all(&text_of(&out.html), &["echo in list", "unclosed fence"]);
 }
 
 #[test]
 fn widget_blocks_become_slots_with_fallback() {
-    let out = Fixture::new()
-        .render(
-            "README.md",
-            "```widget\nkind: pods\nworkload: tekutoko-api\n```\n",
-        )
-        .unwrap();
+    let out = readme("```widget\nkind: pods\nworkload: tekutoko-api\n```\n");
     assert!(out.has_widgets);
     assert!(out.html.contains("data-panel=\"pods\""), "{}", out.html);
     assert!(
@@ -224,25 +210,13 @@ fn widget_blocks_become_slots_with_fallback() {
         "{}",
         out.html
     );
-    let out = Fixture::new()
-        .render("README.md", "```widget\nkind: slo\n```\n")
-        .unwrap();
-    assert!(
-        out.html.contains("data-ids=\"availability\""),
-        "{}",
-        out.html
-    );
-    assert!(out.html.contains("99.9%"), "{}", out.html);
+    let out = readme("```widget\nkind: slo\n```\n");
+    assert_has_all(&out.html, &["data-ids=\"availability\"", "99.9%"]);
 }
 
 #[test]
 fn an_alerts_widget_names_its_alerts_and_the_commands_that_list_them() {
-    let out = Fixture::new()
-        .render(
-            "README.md",
-            "```widget\nkind: alerts\nalerts: [PodCrashLooping, PodOOM]\n```\n",
-        )
-        .unwrap();
+    let out = readme("```widget\nkind: alerts\nalerts: [PodCrashLooping, PodOOM]\n```\n");
     assert!(out.has_widgets);
     assert!(
         out.html
@@ -250,32 +224,22 @@ fn an_alerts_widget_names_its_alerts_and_the_commands_that_list_them() {
         "{}",
         out.html
     );
-    let text = text_of(&out.html);
-    assert!(text.contains("PodCrashLooping"), "{text}");
-    assert!(
-        text.contains("amtool alert query 'alertname=~\"PodCrashLooping|PodOOM\"'"),
-        "{text}"
-    );
-    assert!(
-        text.contains("ALERTS{alertstate=\"firing\",alertname=~\"PodCrashLooping|PodOOM\"}"),
-        "{text}"
+    assert_has_all(
+        &text_of(&out.html),
+        &[
+            "PodCrashLooping",
+            "amtool alert query 'alertname=~\"PodCrashLooping|PodOOM\"'",
+            "ALERTS{alertstate=\"firing\",alertname=~\"PodCrashLooping|PodOOM\"}",
+        ],
     );
     // Without names: every firing alert.
-    let out = Fixture::new()
-        .render("README.md", "```widget\nkind: alerts\n```\n")
-        .unwrap();
+    let out = readme("```widget\nkind: alerts\n```\n");
     assert!(
         out.html.contains("data-panel=\"alerts\" data-ids=\"\""),
         "{}",
         out.html
     );
-    let err = Fixture::new()
-        .render(
-            "README.md",
-            "```widget\nkind: alerts\nalerts: [\"a|b\"]\n```\n",
-        )
-        .unwrap_err()
-        .to_string();
+    let err = readme_error("```widget\nkind: alerts\nalerts: [\"a|b\"]\n```\n");
     assert!(
         err.starts_with("README.md:6:1: `a|b` is not an alert name"),
         "{err}"
@@ -284,38 +248,23 @@ fn an_alerts_widget_names_its_alerts_and_the_commands_that_list_them() {
 
 #[test]
 fn bad_widgets_fail_with_line() {
-    let f = Fixture::new();
-    let err = f
-        .render("README.md", "text\n\n```widget\nkind: graph\n```\n")
-        .unwrap_err()
-        .to_string();
+    let err = readme_error("text\n\n```widget\nkind: graph\n```\n");
     assert!(
         err.starts_with("README.md:7:1: unknown widget kind `graph`"),
         "{err}"
     );
-    let err = f
-        .render("README.md", "```widget\nkind: pods\nworkload: nope\n```\n")
-        .unwrap_err()
-        .to_string();
+    let err = readme_error("```widget\nkind: pods\nworkload: nope\n```\n");
     assert!(
         err.contains("unknown workload `nope`") && err.contains("tekutoko-api"),
         "{err}"
     );
-    let err = f
-        .render("README.md", "```widget\nkind: slo\nslos: [latency]\n```\n")
-        .unwrap_err()
-        .to_string();
+    let err = readme_error("```widget\nkind: slo\nslos: [latency]\n```\n");
     assert!(err.contains("unknown SLO `latency`"), "{err}");
 }
 
 #[test]
 fn sections_collect_text_and_commands() {
-    let out = Fixture::new()
-        .render(
-            "README.md",
-            "intro\n## 接続確認\n\nDB接続エラー\n\n```bash\nkubectl rollout undo\n```\n",
-        )
-        .unwrap();
+    let out = readme("intro\n## 接続確認\n\nDB接続エラー\n\n```bash\nkubectl rollout undo\n```\n");
     assert_eq!(out.sections.len(), 2);
     assert_eq!(out.sections[0].heading, None);
     assert!(out.sections[1].text.contains("DB接続エラー"));

@@ -2,6 +2,7 @@
 //! as a panel slot whose static fallback is useful on its own (what the
 //! panel would show, and the command that shows it by hand).
 
+use indexmap::IndexMap;
 use serde::Deserialize;
 
 use runbook_api::promql::sli_query;
@@ -63,16 +64,8 @@ pub fn render(ctx: &RenderContext, yaml: &str, at: Location) -> Result<String, B
                 ));
             }
             for id in &ids {
-                if !ctx.live.slos.contains_key(id) {
-                    return Err(error(
-                        line_of("slos"),
-                        format!("unknown SLO `{id}`"),
-                        format!(
-                            "use one declared in runbook.yaml under `live: slos:` ({})",
-                            known(ctx.live.slos.keys())
-                        ),
-                    ));
-                }
+                declared(&ctx.live.slos, "slos", "SLO", id)
+                    .map_err(|(message, hint)| error(line_of("slos"), message, hint))?;
             }
             Ok(slo_slot(ctx, &ids, spec.title.as_deref()))
         }
@@ -87,16 +80,8 @@ pub fn render(ctx: &RenderContext, yaml: &str, at: Location) -> Result<String, B
                     ),
                 ));
             };
-            if !ctx.live.workloads.contains_key(&id) {
-                return Err(error(
-                    line_of("workload"),
-                    format!("unknown workload `{id}`"),
-                    format!(
-                        "use one declared in runbook.yaml under `live: workloads:` ({})",
-                        known(ctx.live.workloads.keys())
-                    ),
-                ));
-            }
+            declared(&ctx.live.workloads, "workloads", "workload", &id)
+                .map_err(|(message, hint)| error(line_of("workload"), message, hint))?;
             Ok(pods_slot(ctx, &id, spec.title.as_deref()))
         }
         "alerts" => {
@@ -118,6 +103,26 @@ pub fn render(ctx: &RenderContext, yaml: &str, at: Location) -> Result<String, B
     }
 }
 
+/// `Ok` when runbook.yaml declares `id` under `live: <section>:`, else the
+/// message and hint that name the ids it does declare.
+fn declared<T>(
+    ids: &IndexMap<String, T>,
+    section: &str,
+    what: &str,
+    id: &str,
+) -> Result<(), (String, String)> {
+    if ids.contains_key(id) {
+        return Ok(());
+    }
+    Err((
+        format!("unknown {what} `{id}`"),
+        format!(
+            "use one declared in runbook.yaml under `live: {section}:` ({})",
+            known(ids.keys())
+        ),
+    ))
+}
+
 fn known<'a>(ids: impl Iterator<Item = &'a String>) -> String {
     let ids: Vec<&str> = ids.map(String::as_str).collect();
     if ids.is_empty() {
@@ -133,6 +138,22 @@ fn known<'a>(ids: impl Iterator<Item = &'a String>) -> String {
 // `aria-live` announcer and the body itself; the stylesheet reserves its
 // height from `--panel-rows` so nothing below moves when data arrives),
 // and `.panel-fallback` stays for readers without JS or API.
+/// The slot of one panel: `spec` in its attributes, `title` its label;
+/// `rows` (the SLO table's) sets the height the stylesheet reserves.
+fn panel_slot(spec: &PanelSpec, title: &str, rows: Option<usize>, fallback: &str) -> String {
+    let style = rows
+        .map(|rows| format!(" style=\"--panel-rows:{rows}\""))
+        .unwrap_or_default();
+    format!(
+        "<section class=\"panel\" {attributes} aria-label=\"{label}\"{style}>\
+<p class=\"panel-title\">{label}</p>\
+<div class=\"panel-live\"></div>\
+<div class=\"panel-fallback\">{fallback}</div></section>\n",
+        attributes = spec.attributes(),
+        label = escape(title),
+    )
+}
+
 fn slo_slot(ctx: &RenderContext, ids: &[String], title: Option<&str>) -> String {
     let s = ctx.strings;
     let title = title
@@ -161,20 +182,16 @@ fn slo_slot(ctx: &RenderContext, ids: &[String], title: Option<&str>) -> String 
         "promql",
         queries.trim_end(),
     );
-    format!(
-        "<section class=\"panel\" {attributes} aria-label=\"{label}\" style=\"--panel-rows:{panel_rows}\">\
-<p class=\"panel-title\">{label}</p>\
-<div class=\"panel-live\"></div>\
-<div class=\"panel-fallback\"><div class=\"table-wrap\"><table><thead><tr><th>SLO</th><th>{objective}</th><th>{window}</th></tr></thead><tbody>{rows}</tbody></table></div>\
-<p>{by_hand} (PromQL):</p>{command}</div></section>\n",
-        attributes = PanelSpec::Slo(ids.to_vec()).attributes(),
-        panel_rows = ids.len(),
-        label = escape(&title),
+    let fallback = format!(
+        "<div class=\"table-wrap\"><table><thead><tr><th>SLO</th><th>{objective}</th><th>{window}</th></tr></thead><tbody>{rows}</tbody></table></div>\
+<p>{by_hand} (PromQL):</p>{command}",
         objective = escape(s.objective),
         window = escape(s.window),
         by_hand = escape(s.check_by_hand),
         command = command.html,
-    )
+    );
+    let spec = PanelSpec::Slo(ids.to_vec());
+    panel_slot(&spec, &title, Some(ids.len()), &fallback)
 }
 
 fn pods_slot(ctx: &RenderContext, id: &str, title: Option<&str>) -> String {
@@ -194,16 +211,8 @@ fn pods_slot(ctx: &RenderContext, id: &str, title: Option<&str>) -> String {
         commands.push_str(&format!("kubectl get hpa {hpa} -n {}\n", w.namespace));
     }
     let command = code::render(ctx.highlighter, ctx.placeholders, "bash", &commands);
-    format!(
-        "<section class=\"panel\" {attributes} aria-label=\"{label}\">\
-<p class=\"panel-title\">{label}</p>\
-<div class=\"panel-live\"></div>\
-<div class=\"panel-fallback\"><p>{by_hand}:</p>{command}</div></section>\n",
-        attributes = PanelSpec::Pods(id.to_string()).attributes(),
-        label = escape(&title),
-        by_hand = escape(s.check_by_hand),
-        command = command.html,
-    )
+    let fallback = format!("<p>{}:</p>{}", escape(s.check_by_hand), command.html);
+    panel_slot(&PanelSpec::Pods(id.to_string()), &title, None, &fallback)
 }
 
 /// Alert names travel in `data-ids` and PromQL regexes: keep them to
@@ -245,17 +254,13 @@ fn alerts_slot(ctx: &RenderContext, names: &[String], title: Option<&str>) -> St
     };
     let amtool = code::render(ctx.highlighter, ctx.placeholders, "bash", &amtool);
     let promql = code::render(ctx.highlighter, ctx.placeholders, "promql", &promql);
-    format!(
-        "<section class=\"panel\" {attributes} aria-label=\"{label}\">\
-<p class=\"panel-title\">{label}</p>\
-<div class=\"panel-live\"></div>\
-<div class=\"panel-fallback\">{listed}<p>{list}:</p>{amtool}{promql}</div></section>\n",
-        attributes = PanelSpec::Alerts(names.to_vec()).attributes(),
-        label = escape(&title),
-        list = escape(s.list_firing),
-        amtool = amtool.html,
-        promql = promql.html,
-    )
+    let fallback = format!(
+        "{listed}<p>{}:</p>{}{}",
+        escape(s.list_firing),
+        amtool.html,
+        promql.html
+    );
+    panel_slot(&PanelSpec::Alerts(names.to_vec()), &title, None, &fallback)
 }
 
 /// `0.999` → `99.9%`, without float noise.
@@ -271,8 +276,8 @@ mod tests {
 
     #[test]
     fn percent_formatting() {
-        assert_eq!(format_percent(0.999), "99.9%");
-        assert_eq!(format_percent(0.95), "95%");
-        assert_eq!(format_percent(0.9995), "99.95%");
+        for (ratio, percent) in [(0.999, "99.9%"), (0.95, "95%"), (0.9995, "99.95%")] {
+            assert_eq!(format_percent(ratio), percent, "{ratio}");
+        }
     }
 }

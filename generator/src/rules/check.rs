@@ -13,6 +13,7 @@ use std::path::Path;
 use super::url::{Landing, SiteIndex};
 use super::{AlertRule, Rules};
 use crate::error::{Location, Warning};
+use crate::plural::count;
 use crate::render::Rendered;
 use crate::severity::{self, Level};
 
@@ -52,7 +53,7 @@ impl fmt::Display for Summary {
             "{} alerts read ({} rules in {}, {} recording rules skipped): {} with a page, {} without ({} linked elsewhere), {} broken links; {} listed on pages but defined by no rule, {} severity disagreements",
             self.alerts,
             self.rules,
-            files(self.files),
+            count(self.files, "file"),
             self.recording,
             self.with_page,
             self.without_page,
@@ -62,26 +63,17 @@ impl fmt::Display for Summary {
             self.severity,
         )?;
         if self.unreadable > 0 {
-            write!(f, ", {} not read", files(self.unreadable))?;
+            write!(f, ", {} not read", count(self.unreadable, "file"))?;
         }
         Ok(())
     }
-}
-
-fn files(n: usize) -> String {
-    format!("{n} file{}", if n == 1 { "" } else { "s" })
 }
 
 /// Checks `rules` against the rendered site, whose links are resolved
 /// under `base_url`.
 pub fn check(rendered: &Rendered, rules: &Rules, base_url: Option<&str>) -> Outcome {
     let index = SiteIndex::from_rendered(rendered, base_url);
-    let pages: HashMap<&str, usize> = rendered
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.page.output.as_str(), i))
-        .collect();
+    let pages = rendered.positions(|page| page.output.as_str());
     let mut warnings = rules.problems.clone();
     let mut summary = Summary {
         rules: rules.alerts.len(),

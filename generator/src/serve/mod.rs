@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 use crate::api::{self, ApiState};
 use crate::config::{LiveConfig, SiteConfig};
 use crate::error::BuildError;
+use crate::plural::count;
 use crate::publish;
 use crate::render::Rendered;
 use crate::theme::Theme;
@@ -414,15 +415,12 @@ fn swap_in(
                         }
                     }
                     println!(
-                        "{trigger} {} of {} page{} rendered, {} laid out, {} file{} changed, {} warning{} in {} ms",
+                        "{trigger} {} of {} rendered, {} laid out, {} changed, {} in {} ms",
                         stats.rendered,
-                        stats.pages,
-                        plural(stats.pages),
+                        count(stats.pages, "page"),
                         stats.laid_out,
-                        changed.len(),
-                        plural(changed.len()),
-                        warnings.len(),
-                        plural(warnings.len()),
+                        count(changed.len(), "file"),
+                        count(warnings.len(), "warning"),
                         stats.elapsed.as_millis()
                     );
                 },
@@ -435,14 +433,6 @@ fn swap_in(
             eprintln!("  (the last good build is still served; the browser shows this error)");
             publisher.fail(ErrorReport::from_error(&error));
         }
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 

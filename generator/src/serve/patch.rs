@@ -145,6 +145,18 @@ mod tests {
         crate::pipeline::load(root, &[]).unwrap()
     }
 
+    /// A content folder holding `files` (path, text), its canonical path
+    /// and the site loaded from it.
+    fn loaded(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf, Site) {
+        let tmp = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            write(tmp.path(), rel, text);
+        }
+        let site = load(tmp.path());
+        let canonical = tmp.path().canonicalize().unwrap();
+        (tmp, canonical, site)
+    }
+
     fn same(a: &Site, b: &Site) {
         let pages = |s: &Site| -> Vec<(String, String)> {
             s.pages
@@ -164,14 +176,13 @@ mod tests {
 
     #[test]
     fn edits_additions_and_deletions_match_a_full_load() {
-        let tmp = tempfile::tempdir().unwrap();
+        let (tmp, canonical, site) = loaded(&[
+            ("README.md", "# Home\n"),
+            ("a/x.md", "# X\n"),
+            ("a.md", "# A\n"),
+            ("b/img.svg", "<svg/>"),
+        ]);
         let root = tmp.path();
-        write(root, "README.md", "# Home\n");
-        write(root, "a/x.md", "# X\n");
-        write(root, "a.md", "# A\n");
-        write(root, "b/img.svg", "<svg/>");
-        let site = load(root);
-        let canonical = root.canonicalize().unwrap();
 
         write(root, "a/x.md", "---\ncolour: red\n---\n# X2\n");
         write(root, "a/w.md", "# W\n");
@@ -196,13 +207,12 @@ mod tests {
 
     #[test]
     fn an_edit_keeps_its_place_and_a_new_file_is_checked_for_collisions() {
-        let tmp = tempfile::tempdir().unwrap();
+        let (tmp, canonical, site) = loaded(&[
+            ("README.md", "# Home\n"),
+            ("a/x.md", "# X\n"),
+            ("b.md", "# B\n"),
+        ]);
         let root = tmp.path();
-        write(root, "README.md", "# Home\n");
-        write(root, "a/x.md", "# X\n");
-        write(root, "b.md", "# B\n");
-        let site = load(root);
-        let canonical = root.canonicalize().unwrap();
 
         write(root, "a/x.md", "---\ncolour: red\n---\n# X2\n");
         let edit = Batch {
@@ -226,11 +236,8 @@ mod tests {
 
     #[test]
     fn folders_and_rescans_need_a_full_load() {
-        let tmp = tempfile::tempdir().unwrap();
+        let (tmp, canonical, site) = loaded(&[("a/x.md", "# X\n")]);
         let root = tmp.path();
-        write(root, "a/x.md", "# X\n");
-        let site = load(root);
-        let canonical = root.canonicalize().unwrap();
         let folder = Batch {
             assets: [canonical.join("a")].into(),
             ..Batch::default()

@@ -465,37 +465,57 @@ mod tests {
         batch
     }
 
+    /// The writer saves `text` to `rel` below `root`; the server rebuilds.
+    fn save(
+        builder: &mut Builder,
+        root: &Path,
+        rel: &str,
+        text: &str,
+    ) -> Result<Built, BuildError> {
+        std::fs::write(root.join(rel), text).unwrap();
+        builder.rebuild(&changed(root, &[rel]))
+    }
+
     const INDEX: &str = "# Home\n\n- [A](a.md)\n- [B](b.md)\n";
+
+    /// The index linking two one-line pages.
+    const THREE_PAGES: &[(&str, &str)] =
+        &[("README.md", INDEX), ("a.md", "# A\n"), ("b.md", "# B\n")];
+
+    /// A site of `files` and its builder (`strict` or not), after the
+    /// first full build.
+    fn first_build(files: &[(&str, &str)], strict: bool) -> (tempfile::TempDir, Builder, Built) {
+        let tmp = site(files);
+        let mut builder = Builder::new(tmp.path(), strict);
+        let first = builder.build_all().unwrap();
+        (tmp, builder, first)
+    }
 
     #[test]
     fn a_body_edit_renders_and_lays_out_one_page() {
-        let tmp = site(&[
-            ("README.md", INDEX),
-            ("a.md", "# A\n\ntext\n"),
-            ("b.md", "# B\n\nsee [A](a.md#a)\n"),
-        ]);
-        let mut builder = Builder::new(tmp.path(), false);
-        builder.build_all().unwrap();
-        std::fs::write(tmp.path().join("a.md"), "# A\n\nnew text\n").unwrap();
-        let built = builder.rebuild(&changed(tmp.path(), &["a.md"])).unwrap();
+        let (tmp, mut builder, _) = first_build(
+            &[
+                ("README.md", INDEX),
+                ("a.md", "# A\n\ntext\n"),
+                ("b.md", "# B\n\nsee [A](a.md#a)\n"),
+            ],
+            false,
+        );
+        let built = save(&mut builder, tmp.path(), "a.md", "# A\n\nnew text\n").unwrap();
         assert_eq!((built.stats.rendered, built.stats.laid_out), (1, 1));
         assert_eq!(with_search(&built), clean_build(tmp.path()));
     }
 
     #[test]
     fn the_page_list_is_written_again_only_when_the_list_changes() {
-        let tmp = site(&[("README.md", INDEX), ("a.md", "# A\n"), ("b.md", "# B\n")]);
-        let mut builder = Builder::new(tmp.path(), false);
-        let first = builder.build_all().unwrap();
-        std::fs::write(tmp.path().join("a.md"), "# A\n\nnew text\n").unwrap();
-        let body_edit = builder.rebuild(&changed(tmp.path(), &["a.md"])).unwrap();
+        let (tmp, mut builder, first) = first_build(THREE_PAGES, false);
+        let body_edit = save(&mut builder, tmp.path(), "a.md", "# A\n\nnew text\n").unwrap();
         // The same buffer: kept, not rendered again.
         assert_eq!(
             body_edit.files["pages.html"].as_ptr(),
             first.files["pages.html"].as_ptr()
         );
-        std::fs::write(tmp.path().join("a.md"), "# A renamed\n").unwrap();
-        let title_edit = builder.rebuild(&changed(tmp.path(), &["a.md"])).unwrap();
+        let title_edit = save(&mut builder, tmp.path(), "a.md", "# A renamed\n").unwrap();
         let list = String::from_utf8_lossy(&title_edit.files["pages.html"]).to_string();
         assert!(list.contains("A renamed"), "{list}");
         assert_eq!(with_search(&title_edit), clean_build(tmp.path()));
@@ -503,11 +523,8 @@ mod tests {
 
     #[test]
     fn a_title_edit_lays_out_every_page_that_shows_it() {
-        let tmp = site(&[("README.md", INDEX), ("a.md", "# A\n"), ("b.md", "# B\n")]);
-        let mut builder = Builder::new(tmp.path(), false);
-        builder.build_all().unwrap();
-        std::fs::write(tmp.path().join("a.md"), "# A renamed\n").unwrap();
-        let built = builder.rebuild(&changed(tmp.path(), &["a.md"])).unwrap();
+        let (tmp, mut builder, _) = first_build(THREE_PAGES, false);
+        let built = save(&mut builder, tmp.path(), "a.md", "# A renamed\n").unwrap();
         assert_eq!((built.stats.rendered, built.stats.laid_out), (1, 3));
         let b = String::from_utf8_lossy(&built.files["b.html"]).to_string();
         assert!(b.contains("A renamed"), "{b}");
@@ -516,16 +533,16 @@ mod tests {
 
     #[test]
     fn new_and_deleted_pages_match_a_clean_build() {
-        let tmp = site(&[
-            ("README.md", INDEX),
-            ("a.md", "# A\n"),
-            ("b.md", "# B\n[C](c.md)\n"),
-        ]);
-        let mut builder = Builder::new(tmp.path(), false);
-        let first = builder.build_all().unwrap();
+        let (tmp, mut builder, first) = first_build(
+            &[
+                ("README.md", INDEX),
+                ("a.md", "# A\n"),
+                ("b.md", "# B\n[C](c.md)\n"),
+            ],
+            false,
+        );
         assert_eq!(first.warnings.len(), 1, "{:?}", first.warnings);
-        std::fs::write(tmp.path().join("c.md"), "# C\n").unwrap();
-        let built = builder.rebuild(&changed(tmp.path(), &["c.md"])).unwrap();
+        let built = save(&mut builder, tmp.path(), "c.md", "# C\n").unwrap();
         assert!(built.warnings.is_empty(), "{:?}", built.warnings);
         assert_eq!(with_search(&built), clean_build(tmp.path()));
         std::fs::remove_file(tmp.path().join("a.md")).unwrap();
@@ -556,13 +573,8 @@ mod tests {
             .iter()
             .map(|(p, t)| (p.as_str(), t.as_str()))
             .collect();
-        let tmp = site(&files);
-        let mut builder = Builder::new(tmp.path(), false);
-        let first = builder.build_all().unwrap();
-        std::fs::write(tmp.path().join("big/p60.md"), "# Page 60\n").unwrap();
-        let built = builder
-            .rebuild(&changed(tmp.path(), &["big/p60.md"]))
-            .unwrap();
+        let (tmp, mut builder, first) = first_build(&files, false);
+        let built = save(&mut builder, tmp.path(), "big/p60.md", "# Page 60\n").unwrap();
         // The new page, the window of pages at the end of the folder, and
         // its neighbours in the reading order.
         assert!(
@@ -577,16 +589,12 @@ mod tests {
 
     #[test]
     fn a_failed_rebuild_keeps_the_last_good_values() {
-        let tmp = site(&[("README.md", INDEX), ("a.md", "# A\n"), ("b.md", "# B\n")]);
-        let mut builder = Builder::new(tmp.path(), true);
-        let good = builder.build_all().unwrap();
-        std::fs::write(tmp.path().join("a.md"), "# A\n[x](missing.md)\n").unwrap();
+        let (tmp, mut builder, good) = first_build(THREE_PAGES, true);
         assert!(matches!(
-            builder.rebuild(&changed(tmp.path(), &["a.md"])),
+            save(&mut builder, tmp.path(), "a.md", "# A\n[x](missing.md)\n"),
             Err(BuildError::Strict { .. })
         ));
-        std::fs::write(tmp.path().join("a.md"), "# A\n").unwrap();
-        let fixed = builder.rebuild(&changed(tmp.path(), &["a.md"])).unwrap();
+        let fixed = save(&mut builder, tmp.path(), "a.md", "# A\n").unwrap();
         assert_eq!(fixed.files, good.files);
         // Back to the text of the last good build: its render is reused.
         assert_eq!(fixed.stats.rendered, 0);
@@ -594,11 +602,11 @@ mod tests {
 
     #[test]
     fn a_changed_asset_is_read_again() {
-        let tmp = site(&[("README.md", "# Home\n![x](x.svg)\n"), ("x.svg", "<svg/>")]);
-        let mut builder = Builder::new(tmp.path(), false);
-        builder.build_all().unwrap();
-        std::fs::write(tmp.path().join("x.svg"), "<svg>2</svg>").unwrap();
-        let built = builder.rebuild(&changed(tmp.path(), &["x.svg"])).unwrap();
+        let (tmp, mut builder, _) = first_build(
+            &[("README.md", "# Home\n![x](x.svg)\n"), ("x.svg", "<svg/>")],
+            false,
+        );
+        let built = save(&mut builder, tmp.path(), "x.svg", "<svg>2</svg>").unwrap();
         assert_eq!(built.files["x.svg"], Bytes::from("<svg>2</svg>"));
     }
 }

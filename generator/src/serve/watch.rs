@@ -497,22 +497,25 @@ mod tests {
     #[test]
     fn paths_are_classified_like_the_loader_sees_them() {
         let roots = roots();
-        let kind = |p: &str| classify(&roots, Path::new(p));
-        assert_eq!(kind("/site/content/a.md"), Kind::Page);
-        assert_eq!(kind("/site/content/db/日本語.markdown"), Kind::Page);
-        assert_eq!(kind("/site/content/img/flow.svg"), Kind::Asset);
-        assert_eq!(kind("/site/content/new-folder"), Kind::Asset);
-        assert_eq!(kind("/site/content/runbook.yaml"), Kind::Config);
-        assert_eq!(kind("/site/content/db/runbook.yaml"), Kind::Asset);
-        assert_eq!(kind("/site/content/theme/templates/page.html"), Kind::Theme);
-        assert_eq!(kind("/site/.git/logs/HEAD"), Kind::Git);
-        // Editors' swap files and git's own folder.
-        assert_eq!(kind("/site/content/.a.md.swp"), Kind::Ignored);
-        assert_eq!(kind("/site/content/.git/index"), Kind::Ignored);
-        assert_eq!(kind("/site/content/db/.#a.md"), Kind::Ignored);
-        assert_eq!(kind("/site/content/theme/.x.swp"), Kind::Ignored);
-        assert_eq!(kind("/elsewhere/a.md"), Kind::Ignored);
-        assert_eq!(kind("/site/content"), Kind::Root);
+        for (path, kind) in [
+            ("/site/content/a.md", Kind::Page),
+            ("/site/content/db/日本語.markdown", Kind::Page),
+            ("/site/content/img/flow.svg", Kind::Asset),
+            ("/site/content/new-folder", Kind::Asset),
+            ("/site/content/runbook.yaml", Kind::Config),
+            ("/site/content/db/runbook.yaml", Kind::Asset),
+            ("/site/content/theme/templates/page.html", Kind::Theme),
+            ("/site/.git/logs/HEAD", Kind::Git),
+            // Editors' swap files and git's own folder.
+            ("/site/content/.a.md.swp", Kind::Ignored),
+            ("/site/content/.git/index", Kind::Ignored),
+            ("/site/content/db/.#a.md", Kind::Ignored),
+            ("/site/content/theme/.x.swp", Kind::Ignored),
+            ("/elsewhere/a.md", Kind::Ignored),
+            ("/site/content", Kind::Root),
+        ] {
+            assert_eq!(classify(&roots, Path::new(path)), kind, "{path}");
+        }
     }
 
     #[test]
