@@ -6,6 +6,7 @@
 pub mod alerts;
 pub mod format;
 pub mod freshness;
+pub mod percent;
 pub mod pods;
 pub mod slo;
 pub mod sparkline;

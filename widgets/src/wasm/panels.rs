@@ -114,7 +114,7 @@ pub fn start_panels() -> Result<Panels, JsValue> {
         if section.has_attribute("data-live") {
             continue;
         }
-        if let Some(mounted) = mount(&document, &section, &api, strings)? {
+        if let Some(mounted) = mount(&section, &api, strings)? {
             panels.push(mounted);
         }
     }
@@ -174,12 +174,7 @@ fn meta(document: &Document, name: &str) -> Option<String> {
 
 /// Prepares a slot: its state line, its announcer and its body, inside the
 /// `.panel-live` box whose height the stylesheet reserves.
-fn mount(
-    document: &Document,
-    section: &Element,
-    api: &str,
-    strings: &PanelWords,
-) -> Result<Option<Mounted>, JsValue> {
+fn mount(section: &Element, api: &str, strings: &PanelWords) -> Result<Option<Mounted>, JsValue> {
     let kind = section.get_attribute("data-panel").unwrap_or_default();
     let ids = section.get_attribute("data-ids").unwrap_or_default();
     let fill = section.get_attribute("data-fill").unwrap_or_default();
@@ -189,23 +184,11 @@ fn mount(
     let Some(live) = section.query_selector(".panel-live")? else {
         return Ok(None);
     };
-    let meta = dom::child(document, &live, "p", "panel-meta", &[])?;
-    let state = dom::child(
-        document,
-        &meta,
-        "span",
-        "panel-state",
-        &[("role", "status")],
-    )?;
-    let age = dom::child(document, &meta, "span", "panel-age", &[])?;
-    let announce = dom::child(
-        document,
-        &live,
-        "p",
-        "panel-announce",
-        &[("aria-live", "polite")],
-    )?;
-    let body = dom::child(document, &live, "div", "panel-body", &[])?;
+    let meta = dom::child(&live, "p", "panel-meta", &[])?;
+    let state = dom::child(&meta, "span", "panel-state", &[("role", "status")])?;
+    let age = dom::child(&meta, "span", "panel-age", &[])?;
+    let announce = dom::child(&live, "p", "panel-announce", &[("aria-live", "polite")])?;
+    let body = dom::child(&live, "div", "panel-body", &[])?;
     dom::set_text(&age, strings.loading);
     section.set_attribute("data-live", "on")?;
     section.set_attribute("data-state", "loading")?;
