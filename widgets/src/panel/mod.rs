@@ -158,6 +158,8 @@ fn with_data<T, U>(answer: Answer<T>, wrap: impl FnOnce(T) -> U) -> Answer<U> {
 }
 
 #[cfg(test)]
+mod assertions;
+#[cfg(test)]
 mod fixtures;
 #[cfg(test)]
 mod tests;
