@@ -263,18 +263,18 @@ macro_rules! decode_object {
         impl Decode for $type {
             fn decode(reader: &mut Reader) -> json::Result<Self> {
                 $(let mut $field = None;)*
-                $($(let mut $optional = None;)*)?
+                $($(let mut $optional = Default::default();)*)?
                 reader.object(|r, key| {
                     match key {
                         $(stringify!($field) => $field = Some(read(r, $read)?),)*
-                        $($(stringify!($optional) => $optional = Some(read(r, $optional_read)?),)*)?
+                        $($(stringify!($optional) => $optional = read(r, $optional_read)?,)*)?
                         _ => r.skip()?,
                     }
                     Ok(())
                 })?;
                 Ok($type {
                     $($field: required($field, stringify!($field), reader)?,)*
-                    $($($optional: $optional.unwrap_or_default(),)*)?
+                    $($($optional,)*)?
                 })
             }
         }
