@@ -21,41 +21,36 @@ pub fn human_duration(seconds: i64) -> String {
     }
     let minutes = seconds / 60;
     if minutes < 10 {
-        return match seconds % 60 {
-            0 => format!("{minutes}m"),
-            s => format!("{minutes}m{s}s"),
-        };
+        return two_units(minutes, "m", seconds % 60, "s");
     }
     if minutes < 180 {
         return format!("{minutes}m");
     }
     let hours = seconds / 3600;
     if hours < 8 {
-        return match minutes % 60 {
-            0 => format!("{hours}h"),
-            m => format!("{hours}h{m}m"),
-        };
+        return two_units(hours, "h", minutes % 60, "m");
     }
     if hours < 48 {
         return format!("{hours}h");
     }
     if hours < 24 * 8 {
-        return match hours % 24 {
-            0 => format!("{}d", hours / 24),
-            h => format!("{}d{h}h", hours / 24),
-        };
+        return two_units(hours / 24, "d", hours % 24, "h");
     }
     if hours < 24 * 365 * 2 {
         return format!("{}d", hours / 24);
     }
     if hours < 24 * 365 * 8 {
-        let years = hours / 24 / 365;
-        return match (hours / 24) % 365 {
-            0 => format!("{years}y"),
-            d => format!("{years}y{d}d"),
-        };
+        return two_units(hours / 24 / 365, "y", (hours / 24) % 365, "d");
     }
     format!("{}y", hours / 24 / 365)
+}
+
+/// `5h3m`, or `5h` when the smaller unit is zero: kubectl never writes `5h0m`.
+fn two_units(larger: i64, larger_unit: &str, smaller: i64, smaller_unit: &str) -> String {
+    match smaller {
+        0 => format!("{larger}{larger_unit}"),
+        _ => format!("{larger}{larger_unit}{smaller}{smaller_unit}"),
+    }
 }
 
 /// The READY column: `ready/total`.
@@ -180,15 +175,19 @@ mod tests {
 
     #[test]
     fn statuses_by_severity() {
-        assert_eq!(severity("Running"), Severity::Ok);
-        assert_eq!(severity("Completed"), Severity::Ok);
-        assert_eq!(severity("Init:0/1"), Severity::Progressing);
-        assert_eq!(severity("ContainerCreating"), Severity::Progressing);
-        assert_eq!(severity("Terminating"), Severity::Progressing);
-        assert_eq!(severity("CrashLoopBackOff"), Severity::Failing);
-        assert_eq!(severity("Init:CrashLoopBackOff"), Severity::Failing);
-        assert_eq!(severity("OOMKilled"), Severity::Failing);
-        assert_eq!(severity("ExitCode:137"), Severity::Failing);
+        for (status, expected) in [
+            ("Running", Severity::Ok),
+            ("Completed", Severity::Ok),
+            ("Init:0/1", Severity::Progressing),
+            ("ContainerCreating", Severity::Progressing),
+            ("Terminating", Severity::Progressing),
+            ("CrashLoopBackOff", Severity::Failing),
+            ("Init:CrashLoopBackOff", Severity::Failing),
+            ("OOMKilled", Severity::Failing),
+            ("ExitCode:137", Severity::Failing),
+        ] {
+            assert_eq!(severity(status), expected, "{status}");
+        }
     }
 
     #[test]

@@ -75,18 +75,27 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 mod tests {
     use super::*;
 
+    /// Unix seconds and their RFC 3339 text: the epoch, a leap day, the
+    /// second before the epoch and the last second of 2099.
+    const KNOWN: [(i64, &str); 5] = [
+        (0, "1970-01-01T00:00:00Z"),
+        (1_750_042_800, "2025-06-16T03:00:00Z"),
+        (951_782_400, "2000-02-29T00:00:00Z"),
+        (-1, "1969-12-31T23:59:59Z"),
+        (4_102_444_799, "2099-12-31T23:59:59Z"),
+    ];
+
     #[test]
     fn formats_known_instants() {
-        assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(format_rfc3339(1_750_042_800), "2025-06-16T03:00:00Z");
-        assert_eq!(format_rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(format_rfc3339(-1), "1969-12-31T23:59:59Z");
+        for (t, text) in KNOWN {
+            assert_eq!(format_rfc3339(t), text, "{t}");
+        }
     }
 
     #[test]
     fn parses_what_it_formats_and_kubernetes_times() {
-        for t in [0, 1_750_042_800, 951_782_400, 4_102_444_799] {
-            assert_eq!(parse_rfc3339(&format_rfc3339(t)), Some(t));
+        for (t, text) in KNOWN {
+            assert_eq!(parse_rfc3339(text), Some(t), "{text}");
         }
         assert_eq!(
             parse_rfc3339("2025-06-16T12:00:00.123+09:00"),

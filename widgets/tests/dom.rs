@@ -220,10 +220,9 @@ fn replace_swaps_the_children_in_one_step() {
 
 #[wasm_bindgen_test]
 fn child_is_found_or_created_once_and_set_text_reports_changes() {
-    let doc = document();
     let host = detached();
-    let a = dom::child(&doc, &host, "p", "panel-meta", &[("role", "status")]).unwrap();
-    let b = dom::child(&doc, &host, "p", "panel-meta", &[("role", "status")]).unwrap();
+    let a = dom::child(&host, "p", "panel-meta", &[("role", "status")]).unwrap();
+    let b = dom::child(&host, "p", "panel-meta", &[("role", "status")]).unwrap();
     assert!(a.is_same_node(Some(&b)));
     assert_eq!(host.child_element_count(), 1);
     assert_eq!(a.get_attribute("role").as_deref(), Some("status"));

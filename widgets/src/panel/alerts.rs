@@ -7,6 +7,7 @@ use crate::pods::human_duration;
 use crate::severity::Level;
 use crate::timestamp::format_rfc3339;
 
+use super::percent::encode;
 use super::slo::{demo_badge, state, SloState};
 use super::view::{el, Element, Node};
 use crate::language::PanelWords;
@@ -259,17 +260,4 @@ pub fn is_site_path(url: &str) -> bool {
         && url
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '%' | '#'))
-}
-
-/// Percent-encodes for `URLSearchParams`, which `runbook.js` reads back.
-fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

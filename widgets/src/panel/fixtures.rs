@@ -2,6 +2,7 @@
 //! by the API's own tests from the demo backend with a pinned clock): the
 //! JSON the server writes is exactly what these views read.
 
+use super::assertions::contains_all;
 use super::view::Node;
 use super::*;
 use crate::language::{EN, JA};
@@ -38,27 +39,24 @@ fn availability_pages_with_its_figures() {
     let body = panel.body(0.0, "", EN).unwrap();
     let a = card(&body, "availability");
     let text = a.text_content();
-    assert!(text.contains("可用性 (99.9%)"), "{text}");
-    assert!(text.contains("✖ PAGE"), "{text}");
-    // SLI 0.99965556 against 99.9%: two decimals, rounded down.
-    assert!(text.contains("Now 99.96%"), "{text}");
-    assert!(text.contains("Objective 99.9% (30 days)"), "{text}");
-    assert!(
-        text.contains("Error budget: left 65.6% (28.3 min / 43.2 min)"),
-        "{text}"
-    );
-    // The verdict, said by the panel from the rule and the rates: the
-    // same figures as the server's own sentence.
-    assert!(
-        text.contains("Burn rate 15.7× over 1h and 20.0× over 5m (threshold 14.4×)."),
-        "{text}"
+    contains_all(
+        &text,
+        &[
+            "可用性 (99.9%)",
+            "✖ PAGE",
+            // SLI 0.99965556 against 99.9%: two decimals, rounded down.
+            "Now 99.96%",
+            "Objective 99.9% (30 days)",
+            "Error budget: left 65.6% (28.3 min / 43.2 min)",
+            // The verdict, said by the panel from the rule and the rates:
+            // the same figures as the server's own sentence.
+            "Burn rate 15.7× over 1h and 20.0× over 5m (threshold 14.4×).",
+        ],
     );
     // 5m, 30m and 1h burn over their thresholds; 6h (2.9×) is over the
     // ticket threshold only; 3d (0.5×) is under.
     assert_eq!(a.find_class("over").len(), 4, "{text}");
-    assert!(text.contains("20.0× ▲over"), "{text}");
-    assert!(text.contains("0.5×"), "{text}");
-    assert!(text.contains("page ≥14.4×"), "{text}");
+    contains_all(&text, &["20.0× ▲over", "0.5×", "page ≥14.4×"]);
     assert_eq!(a.find_class("status-page").len(), 1);
     // The sparkline: 48 half-hour points, one unbroken line.
     let spark = a.find_class("spark-line");
@@ -69,9 +67,10 @@ fn availability_pages_with_its_figures() {
         Some("可用性 (99.9%): last 24 h: lowest 98.00%, latest 98.00%")
     );
     let e = card(&body, "error_rate").text_content();
-    assert!(e.contains("✓ OK"), "{e}");
-    assert!(e.contains("Now 99.9%"), "{e}");
-    assert!(e.contains("left 96.6% (6 h 57 min / 7 h 12 min)"), "{e}");
+    contains_all(
+        &e,
+        &["✓ OK", "Now 99.9%", "left 96.6% (6 h 57 min / 7 h 12 min)"],
+    );
     assert_eq!(
         panel.summary(EN),
         "可用性 (99.9%): ✖ PAGE; エラー率 (< 1%): ✓ OK"
@@ -83,14 +82,16 @@ fn availability_pages_with_its_figures() {
 fn latency_shows_its_quantile_in_japanese() {
     let panel = slo_panel(&["latency"]);
     let text = panel.body(0.0, "", JA).unwrap().text_content();
-    assert!(text.contains("レイテンシ p95: 0.74 s / 0.50 s"), "{text}");
-    assert!(text.contains("現在 98.4%"), "{text}");
-    assert!(text.contains("目標 95% (30 日間)"), "{text}");
-    assert!(
-        text.contains("残り 69.6% (1 日 1 時間 / 1 日 12 時間)"),
-        "{text}"
+    contains_all(
+        &text,
+        &[
+            "レイテンシ p95: 0.74 s / 0.50 s",
+            "現在 98.4%",
+            "目標 95% (30 日間)",
+            "残り 69.6% (1 日 1 時間 / 1 日 12 時間)",
+            "✓ 正常",
+        ],
     );
-    assert!(text.contains("✓ 正常"), "{text}");
 }
 
 #[test]
@@ -132,24 +133,27 @@ fn the_crash_looping_pod_leads_the_table() {
         first.starts_with("tekutoko-api-7d9f8b6c5d-b7wnr"),
         "{first}"
     );
-    assert!(first.contains("problem: CrashLoopBackOff"), "{first}");
-    assert!(first.contains("14 (2m10s ago)"), "{first}");
-    assert!(first.contains("OOMKilled (exit 137)"), "{first}");
+    contains_all(
+        &first,
+        &[
+            "problem: CrashLoopBackOff",
+            "14 (2m10s ago)",
+            "OOMKilled (exit 137)",
+        ],
+    );
     assert_eq!(rows[0].get_attr("class"), Some("pod-failing"));
     assert_eq!(rows[1].get_attr("class"), Some("pod-progressing"));
-    let text = body.text_content();
-    assert!(text.contains("4/6 ready · revision 42"), "{text}");
-    assert!(
-        text.contains("current 6 / desired 6 (min 2, max 6)"),
-        "{text}"
+    contains_all(
+        &body.text_content(),
+        &[
+            "4/6 ready · revision 42",
+            "current 6 / desired 6 (min 2, max 6)",
+            "CPU 96% / target 70%",
+            "✖ AT MAX",
+            "6 pods, 4 ready · 1 failing · 1 starting or stopping · 15 restarts",
+            "Waiting for deployment",
+        ],
     );
-    assert!(text.contains("CPU 96% / target 70%"), "{text}");
-    assert!(text.contains("✖ AT MAX"), "{text}");
-    assert!(
-        text.contains("6 pods, 4 ready · 1 failing · 1 starting or stopping · 15 restarts"),
-        "{text}"
-    );
-    assert!(text.contains("Waiting for deployment"), "{text}");
     assert_eq!(body.find_class("at-max").len(), 1);
     assert_eq!(
         panel.summary(EN),
@@ -170,8 +174,7 @@ fn columns_recomputed_at_the_answer_time_match_the_server() {
         assert!(text.contains(&pod.age), "{} missing {}", pod.name, pod.age);
     }
     let later = panel.body(60_000.0, "", EN).unwrap().text_content();
-    assert!(later.contains("14 (3m10s ago)"), "{later}");
-    assert!(later.contains("52m"), "{later}");
+    contains_all(&later, &["14 (3m10s ago)", "52m"]);
 }
 
 #[test]

@@ -6,6 +6,7 @@
 pub mod alerts;
 pub mod format;
 pub mod freshness;
+pub mod percent;
 pub mod pods;
 pub mod slo;
 pub mod sparkline;
@@ -156,6 +157,8 @@ fn with_data<T, U>(answer: Answer<T>, wrap: impl FnOnce(T) -> U) -> Answer<U> {
     }
 }
 
+#[cfg(test)]
+mod assertions;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]

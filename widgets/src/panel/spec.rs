@@ -4,6 +4,8 @@
 //! panels read them back ([`PanelSpec::parse`]). One type, one spelling
 //! of each kind, on both sides; a new kind is a variant here.
 
+use super::percent;
+
 /// A live panel a page holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PanelSpec {
@@ -103,7 +105,7 @@ impl PanelSpec {
         let base = api_base.trim_end_matches('/');
         match self {
             PanelSpec::Slo(_) | PanelSpec::Verdicts(_) => format!("{base}/v1/slos"),
-            PanelSpec::Pods(id) => format!("{base}/v1/workloads/{}", encode_segment(id)),
+            PanelSpec::Pods(id) => format!("{base}/v1/workloads/{}", percent::encode(id)),
             PanelSpec::Alerts(_) | PanelSpec::Banner { .. } => format!("{base}/v1/alerts"),
         }
     }
@@ -116,20 +118,6 @@ fn split(list: &str) -> Vec<String> {
         .filter(|id| !id.is_empty())
         .map(str::to_string)
         .collect()
-}
-
-/// Percent-encodes a path segment (ids are checked at build time, but a
-/// hand-edited page must not be able to change the path).
-fn encode_segment(id: &str) -> String {
-    let mut out = String::new();
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

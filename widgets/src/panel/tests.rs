@@ -1,6 +1,7 @@
 //! Panel logic against answers shaped like the API's: hand-built ones for
 //! edge cases here, the API's golden fixtures in `fixtures.rs`.
 
+use super::assertions::contains_all;
 use super::*;
 use crate::contract::*;
 use crate::language::{EN, JA};
@@ -117,24 +118,26 @@ fn problem_pods_come_first_and_are_marked_in_words() {
         .map(|e| e.children[0].text_content())
         .collect();
     assert_eq!(names, ["api-c", "api-b", "api-a", "api-d"]);
-    let crash = Node::from(rows[0].clone()).text_content();
-    assert!(crash.contains("problem: CrashLoopBackOff"), "{crash}");
-    // RESTARTS recomputed at the answer's clock, last reason beside it.
-    assert!(crash.contains("7 (2m5s ago)"), "{crash}");
-    assert!(crash.contains("OOMKilled (exit 137)"), "{crash}");
-    assert!(crash.contains("3d4h"), "{crash}");
-    let text = body.text_content();
-    assert!(text.contains("2/3 ready"), "{text}");
-    assert!(text.contains("revision 42"), "{text}");
-    assert!(
-        text.contains("current 3 / desired 3 (min 2, max 3)"),
-        "{text}"
+    contains_all(
+        &Node::from(rows[0].clone()).text_content(),
+        &[
+            "problem: CrashLoopBackOff",
+            // RESTARTS recomputed at the answer's clock, last reason beside it.
+            "7 (2m5s ago)",
+            "OOMKilled (exit 137)",
+            "3d4h",
+        ],
     );
-    assert!(text.contains("CPU 91% / target 70%"), "{text}");
-    assert!(text.contains("AT MAX"), "{text}");
-    assert!(
-        text.contains("4 pods, 2 ready · 1 failing · 1 starting or stopping · 7 restarts"),
-        "{text}"
+    contains_all(
+        &body.text_content(),
+        &[
+            "2/3 ready",
+            "revision 42",
+            "current 3 / desired 3 (min 2, max 3)",
+            "CPU 91% / target 70%",
+            "AT MAX",
+            "4 pods, 2 ready · 1 failing · 1 starting or stopping · 7 restarts",
+        ],
     );
     assert_eq!(body.find_class("demo-badge").len(), 1);
 }
@@ -203,30 +206,20 @@ fn slo(id: &str, sli: Option<f64>, level: AlertLevel, rates: [Option<f64>; 5]) -
 #[test]
 fn slo_states_in_order_of_urgency() {
     let r = [Some(0.5); 5];
-    assert_eq!(
-        slo::state(&slo("a", Some(0.9995), AlertLevel::Ok, r)),
-        slo::SloState::Ok
-    );
-    assert_eq!(
-        slo::state(&slo("a", Some(0.998), AlertLevel::Ok, r)),
-        slo::SloState::Missed
-    );
-    assert_eq!(
-        slo::state(&slo("a", Some(0.998), AlertLevel::Page, r)),
-        slo::SloState::Page
-    );
-    assert_eq!(
-        slo::state(&slo("a", Some(0.9995), AlertLevel::Ticket, r)),
-        slo::SloState::Ticket
-    );
-    assert_eq!(
-        slo::state(&slo("a", None, AlertLevel::Ok, r)),
-        slo::SloState::NoData
-    );
-    assert_eq!(
-        slo::state(&slo("a", Some(1.0), AlertLevel::Unknown, r)),
-        slo::SloState::Unknown
-    );
+    for (sli, level, expected) in [
+        (Some(0.9995), AlertLevel::Ok, slo::SloState::Ok),
+        (Some(0.998), AlertLevel::Ok, slo::SloState::Missed),
+        (Some(0.998), AlertLevel::Page, slo::SloState::Page),
+        (Some(0.9995), AlertLevel::Ticket, slo::SloState::Ticket),
+        (None, AlertLevel::Ok, slo::SloState::NoData),
+        (Some(1.0), AlertLevel::Unknown, slo::SloState::Unknown),
+    ] {
+        assert_eq!(
+            slo::state(&slo("a", sli, level, r)),
+            expected,
+            "SLI {sli:?}, alert {level:?}"
+        );
+    }
 }
 
 #[test]
@@ -252,18 +245,19 @@ fn slo_cards_follow_the_slot_order_and_mark_missing_ids() {
     assert_eq!(order, ["b", "c", "a"]);
     let b = Node::from(body.find_class("slo")[0].clone());
     let text = b.text_content();
-    assert!(text.contains("✖ PAGE"), "{text}");
-    assert!(text.contains("Now 98.0"), "{text}");
-    assert!(text.contains("Objective 99.9% (30 days)"), "{text}");
-    // 2% errors against 0.1%: budget 20 times spent.
-    assert!(
-        text.contains("left -1900.0% (13 h 41 min overspent / 43.2 min)"),
-        "{text}"
+    contains_all(
+        &text,
+        &[
+            "✖ PAGE",
+            "Now 98.0",
+            "Objective 99.9% (30 days)",
+            // 2% errors against 0.1%: budget 20 times spent.
+            "left -1900.0% (13 h 41 min overspent / 43.2 min)",
+        ],
     );
     // Over-threshold cells say so in words; the 3d window has no data.
     assert_eq!(b.find_class("over").len(), 4, "{text}");
-    assert!(text.contains("20.0× ▲over"), "{text}");
-    assert!(text.contains("page ≥6×, ticket ≥1×"), "{text}");
+    contains_all(&text, &["20.0× ▲over", "page ≥6×, ticket ≥1×"]);
     assert_eq!(b.find_class("muted").len(), 1);
     assert!(b.find_class("status-page").len() == 1);
     let c = Node::from(body.find_class("slo")[1].clone()).text_content();
@@ -348,8 +342,7 @@ fn an_outage_with_no_requests_reads_no_data_never_ok() {
             "{card:?}"
         );
         let text = Node::from(card).text_content();
-        assert!(text.contains(words), "{text}");
-        assert!(text.contains(reason), "{text}");
+        contains_all(&text, &[words, reason]);
         assert!(!text.contains("OK"), "{text}");
     }
 }
@@ -424,9 +417,14 @@ fn the_alerts_panel_lists_each_alert_with_its_age_and_page() {
     let items = body.find_class("alert");
     assert_eq!(items.len(), 2);
     let first = Node::from(items[0].clone()).text_content();
-    assert!(first.contains("CRITICAL PodCrashLooping"), "{first}");
-    assert!(first.contains("since 02:11 UTC (35m)"), "{first}");
-    assert!(first.contains("Open the runbook → Pods"), "{first}");
+    contains_all(
+        &first,
+        &[
+            "CRITICAL PodCrashLooping",
+            "since 02:11 UTC (35m)",
+            "Open the runbook → Pods",
+        ],
+    );
     let links: Vec<_> = body
         .elements()
         .into_iter()
@@ -468,12 +466,14 @@ fn the_banner_shows_the_page_s_alerts_with_a_fill_button() {
     let alerts = body.find_class("banner-alert");
     assert_eq!(alerts.len(), 1, "only the page's own alert (any case)");
     let text = body.text_content();
-    assert!(
-        text.contains("CRITICAL PodCrashLooping発火中 02:36 UTC から（10m）"),
-        "{text}"
+    contains_all(
+        &text,
+        &[
+            "CRITICAL PodCrashLooping発火中 02:36 UTC から（10m）",
+            "pod=api-7d9f-b7wnr",
+            "namespace=default",
+        ],
     );
-    assert!(text.contains("pod=api-7d9f-b7wnr"), "{text}");
-    assert!(text.contains("namespace=default"), "{text}");
     assert!(!text.contains("alertname="), "{text}");
     let button = body.find_class("alert-fill");
     assert_eq!(

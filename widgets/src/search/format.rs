@@ -246,100 +246,76 @@ fn required<T>(value: Option<T>, name: &str, reader: &Reader) -> json::Result<T>
     value.ok_or_else(|| reader.error(&format!("missing field `{name}`")))
 }
 
-impl Decode for Manifest {
-    fn decode(reader: &mut Reader) -> json::Result<Self> {
-        let (mut format, mut stamp, mut pages, mut record_files, mut chunks) =
-            (None, None, None, None, None);
-        let mut synonyms = Vec::new();
-        reader.object(|r, key| {
-            match key {
-                "format" => format = Some(r.u32()?),
-                "stamp" => stamp = Some(r.string()?),
-                "pages" => pages = Some(r.u32()?),
-                "record_files" => record_files = Some(r.list(Reader::u32)?),
-                "chunks" => chunks = Some(r.list(Reader::string)?),
-                "synonyms" => synonyms = r.list(|r| r.list(Reader::string))?,
-                _ => r.skip()?,
-            }
-            Ok(())
-        })?;
-        Ok(Manifest {
-            format: required(format, "format", reader)?,
-            stamp: required(stamp, "stamp", reader)?,
-            pages: required(pages, "pages", reader)?,
-            record_files: required(record_files, "record_files", reader)?,
-            chunks: required(chunks, "chunks", reader)?,
-            synonyms,
-        })
-    }
+/// Runs one field's reader (a function such as `Reader::u32`, or a
+/// closure, whose argument type this signature gives).
+fn read<'a, T>(
+    reader: &mut Reader<'a>,
+    field: impl FnOnce(&mut Reader<'a>) -> json::Result<T>,
+) -> json::Result<T> {
+    field(reader)
 }
 
-impl Decode for Chunk {
-    fn decode(reader: &mut Reader) -> json::Result<Self> {
-        let (mut format, mut stamp, mut terms) = (None, None, None);
-        reader.object(|r, key| {
-            match key {
-                "format" => format = Some(r.u32()?),
-                "stamp" => stamp = Some(r.string()?),
-                "terms" => {
-                    terms = Some(r.list(|r| r.pair(Reader::string, |r| r.list(Reader::u32)))?)
-                }
-                _ => r.skip()?,
+/// Implements [`Decode`] for a struct written as one JSON object: each
+/// field is read by the reader beside its name, keys not listed are
+/// skipped (a newer writer may add some), a missing field is an error
+/// naming it, and the fields after `optional` default when absent.
+macro_rules! decode_object {
+    ($type:ident {
+        $($field:ident: $read:expr,)*
+    } $(optional {
+        $($optional:ident: $optional_read:expr,)*
+    })?) => {
+        impl Decode for $type {
+            fn decode(reader: &mut Reader) -> json::Result<Self> {
+                $(let mut $field = None;)*
+                $($(let mut $optional = Default::default();)*)?
+                reader.object(|r, key| {
+                    match key {
+                        $(stringify!($field) => $field = Some(read(r, $read)?),)*
+                        $($(stringify!($optional) => $optional = read(r, $optional_read)?,)*)?
+                        _ => r.skip()?,
+                    }
+                    Ok(())
+                })?;
+                Ok($type {
+                    $($field: required($field, stringify!($field), reader)?,)*
+                    $($($optional,)*)?
+                })
             }
-            Ok(())
-        })?;
-        Ok(Chunk {
-            format: required(format, "format", reader)?,
-            stamp: required(stamp, "stamp", reader)?,
-            terms: required(terms, "terms", reader)?,
-        })
-    }
+        }
+    };
 }
 
-impl Decode for RecordFile {
-    fn decode(reader: &mut Reader) -> json::Result<Self> {
-        let (mut format, mut stamp, mut records) = (None, None, None);
-        reader.object(|r, key| {
-            match key {
-                "format" => format = Some(r.u32()?),
-                "stamp" => stamp = Some(r.string()?),
-                "records" => records = Some(r.list(PageRecord::decode)?),
-                _ => r.skip()?,
-            }
-            Ok(())
-        })?;
-        Ok(RecordFile {
-            format: required(format, "format", reader)?,
-            stamp: required(stamp, "stamp", reader)?,
-            records: required(records, "records", reader)?,
-        })
-    }
-}
+decode_object!(Manifest {
+    format: Reader::u32,
+    stamp: Reader::string,
+    pages: Reader::u32,
+    record_files: |r| r.list(Reader::u32),
+    chunks: |r| r.list(Reader::string),
+} optional {
+    synonyms: |r| r.list(|r| r.list(Reader::string)),
+});
 
-impl Decode for PageRecord {
-    fn decode(reader: &mut Reader) -> json::Result<Self> {
-        let (mut url, mut title, mut sections) = (None, None, None);
-        reader.object(|r, key| {
-            match key {
-                "url" => url = Some(r.string()?),
-                "title" => title = Some(r.string()?),
-                "sections" => {
-                    sections = Some(r.list(|r| {
-                        let [anchor, heading, text] = r.strings::<3>()?;
-                        Ok((anchor, heading, text))
-                    })?)
-                }
-                _ => r.skip()?,
-            }
-            Ok(())
-        })?;
-        Ok(PageRecord {
-            url: required(url, "url", reader)?,
-            title: required(title, "title", reader)?,
-            sections: required(sections, "sections", reader)?,
-        })
-    }
-}
+decode_object!(Chunk {
+    format: Reader::u32,
+    stamp: Reader::string,
+    terms: |r| r.list(|r| r.pair(Reader::string, |r| r.list(Reader::u32))),
+});
+
+decode_object!(RecordFile {
+    format: Reader::u32,
+    stamp: Reader::string,
+    records: |r| r.list(PageRecord::decode),
+});
+
+decode_object!(PageRecord {
+    url: Reader::string,
+    title: Reader::string,
+    sections: |r| r.list(|r| {
+        let [anchor, heading, text] = r.strings::<3>()?;
+        Ok((anchor, heading, text))
+    }),
+});
 
 /// Files that carry the format and the build stamp.
 pub trait Stamped {
@@ -406,6 +382,33 @@ mod tests {
         let err = parse::<Chunk>("c", &json, Some("new")).unwrap_err();
         assert!(matches!(err, FormatError::Stale { .. }));
         assert!(parse::<Chunk>("c", &json, Some("old")).is_ok());
+    }
+
+    #[test]
+    fn unknown_keys_are_skipped_and_a_missing_field_is_named() {
+        let json = format!(
+            r#"{{"format":{FORMAT},"stamp":"s","added_later":[1,{{"x":2}}],"records":[{{"url":"a.html","title":"A","sections":[["","","t"]]}}]}}"#
+        );
+        let file = parse::<RecordFile>("p/0.json", &json, Some("s")).unwrap();
+        assert_eq!(
+            file.records,
+            [PageRecord {
+                url: "a.html".into(),
+                title: "A".into(),
+                sections: vec![(String::new(), String::new(), "t".into())],
+            }]
+        );
+        let json = format!(
+            r#"{{"format":{FORMAT},"stamp":"s","records":[{{"url":"a.html","sections":[]}}]}}"#
+        );
+        let err = parse::<RecordFile>("p/0.json", &json, None).unwrap_err();
+        assert!(matches!(err, FormatError::Malformed { .. }), "{err}");
+        assert!(err.to_string().contains("missing field `title`"), "{err}");
+        let json = format!(
+            r#"{{"format":{FORMAT},"stamp":"s","pages":0,"record_files":[],"chunks":[],"synonyms":[["ロールバック","rollback"]]}}"#
+        );
+        let manifest = parse::<Manifest>("manifest.json", &json, None).unwrap();
+        assert_eq!(manifest.synonyms, [["ロールバック", "rollback"]]);
     }
 
     #[test]

@@ -195,33 +195,44 @@ mod tests {
         assert!(!is_plain_japanese('\u{3099}') && !is_plain_japanese('ﾊ'));
     }
 
+    /// Asserts each `(text, normalized)` case, naming the one that fails.
+    fn assert_normalizes(cases: &[(&str, &str)]) {
+        for &(text, normalized) in cases {
+            assert_eq!(normalize(text), normalized, "{text}");
+        }
+    }
+
     #[test]
     fn full_width_and_half_width_fold() {
-        assert_eq!(normalize("ＣＰＵ"), "cpu");
-        assert_eq!(normalize("ﾛｰﾙﾊﾞｯｸ"), "ロールバック");
-        assert_eq!(normalize("ﾃﾞｰﾀﾍﾞｰｽ"), "データベース");
-        assert_eq!(normalize("OOMKilled"), "oomkilled");
-        assert_eq!(normalize("①"), "1");
+        assert_normalizes(&[
+            ("ＣＰＵ", "cpu"),
+            ("ﾛｰﾙﾊﾞｯｸ", "ロールバック"),
+            ("ﾃﾞｰﾀﾍﾞｰｽ", "データベース"),
+            ("OOMKilled", "oomkilled"),
+            ("①", "1"),
+        ]);
     }
 
     #[test]
     fn word_final_long_vowel_is_dropped() {
-        assert_eq!(normalize("メモリー"), "メモリ");
-        assert_eq!(normalize("メモリ"), "メモリ");
-        assert_eq!(normalize("サーバー再起動"), "サーバ再起動");
-        assert_eq!(normalize("ロールバック"), "ロールバック");
-        assert_eq!(normalize("エラーバジェット"), "エラーバジェット");
-        // Not after katakana: left alone.
-        assert_eq!(normalize("すごーい"), "すごーい");
+        assert_normalizes(&[
+            ("メモリー", "メモリ"),
+            ("メモリ", "メモリ"),
+            ("サーバー再起動", "サーバ再起動"),
+            ("ロールバック", "ロールバック"),
+            ("エラーバジェット", "エラーバジェット"),
+            // Not after katakana: left alone.
+            ("すごーい", "すごーい"),
+        ]);
     }
 
     #[test]
     fn ranges_point_into_the_original() {
         let text = "高ＣＰＵﾊﾞ";
         let chars = normalize_chars(text);
-        let c = chars.iter().find(|c| c.ch == 'c').unwrap();
-        assert_eq!(&text[c.start..c.end], "Ｃ");
-        let ba = chars.iter().find(|c| c.ch == 'バ').unwrap();
-        assert_eq!(&text[ba.start..ba.end], "ﾊﾞ");
+        for (normalized, original) in [('c', "Ｃ"), ('バ', "ﾊﾞ")] {
+            let found = chars.iter().find(|c| c.ch == normalized).unwrap();
+            assert_eq!(&text[found.start..found.end], original, "{normalized}");
+        }
     }
 }

@@ -49,9 +49,9 @@ pub fn set_text(element: &Element, text: &str) -> bool {
 }
 
 /// The first child of `parent` with `class`, created (as `tag`, with
-/// `attrs`) and appended when the page does not have it yet.
+/// `attrs`, in `parent`'s own document) and appended when the page does
+/// not have it yet.
 pub fn child(
-    document: &Document,
     parent: &Element,
     tag: &str,
     class: &str,
@@ -60,6 +60,9 @@ pub fn child(
     if let Some(found) = parent.query_selector(&format!(":scope > .{class}"))? {
         return Ok(found);
     }
+    let document = parent
+        .owner_document()
+        .ok_or("element outside a document")?;
     let element = document.create_element(tag)?;
     element.set_attribute("class", class)?;
     for (name, value) in attrs {

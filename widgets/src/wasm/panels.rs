@@ -114,7 +114,7 @@ pub fn start_panels() -> Result<Panels, JsValue> {
         if section.has_attribute("data-live") {
             continue;
         }
-        if let Some(mounted) = mount(&document, &section, &api, strings)? {
+        if let Some(mounted) = mount(&section, &api, strings)? {
             panels.push(mounted);
         }
     }
@@ -174,12 +174,7 @@ fn meta(document: &Document, name: &str) -> Option<String> {
 
 /// Prepares a slot: its state line, its announcer and its body, inside the
 /// `.panel-live` box whose height the stylesheet reserves.
-fn mount(
-    document: &Document,
-    section: &Element,
-    api: &str,
-    strings: &PanelWords,
-) -> Result<Option<Mounted>, JsValue> {
+fn mount(section: &Element, api: &str, strings: &PanelWords) -> Result<Option<Mounted>, JsValue> {
     let kind = section.get_attribute("data-panel").unwrap_or_default();
     let ids = section.get_attribute("data-ids").unwrap_or_default();
     let fill = section.get_attribute("data-fill").unwrap_or_default();
@@ -189,23 +184,11 @@ fn mount(
     let Some(live) = section.query_selector(".panel-live")? else {
         return Ok(None);
     };
-    let meta = dom::child(document, &live, "p", "panel-meta", &[])?;
-    let state = dom::child(
-        document,
-        &meta,
-        "span",
-        "panel-state",
-        &[("role", "status")],
-    )?;
-    let age = dom::child(document, &meta, "span", "panel-age", &[])?;
-    let announce = dom::child(
-        document,
-        &live,
-        "p",
-        "panel-announce",
-        &[("aria-live", "polite")],
-    )?;
-    let body = dom::child(document, &live, "div", "panel-body", &[])?;
+    let meta = dom::child(&live, "p", "panel-meta", &[])?;
+    let state = dom::child(&meta, "span", "panel-state", &[("role", "status")])?;
+    let age = dom::child(&meta, "span", "panel-age", &[])?;
+    let announce = dom::child(&live, "p", "panel-announce", &[("aria-live", "polite")])?;
+    let body = dom::child(&live, "div", "panel-body", &[])?;
     dom::set_text(&age, strings.loading);
     section.set_attribute("data-live", "on")?;
     section.set_attribute("data-state", "loading")?;
@@ -268,22 +251,15 @@ fn tick(inner: &Rc<RefCell<Inner>>) {
         }
         let period = f64::from(i.refresh_seconds) * 1000.0;
         let may_fetch = !hidden(&i.document);
-        let Inner {
-            panels,
-            document,
-            strings,
-            root,
-            refresh_seconds,
-            ..
-        } = &mut *i;
-        for (index, m) in panels.iter_mut().enumerate() {
+        for index in 0..i.panels.len() {
+            let m = &mut i.panels[index];
             let is_due = m.last_request_ms.is_none_or(|t| now - t >= period);
             if may_fetch && is_due && !m.in_flight {
                 m.in_flight = true;
                 m.last_request_ms = Some(now);
                 due.push((index, m.url.clone()));
             }
-            draw(m, document, strings, root, *refresh_seconds, now, false);
+            i.draw(index, now, false);
         }
     }
     for (index, url) in due {
@@ -299,21 +275,13 @@ fn tick(inner: &Rc<RefCell<Inner>>) {
             if i.stopped {
                 return;
             }
-            let Inner {
-                panels,
-                document,
-                strings,
-                root,
-                refresh_seconds,
-                ..
-            } = &mut *i;
-            let m = &mut panels[index];
+            let m = &mut i.panels[index];
             m.in_flight = false;
             match result {
                 Ok((status, body)) => m.panel.receive(status, &body, now),
                 Err(failure) => m.panel.fail(failure),
             }
-            draw(m, document, strings, root, *refresh_seconds, now, true);
+            i.draw(index, now, true);
         });
     }
 }
@@ -323,30 +291,29 @@ fn timeout_ms(refresh_seconds: u32) -> i32 {
     (refresh_seconds * 1000).clamp(3_000, 10_000) as i32
 }
 
-/// Redraws a panel's status line, and its body and announcement after an
-/// answer. The body is replaced only when it differs from what is shown.
-fn draw(
-    m: &mut Mounted,
-    document: &Document,
-    strings: &PanelWords,
-    root: &str,
-    refresh_seconds: u32,
-    now: f64,
-    answered: bool,
-) {
-    let line = m.panel.status(now, refresh_seconds, strings);
-    let _ = m.section.set_attribute("data-state", line.class);
-    dom::set_text(&m.state, &line.state);
-    dom::set_text(&m.age, &line.age);
-    if !answered {
-        return;
-    }
-    if let Some(body) = m.panel.body(now, root, strings) {
-        if m.shown.as_ref() != Some(&body) && dom::replace(document, &m.body, &body).is_ok() {
-            m.shown = Some(body);
+impl Inner {
+    /// Redraws panel `index`'s status line, and its body and announcement
+    /// after an answer. The body is replaced only when it differs from what
+    /// is shown.
+    fn draw(&mut self, index: usize, now: f64, answered: bool) {
+        let strings = self.strings;
+        let m = &mut self.panels[index];
+        let line = m.panel.status(now, self.refresh_seconds, strings);
+        let _ = m.section.set_attribute("data-state", line.class);
+        dom::set_text(&m.state, &line.state);
+        dom::set_text(&m.age, &line.age);
+        if !answered {
+            return;
         }
+        if let Some(body) = m.panel.body(now, &self.root, strings) {
+            if m.shown.as_ref() != Some(&body)
+                && dom::replace(&self.document, &m.body, &body).is_ok()
+            {
+                m.shown = Some(body);
+            }
+        }
+        dom::set_text(&m.announce, &m.panel.summary(strings));
     }
-    dom::set_text(&m.announce, &m.panel.summary(strings));
 }
 
 /// Whether a failed request failed because there is no network: the
