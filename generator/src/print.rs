@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::BuildError;
+use crate::highlight;
 use crate::nav::NavNode;
 use crate::output::Sink;
 use crate::paths;
@@ -281,7 +282,7 @@ impl Place<'_> {
             // Paper is black and white (the print stylesheet says so): the
             // highlighting's spans, a third of a page's bytes, and the
             // copy buttons go; the text and the placeholders stay.
-            .append_element_content_handler(element!("pre span[class^='hl-']", |el| {
+            .append_element_content_handler(element!(highlight::RUN_SPANS, |el| {
                 el.remove_and_keep_content();
                 Ok(())
             }))
@@ -441,7 +442,7 @@ mod tests {
     #[test]
     fn highlighting_and_copy_buttons_stay_off_paper() {
         assert_eq!(
-            rewritten_for_paper("<div class=\"code-bar\"><button class=\"copy\" type=\"button\" hidden>Copy</button></div><pre class=\"hl\"><code><span class=\"hl-entity hl-name\">kubectl</span> logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre>"),
+            rewritten_for_paper("<div class=\"code-bar\"><button class=\"copy\" type=\"button\" hidden>Copy</button></div><pre class=\"hl\"><code><span class=\"l5 d2\">kubectl</span> logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre>"),
             "<div class=\"code-bar\"></div><pre class=\"hl\"><code>kubectl logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre>"
         );
     }

@@ -197,7 +197,7 @@ fn build_with_rules_shows_them_on_pages_and_in_alerts_json() {
         block.contains(">node_filesystem_avail_bytes")
             || block.contains("node_filesystem_avail_bytes")
     );
-    assert!(block.contains("hl-numeric"), "highlighted: {block}");
+    assert!(block.contains("<span class=\"l"), "highlighted: {block}");
     // The block sits under the page's alerts, before its text.
     assert!(page.find("class=\"page-meta\"").unwrap() < page.find("alert-rules").unwrap());
     assert!(page.find("alert-rules").unwrap() < page.find("<article").unwrap());
