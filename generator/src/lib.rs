@@ -24,6 +24,7 @@ pub mod config;
 pub mod error;
 pub mod front_matter;
 pub mod git;
+pub mod gzip;
 pub mod highlight;
 pub mod init;
 pub mod layout;

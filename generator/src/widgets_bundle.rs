@@ -49,10 +49,7 @@ mod tests {
     }
 
     fn gzipped(bytes: &[u8]) -> usize {
-        use std::io::Write;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        gz.write_all(bytes).unwrap();
-        gz.finish().unwrap().len()
+        crate::gzip::gzip(bytes, 9).len()
     }
 
     /// Every page with a panel downloads this before the panel shows live

@@ -5,7 +5,7 @@
 //! (search.js, 3.7 KB) is printed beside it. A size test, not a timed one:
 //! bench/search.sh measures every byte of real queries side by side.
 
-use std::io::Write;
+use runbook::gzip::{gzip, HOST_LEVEL};
 
 use crate::suite::Site;
 
@@ -15,9 +15,7 @@ const BUDGET: usize = 79 * 1024;
 
 /// Gzip at the level static hosts and `gzip` use by default.
 fn gzipped(bytes: &[u8]) -> usize {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(bytes).unwrap();
-    gz.finish().unwrap().len()
+    gzip(bytes, HOST_LEVEL).len()
 }
 
 #[test]

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use runbook_widgets::search::format::{self, Fnv, Manifest, FORMAT};
 
 use crate::error::BuildError;
+use crate::gzip;
 use crate::output::Sink;
 use crate::render::{Rendered, RenderedPage};
 
@@ -149,22 +150,11 @@ pub fn index(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
     Ok(())
 }
 
-/// Gzip at the level static hosts use when they compress on the fly, so
-/// a reader downloads no more than when the files were plain JSON.
+/// Gzipped at the level static hosts use when they compress on the fly,
+/// so a reader downloads no more than when the files were plain JSON.
 fn gzipped(json: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(json.len() / 4),
-        flate2::Compression::new(GZIP_LEVEL),
-    );
-    // Writing into a Vec cannot fail.
-    let _ = encoder.write_all(json);
-    encoder.finish().unwrap_or_default()
+    gzip::gzip(json, gzip::HOST_LEVEL)
 }
-
-/// gzip's own default: nginx and GitHub Pages compress JSON at about this
-/// level, which bench/search.sh's first-result bytes compare against.
-const GZIP_LEVEL: u32 = 6;
 
 fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     // Serialising plain structs of strings and numbers cannot fail.

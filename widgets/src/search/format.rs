@@ -56,8 +56,10 @@ pub fn record_file_path(file: u32) -> String {
 pub const K1: f32 = 1.2;
 pub const B: f32 = 0.75;
 /// A posting's weight is BM25's term-frequency factor (0 … K1+1) times
-/// this, rounded: small integers keep the chunks small.
-pub const WEIGHT_SCALE: f32 = 100.0;
+/// this, rounded: 22 steps. Small integers keep the chunks small: at 100
+/// (220 steps) a 10,000-page index's chunks were 26% larger gzipped, for
+/// the same recall on both query suites (1.000 and 0.946).
+pub const WEIGHT_SCALE: f32 = 10.0;
 /// Field boosts: a term in the page title counts this many times, in a
 /// heading that many; body text counts once.
 pub const TITLE_BOOST: u32 = 8;

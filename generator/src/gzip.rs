@@ -1,0 +1,44 @@
+//! Gzip, as static hosts serve files and as the search index is stored:
+//! one encoder for the writer and for the size budgets that count what a
+//! reader downloads.
+
+use std::io::Write;
+
+/// gzip's own default level: what nginx and GitHub Pages use when they
+/// compress a response on the fly.
+pub const HOST_LEVEL: u32 = 6;
+
+/// `bytes` gzipped at `level` (0–9).
+pub fn gzip(bytes: &[u8], level: u32) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 4),
+        flate2::Compression::new(level),
+    );
+    // Writing into a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_shrinks_repetitive_text() {
+        use std::io::Read;
+        let text = "kubectl rollout undo deployment/api -n prod\n".repeat(50);
+        let packed = gzip(text.as_bytes(), HOST_LEVEL);
+        assert!(packed.starts_with(&[0x1f, 0x8b]), "gzip magic");
+        assert!(
+            packed.len() * 10 < text.len(),
+            "{} of {}",
+            packed.len(),
+            text.len()
+        );
+        let mut back = String::new();
+        flate2::read::GzDecoder::new(&packed[..])
+            .read_to_string(&mut back)
+            .unwrap();
+        assert_eq!(back, text);
+    }
+}
