@@ -107,6 +107,26 @@ enum Command {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_arena_eager_commit` (its `mi_option_t` number;
+/// libmimalloc-sys does not name it).
+const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+
+/// By default mimalloc commits its arenas whole on Linux: a 10,000-page
+/// build peaked at 567 MiB resident, and at 455 MiB committing on demand,
+/// no slower. The option must be set before the first arena is reserved,
+/// which the runtime's first allocations do before `main`: hence a
+/// constructor.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static COMMIT_ON_DEMAND: extern "C" fn() = commit_on_demand;
+
+#[cfg(target_os = "linux")]
+extern "C" fn commit_on_demand() {
+    // SAFETY: sets an integer option; mimalloc allows it at any time.
+    unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) };
+}
+
 fn main() -> ExitCode {
     runbook::api::init_tracing();
     let cli = Cli::parse();
