@@ -25,7 +25,7 @@ use crate::render::{self, Rendered};
 use crate::site::{self, Site};
 use crate::theme::Theme;
 use crate::timing::timed;
-use crate::{git, links, offline, print, publish, rules, source};
+use crate::{git, gzip, links, offline, print, publish, rules, source};
 
 /// What `runbook build` was asked to do.
 #[derive(Debug, Clone)]
@@ -325,7 +325,7 @@ pub fn write_selected(
         || selected.into_par_iter().try_for_each(write_page),
         || {
             if select.search {
-                write_search(rendered, sink)
+                write_search(rendered, sink, gzip::HOST_LEVEL)
             } else {
                 Ok(())
             }
@@ -381,11 +381,12 @@ pub fn write_print(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Resul
     print::write(rendered, theme, sink, &site_view, strings)
 }
 
-/// The search index (generator/src/search), fetched in shards by search.js.
+/// The search index (generator/src/search), fetched in shards by search.js,
+/// its files gzipped at `level` (`gzip::HOST_LEVEL` for a published site).
 /// Nothing when runbook.yaml says `search: false`.
-pub fn write_search(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
+pub fn write_search(rendered: &Rendered, sink: &dyn Sink, level: u32) -> Result<(), BuildError> {
     if !rendered.config.search.enabled {
         return Ok(());
     }
-    crate::search::index(rendered, sink)
+    crate::search::index(rendered, sink, level)
 }

@@ -85,8 +85,8 @@ fn collect_pages(rendered: &Rendered, records: &[collect::Record]) -> Collected 
     }
 }
 
-/// Builds the index and writes its files into `sink`.
-pub fn index(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
+/// Builds the index and writes its files into `sink`, gzipped at `level`.
+pub fn index(rendered: &Rendered, sink: &dyn Sink, level: u32) -> Result<(), BuildError> {
     let started = Instant::now();
     // Records borrow the rendered text: building them all is cheap. The
     // stamp hashes them, and they are written grouped into files.
@@ -123,7 +123,9 @@ pub fn index(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
     chunk_files
         .into_par_iter()
         .enumerate()
-        .try_for_each(|(i, chunk)| write(&format::chunk_path(i), gzipped(&to_json(&chunk))))?;
+        .try_for_each(|(i, chunk)| {
+            write(&format::chunk_path(i), gzip::gzip(&to_json(&chunk), level))
+        })?;
     record_files
         .par_iter()
         .enumerate()
@@ -131,7 +133,7 @@ pub fn index(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
             let file = collect::RecordFile::new(&stamp, &records[range.clone()]);
             write(
                 &format::record_file_path(n as u32),
-                gzipped(&to_json(&file)),
+                gzip::gzip(&to_json(&file), level),
             )
         })?;
     // `RUNBOOK_LOG=runbook::search=debug`: the stage's cost on its own
@@ -148,12 +150,6 @@ pub fn index(rendered: &Rendered, sink: &dyn Sink) -> Result<(), BuildError> {
         "search index built"
     );
     Ok(())
-}
-
-/// Gzipped at the level static hosts use when they compress on the fly,
-/// so a reader downloads no more than when the files were plain JSON.
-fn gzipped(json: &[u8]) -> Vec<u8> {
-    gzip::gzip(json, gzip::HOST_LEVEL)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {

@@ -34,7 +34,7 @@ use crate::output::Sink;
 use crate::pipeline::{self, NavFile, Selection};
 use crate::render::Rendered;
 use crate::theme::Theme;
-use crate::{git, publish};
+use crate::{git, gzip, publish};
 
 use super::snapshot::Files;
 use super::watch::Batch;
@@ -327,7 +327,7 @@ pub fn background_files(rendered: &Rendered, theme: &Theme) -> Result<Files, Bui
         assets: &assets,
         previous: None,
     };
-    pipeline::write_search(rendered, &sink)?;
+    pipeline::write_search(rendered, &sink, gzip::STORED)?;
     pipeline::write_print(rendered, theme, &sink)?;
     Ok(sink.files.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
