@@ -29,41 +29,40 @@ pub fn gzip(bytes: &[u8], level: u32) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    /// `packed`, checked to be gzip, unpacked.
+    fn unpacked(packed: &[u8]) -> String {
+        use std::io::Read;
+        assert!(packed.starts_with(&[0x1f, 0x8b]), "gzip magic");
+        let mut back = String::new();
+        flate2::read::GzDecoder::new(packed)
+            .read_to_string(&mut back)
+            .unwrap();
+        back
+    }
+
     #[test]
     fn round_trips_and_shrinks_repetitive_text() {
-        use std::io::Read;
         let text = "kubectl rollout undo deployment/api -n prod\n".repeat(50);
         let packed = gzip(text.as_bytes(), HOST_LEVEL);
-        assert!(packed.starts_with(&[0x1f, 0x8b]), "gzip magic");
         assert!(
             packed.len() * 10 < text.len(),
             "{} of {}",
             packed.len(),
             text.len()
         );
-        let mut back = String::new();
-        flate2::read::GzDecoder::new(&packed[..])
-            .read_to_string(&mut back)
-            .unwrap();
-        assert_eq!(back, text);
+        assert_eq!(unpacked(&packed), text);
     }
 
     #[test]
     fn stored_is_gzip_that_reads_back_without_compressing() {
-        use std::io::Read;
         let text = "kubectl get pods -n prod\n".repeat(50);
         let packed = gzip(text.as_bytes(), STORED);
-        assert!(packed.starts_with(&[0x1f, 0x8b]), "gzip magic");
         assert!(
             packed.len() > text.len(),
             "{} of {}",
             packed.len(),
             text.len()
         );
-        let mut back = String::new();
-        flate2::read::GzDecoder::new(&packed[..])
-            .read_to_string(&mut back)
-            .unwrap();
-        assert_eq!(back, text);
+        assert_eq!(unpacked(&packed), text);
     }
 }
