@@ -4,40 +4,44 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
+
 use crate::error::Warning;
 use crate::render::Rendered;
 
-/// A warning for each link whose fragment names no heading of its page.
+/// A warning for each link whose fragment names no heading of its page,
+/// in page order.
 pub fn check_fragments(rendered: &Rendered) -> Vec<Warning> {
     let index = rendered.positions(|page| page.rel.as_str());
-    let ids: Vec<HashSet<&str>> = rendered
+    rendered
         .pages
-        .iter()
-        .map(|p| p.markdown.headings.iter().map(|h| h.id.as_str()).collect())
-        .collect();
-    let mut warnings = Vec::new();
-    for page in &rendered.pages {
-        for link in &page.markdown.links {
-            let Some(fragment) = link.fragment.as_deref() else {
-                continue;
-            };
-            let Some(&target) = index.get(link.target.as_str()) else {
-                continue;
-            };
-            if fragment.is_empty() || ids[target].contains(fragment) || is_generated_id(fragment) {
-                continue;
-            }
-            warnings.push(Warning {
-                at: link.at.clone(),
-                message: format!(
-                    "broken fragment: `{}` has no heading `#{fragment}`",
-                    rendered.pages[target].page.rel
-                ),
-                hint: hint(&ids[target], fragment),
-            });
-        }
-    }
-    warnings
+        .par_iter()
+        .flat_map_iter(|page| {
+            page.markdown.links.iter().filter_map(|link| {
+                let fragment = link.fragment.as_deref()?;
+                let &target = index.get(link.target.as_str())?;
+                // A scan of the target's headings (tens of them), not a
+                // set per page: building one for every page of a
+                // 10,000-page site cost the dev server 20 ms of each edit.
+                let headings = &rendered.pages[target].markdown.headings;
+                if fragment.is_empty()
+                    || is_generated_id(fragment)
+                    || headings.iter().any(|h| h.id == fragment)
+                {
+                    return None;
+                }
+                let ids: HashSet<&str> = headings.iter().map(|h| h.id.as_str()).collect();
+                Some(Warning {
+                    at: link.at.clone(),
+                    message: format!(
+                        "broken fragment: `{}` has no heading `#{fragment}`",
+                        rendered.pages[target].page.rel
+                    ),
+                    hint: hint(&ids, fragment),
+                })
+            })
+        })
+        .collect()
 }
 
 /// The fix: the lower-case spelling, or headings whose ids are close.

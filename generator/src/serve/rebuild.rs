@@ -422,7 +422,8 @@ mod tests {
     }
 
     /// What a clean build writes for the dev server: every file, search
-    /// index included, the navigation script under its fixed name.
+    /// index included (packed as serve packs it), the navigation script
+    /// under its fixed name.
     fn clean_build(content: &Path) -> Files {
         let site = pipeline::load(content, &[]).unwrap();
         let theme = pipeline::load_theme(&site).unwrap();
@@ -437,6 +438,8 @@ mod tests {
             page_list: true,
         };
         pipeline::write_selected(&rendered, &theme, &memory, &all).unwrap();
+        // The dev server packs the index in stored gzip blocks.
+        pipeline::write_search(&rendered, &memory, gzip::STORED).unwrap();
         memory
             .into_files()
             .into_iter()
