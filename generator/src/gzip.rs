@@ -1,8 +1,8 @@
 //! Gzip, as static hosts serve files and as the search index is stored:
 //! one encoder for the writer and for the size budgets that count what a
-//! reader downloads.
+//! reader downloads, and its inverse for whatever reads those files back.
 
-use std::io::Write;
+use std::io::{Read, Write};
 
 /// gzip's own default level: what nginx and GitHub Pages use when they
 /// compress a response on the fly.
@@ -25,19 +25,21 @@ pub fn gzip(bytes: &[u8], level: u32) -> Vec<u8> {
     encoder.finish().unwrap_or_default()
 }
 
+/// What [`gzip`] packed, unpacked; an error for bytes that are not gzip.
+pub fn gunzip(packed: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    flate2::read::GzDecoder::new(packed).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// `packed`, checked to be gzip, unpacked.
     fn unpacked(packed: &[u8]) -> String {
-        use std::io::Read;
         assert!(packed.starts_with(&[0x1f, 0x8b]), "gzip magic");
-        let mut back = String::new();
-        flate2::read::GzDecoder::new(packed)
-            .read_to_string(&mut back)
-            .unwrap();
-        back
+        String::from_utf8(gunzip(packed).unwrap()).unwrap()
     }
 
     #[test]

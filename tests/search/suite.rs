@@ -120,7 +120,6 @@ impl NativeSearch<'_> {
 /// A file as text, gunzipped when it is gzip (the search index's `.json.gz`
 /// files). Asserts that a `.gz` file really is gzip.
 pub fn read_text(path: &Path) -> String {
-    use std::io::Read;
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let gzipped = bytes.starts_with(&[0x1f, 0x8b]);
     assert_eq!(
@@ -129,15 +128,12 @@ pub fn read_text(path: &Path) -> String {
         "{}: gzip and its name disagree",
         path.display()
     );
-    let mut text = String::new();
-    if gzipped {
-        flate2::read::GzDecoder::new(&bytes[..])
-            .read_to_string(&mut text)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let bytes = if gzipped {
+        runbook::gzip::gunzip(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     } else {
-        text = String::from_utf8(bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    }
-    text
+        bytes
+    };
+    String::from_utf8(bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The page a result URL belongs to, as the suite names it.

@@ -198,13 +198,10 @@ pub fn render_all(
             .filter(|rendered| !rendered.page.front.alerts.is_empty())
             .map(|rendered| {
                 let page = &rendered.page;
+                let severity = page.front.severity.as_ref().map(|s| s.label().into());
                 (
                     page.front.alerts.as_slice(),
-                    AlertTarget {
-                        url: page.output.clone(),
-                        title: rendered.title.clone(),
-                        severity: page.front.severity.as_ref().map(|s| s.label().into()),
-                    },
+                    target_of(rendered, severity),
                     Location::new(&page.display, 2, 1),
                 )
             }),
@@ -217,12 +214,7 @@ pub fn render_all(
             .map(|rendered| {
                 let page = &rendered.page;
                 let at = Location::new(&page.display, page.front.lines.aliases, 1);
-                let target = AlertTarget {
-                    url: page.output.clone(),
-                    title: rendered.title.clone(),
-                    severity: None,
-                };
-                (page.front.aliases.as_slice(), target, at)
+                (page.front.aliases.as_slice(), target_of(rendered, None), at)
             }),
         &|output| links.pages.values().any(|o| o == output) || links.assets.contains(output),
     );
@@ -262,6 +254,15 @@ pub fn render_all(
         warnings,
         alert_rules: BTreeMap::new(),
     })
+}
+
+/// Where an alert or alias link leads: the page's URL and title.
+fn target_of(rendered: &RenderedPage, severity: Option<String>) -> AlertTarget {
+    AlertTarget {
+        url: rendered.page.output.clone(),
+        title: rendered.title.clone(),
+        severity,
+    }
 }
 
 /// Links resolve against the set of pages and assets: a new, removed or

@@ -4,7 +4,7 @@
 //!
 //! Each file goes to the sink as soon as it is serialised and gzipped: a
 //! 10,000-page site's index is 84 MB of JSON, which need never be in
-//! memory at once, and 16 MB gzipped on disk, which is what keeps such a
+//! memory at once, and 12 MB gzipped on disk, which is what keeps such a
 //! site within GitHub Pages' size limit. (The browser unpacks the files
 //! with its own `DecompressionStream`; see themes/default/static/search.js.)
 

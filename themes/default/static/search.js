@@ -47,7 +47,7 @@ function fetchText(path, stamp) {
 }
 
 // The index files are gzipped on disk (a 10,000-page index is 84 MB of
-// JSON, 15 MB gzipped). A host may serve them with Content-Encoding: gzip,
+// JSON, 12 MB gzipped). A host may serve them with Content-Encoding: gzip,
 // and then the browser has unpacked them already: the bytes tell which.
 async function textOf(response) {
   const bytes = new Uint8Array(await response.arrayBuffer());

@@ -8,7 +8,7 @@
 //! ```
 //!
 //! The chunk and record files are gzipped on disk (a 10,000-page index is
-//! 84 MB of JSON, 16 MB gzipped); the browser's search.js unpacks them
+//! 84 MB of JSON, 12 MB gzipped); the browser's search.js unpacks them
 //! before this module sees their text.
 //!
 //! Terms are sorted (by code point) and cut into chunks of roughly equal
