@@ -113,6 +113,7 @@ fn commands(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::assert_contains;
 
     #[test]
     fn commands_name_the_alerts() {
@@ -122,9 +123,9 @@ mod tests {
                 || html.contains("amtool alert query 'alertname=~&quot;A|B&quot;'"),
             "{html}"
         );
-        assert!(
-            html.contains("ALERTS{alertstate=&quot;firing&quot;,alertname=~&quot;A|B&quot;}"),
-            "{html}"
+        assert_contains(
+            &html,
+            "ALERTS{alertstate=&quot;firing&quot;,alertname=~&quot;A|B&quot;}",
         );
     }
 
@@ -141,9 +142,9 @@ mod tests {
     fn a_banner_carries_its_alerts_and_labels() {
         let t = &runbook_widgets::language::for_tag("en").theme;
         let html = banner(&["PodDown".into()], vec!["pod".into()], t);
-        assert!(
-            html.contains("data-panel=\"banner\" data-ids=\"PodDown\" data-fill=\"pod\""),
-            "{html}"
+        assert_contains(
+            &html,
+            "data-panel=\"banner\" data-ids=\"PodDown\" data-fill=\"pod\"",
         );
     }
 }

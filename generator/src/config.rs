@@ -318,6 +318,7 @@ pub fn is_placeholder_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::assert_contains;
 
     fn parse(text: &str) -> Result<SiteConfig, BuildError> {
         SiteConfig::parse(text, Path::new("runbook.yaml"))
@@ -331,7 +332,7 @@ mod tests {
     /// names each of `words`.
     fn assert_refused(text: &str, line: usize, words: &[&str]) {
         let err = refusal(text);
-        assert!(err.contains(&format!("runbook.yaml:{line}:")), "{err}");
+        assert_contains(&err, &format!("runbook.yaml:{line}:"));
         for word in words {
             assert!(err.contains(word), "no {word} in {err}");
         }
@@ -352,7 +353,7 @@ mod tests {
             &["\"!!\""],
         );
         let err = refusal("search:\n  synonyms:\n    - [alone]\n");
-        assert!(err.contains("two forms"), "{err}");
+        assert_contains(&err, "two forms");
     }
 
     #[test]

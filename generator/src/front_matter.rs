@@ -384,6 +384,7 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
 mod tests {
     use super::*;
     use crate::severity::Level;
+    use crate::testing::{assert_contains, assert_starts_with};
 
     fn p(text: &str) -> Result<Parsed<'_>, BuildError> {
         parse(Path::new("page.md"), text)
@@ -415,17 +416,14 @@ mod tests {
     #[test]
     fn invalid_yaml_points_into_the_original_file() {
         let err = refusal("---\ntitle: ok\nowner: @lead\n---\nbody");
-        assert!(
-            err.starts_with("page.md:3:8: invalid front matter"),
-            "{err}"
-        );
-        assert!(err.contains("fix: "), "{err}");
+        assert_starts_with(&err, "page.md:3:8: invalid front matter");
+        assert_contains(&err, "fix: ");
     }
 
     #[test]
     fn wrong_type_is_an_error_with_position() {
         let err = refusal("---\ntitle: t\nweight: heavy\n---\n");
-        assert!(err.starts_with("page.md:3:"), "{err}");
+        assert_starts_with(&err, "page.md:3:");
     }
 
     #[test]
@@ -445,9 +443,9 @@ mod tests {
         assert_eq!((severity.label(), severity.class()), ("urgent", "other"));
         assert_eq!(parsed.warnings.len(), 1);
         let warning = parsed.warnings[0].to_string();
-        assert!(
-            warning.starts_with("page.md:2:1: warning: severity `urgent` maps to no level"),
-            "{warning}"
+        assert_starts_with(
+            &warning,
+            "page.md:2:1: warning: severity `urgent` maps to no level",
         );
     }
 
@@ -572,6 +570,6 @@ mod tests {
     #[test]
     fn list_front_matter_is_an_error() {
         let err = refusal("---\n- a\n- b\n---\n");
-        assert!(err.contains("key: value"), "{err}");
+        assert_contains(&err, "key: value");
     }
 }

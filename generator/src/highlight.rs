@@ -381,6 +381,7 @@ fn declarations(n: usize, colour: Color, font_style: FontStyle) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::assert_contains;
 
     /// `code` parsed with the grammar `language` names, its scopes as
     /// classes (what the grammar tests below check).
@@ -461,9 +462,9 @@ mod tests {
     #[test]
     fn highlights_with_classes_not_styles() {
         let html = coloured("bash", "kubectl get pods # list\n");
-        assert!(html.contains("<span class=\"l"), "{html}");
+        assert_contains(&html, "<span class=\"l");
         assert!(!html.contains("style="), "{html}");
-        assert!(html.contains("kubectl"), "{html}");
+        assert_contains(&html, "kubectl");
     }
 
     /// Each run carries the colours its scopes get in the light and the
@@ -598,7 +599,7 @@ mod tests {
                 "<span class=\"hl-constant hl-numeric\">20</span>",
             ]);
             // Words that merely contain a keyword stay plain.
-            assert!(html.contains("pg_stat_activity\n"), "{html}");
+            assert_contains(&html, "pg_stat_activity\n");
         }
     }
 
@@ -675,10 +676,7 @@ mod tests {
     #[test]
     fn promql_unterminated_string_ends_with_its_line() {
         let html = highlighted("promql", "up{job=\"api}\nrate(x[5m])\n");
-        assert!(
-            html.contains("<span class=\"hl-support hl-function\">rate</span>"),
-            "{html}"
-        );
+        assert_contains(&html, "<span class=\"hl-support hl-function\">rate</span>");
         assert_balanced(&html);
     }
 

@@ -396,6 +396,7 @@ fn shell_word(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::assert_contains;
 
     #[test]
     fn bracketed_names_count_and_shell_variables_do_not() {
@@ -448,10 +449,7 @@ mod tests {
         assert_eq!(config.title, "決済 API ランブック");
         assert_eq!(config.language, "ja");
         assert_eq!(config.placeholders["NAMESPACE_NAME"].description(), "");
-        assert!(
-            text.contains("NAMESPACE_NAME: \"\"  # used in a.md, db/b.md"),
-            "{text}"
-        );
+        assert_contains(&text, "NAMESPACE_NAME: \"\"  # used in a.md, db/b.md");
     }
 
     #[test]
@@ -470,10 +468,7 @@ mod tests {
     #[test]
     fn workflow_builds_the_folder_it_was_made_for() {
         let text = workflow_text("docs/runbooks");
-        assert!(
-            text.contains("build docs/runbooks --out site --strict"),
-            "{text}"
-        );
+        assert_contains(&text, "build docs/runbooks --out site --strict");
         assert!(text.contains("actions/deploy-pages"));
         assert_eq!(workflow_text("content"), PAGES_WORKFLOW);
     }

@@ -50,6 +50,8 @@ pub mod sidebar;
 pub mod site;
 pub mod slug;
 pub mod source;
+#[cfg(test)]
+mod testing;
 pub mod theme;
 pub mod timing;
 pub mod view;

@@ -364,6 +364,7 @@ fn resolve_missing(path: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::assert_contains;
 
     /// A temporary folder holding `content/a.md`, and that content folder.
     fn with_content() -> (tempfile::TempDir, PathBuf) {
@@ -413,11 +414,8 @@ mod tests {
         build_into(&target, &content, "index.html", b"one");
         std::fs::write(target.join("CNAME"), b"runbook.example.com").unwrap();
         let error = Staging::new(&target, &content).err().unwrap().to_string();
-        assert!(error.contains("holds CNAME"), "{error}");
-        assert!(
-            error.contains("fix: move the file into the content folder"),
-            "{error}"
-        );
+        assert_contains(&error, "holds CNAME");
+        assert_contains(&error, "fix: move the file into the content folder");
         assert_eq!(
             std::fs::read(target.join("CNAME")).unwrap(),
             b"runbook.example.com"
@@ -432,7 +430,7 @@ mod tests {
         std::fs::write(notes.join(MARKER_FILE), b"").unwrap();
         std::fs::write(notes.join("todo.md"), b"mine").unwrap();
         let error = Staging::new(&notes, &content).err().unwrap().to_string();
-        assert!(error.contains("holds todo.md"), "{error}");
+        assert_contains(&error, "holds todo.md");
     }
 
     #[test]
@@ -441,12 +439,12 @@ mod tests {
         std::fs::write(content.join(MARKER_FILE), b"").unwrap();
         std::fs::write(tmp.path().join(MARKER_FILE), b"").unwrap();
         let error = Staging::new(&content, &content).err().unwrap().to_string();
-        assert!(error.contains("is the content folder"), "{error}");
+        assert_contains(&error, "is the content folder");
         let error = Staging::new(tmp.path(), &content)
             .err()
             .unwrap()
             .to_string();
-        assert!(error.contains("holds the content folder"), "{error}");
+        assert_contains(&error, "holds the content folder");
         // Spelled another way: through `..` and through a link.
         let dotted = content.join("sub/../..");
         assert!(Staging::new(&dotted, &content).is_err());

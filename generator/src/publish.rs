@@ -363,6 +363,7 @@ pub fn base_path(base_url: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::assert_contains;
 
     fn target(url: &str) -> AlertTarget {
         AlertTarget {
@@ -454,7 +455,7 @@ mod tests {
             &redirects["old/index.html"],
             "→",
         );
-        assert!(html.contains("url=../A.html"), "{html}");
+        assert_contains(&html, "url=../A.html");
     }
 
     #[test]
@@ -483,9 +484,6 @@ mod tests {
         assert!(xml.contains("<loc>https://x.io/p/</loc>"));
         assert!(xml.contains("<loc>https://x.io/p/A.html</loc><lastmod>2026-01-01</lastmod>"));
         let xml = sitemap("https://x.io/", &[("db/a#b 日.html".into(), None)]);
-        assert!(
-            xml.contains("<loc>https://x.io/db/a%23b%20%E6%97%A5.html</loc>"),
-            "{xml}"
-        );
+        assert_contains(&xml, "<loc>https://x.io/db/a%23b%20%E6%97%A5.html</loc>");
     }
 }

@@ -311,6 +311,7 @@ fn render_line(
 mod tests {
     use super::*;
     use crate::nav::{self, NavInput};
+    use crate::testing::assert_contains;
 
     struct Fixture {
         rels: Vec<String>,
@@ -374,8 +375,8 @@ mod tests {
         }
         // From inside db/, links climb out; db's pages are listed.
         let db = sidebars.for_page(3, &theme, strings).unwrap();
-        assert!(db.contains("href=\"../index.html\""), "{db}");
-        assert!(db.contains("href=\"y.html\""), "{db}");
+        assert_contains(&db, "href=\"../index.html\"");
+        assert_contains(&db, "href=\"y.html\"");
         assert!(!sidebars
             .for_page(1, &theme, strings)
             .unwrap()

@@ -103,6 +103,7 @@ fn starts_after_braces(body: &str, start: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::assert_contains;
     use pulldown_cmark::Parser;
 
     /// The body's events through `see`, as HTML, and the shortcodes seen.
@@ -121,8 +122,8 @@ mod tests {
     fn percent_shortcodes_stay_visible_and_are_counted() {
         let (html, seen) =
             run("Intro\n\n{{% rule \"a.yml\" \"A\" %}}\n\n{{% comment %}}\n\n{{% /comment %}}\n");
-        assert!(html.contains("{{% rule \"a.yml\" \"A\" %}}"), "{html}");
-        assert!(html.contains("{{% /comment %}}"), "{html}");
+        assert_contains(&html, "{{% rule \"a.yml\" \"A\" %}}");
+        assert_contains(&html, "{{% /comment %}}");
         assert_eq!(seen.count, 2);
         assert_eq!(seen.first, Some((7, "rule".into())));
     }
@@ -133,8 +134,8 @@ mod tests {
         let (html, seen) =
             run("{{<details title=\"x\">}}\nhidden\n{{</details>}} and {{< ref \"a.md\" >}}\n");
         assert!(!html.contains("<details"), "{html}");
-        assert!(html.contains("{{&lt;details title=\"x\"&gt;}}"), "{html}");
-        assert!(html.contains("{{&lt;/details&gt;}}"), "{html}");
+        assert_contains(&html, "{{&lt;details title=\"x\"&gt;}}");
+        assert_contains(&html, "{{&lt;/details&gt;}}");
         assert_eq!(seen.count, 2, "{seen:?}");
         assert_eq!(seen.first.as_ref().map(|f| f.1.as_str()), Some("details"));
     }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::config::LiveConfig;
+use crate::testing::{assert_contains, assert_starts_with};
 use runbook_widgets::html::text_of;
 
 struct Fixture {
@@ -240,26 +241,20 @@ fn an_alerts_widget_names_its_alerts_and_the_commands_that_list_them() {
         out.html
     );
     let err = readme_error("```widget\nkind: alerts\nalerts: [\"a|b\"]\n```\n");
-    assert!(
-        err.starts_with("README.md:6:1: `a|b` is not an alert name"),
-        "{err}"
-    );
+    assert_starts_with(&err, "README.md:6:1: `a|b` is not an alert name");
 }
 
 #[test]
 fn bad_widgets_fail_with_line() {
     let err = readme_error("text\n\n```widget\nkind: graph\n```\n");
-    assert!(
-        err.starts_with("README.md:7:1: unknown widget kind `graph`"),
-        "{err}"
-    );
+    assert_starts_with(&err, "README.md:7:1: unknown widget kind `graph`");
     let err = readme_error("```widget\nkind: pods\nworkload: nope\n```\n");
     assert!(
         err.contains("unknown workload `nope`") && err.contains("tekutoko-api"),
         "{err}"
     );
     let err = readme_error("```widget\nkind: slo\nslos: [latency]\n```\n");
-    assert!(err.contains("unknown SLO `latency`"), "{err}");
+    assert_contains(&err, "unknown SLO `latency`");
 }
 
 #[test]

@@ -290,6 +290,7 @@ fn fill_alertname(url: &str, alert: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::assert_contains;
 
     fn site(base: &str) -> SiteIndex {
         SiteIndex::new(
@@ -396,11 +397,8 @@ mod tests {
         ) else {
             panic!("lands");
         };
-        assert!(
-            reason.contains("no page lists alert `DiskFull`"),
-            "{reason}"
-        );
-        assert!(hint.contains("`alerts:`"), "{hint}");
+        assert_contains(&reason, "no page lists alert `DiskFull`");
+        assert_contains(&hint, "`alerts:`");
         assert_eq!(page, None);
         // A lower-cased name of an alert no page lists yet.
         let Landing::Broken { reason, hint, .. } = s.resolve(
@@ -477,7 +475,7 @@ mod tests {
         ) else {
             panic!("lands");
         };
-        assert!(reason.contains("template"), "{reason}");
+        assert_contains(&reason, "template");
     }
 
     #[test]

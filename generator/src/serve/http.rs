@@ -241,6 +241,7 @@ fn percent_decode(text: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::serve::snapshot::{Files, Publisher};
+    use crate::testing::assert_starts_with;
     use std::sync::Arc;
     use tokio::sync::watch;
 
@@ -307,10 +308,7 @@ mod tests {
         );
         let (status, _, body) = get(&app, "/Toko/").await;
         assert_eq!(status, StatusCode::OK);
-        assert!(
-            body.starts_with("<body>home<script src=\"/__runbook/client.js\""),
-            "{body}"
-        );
+        assert_starts_with(&body, "<body>home<script src=\"/__runbook/client.js\"");
         assert!(body.contains("data-file=\"index.html\""));
         let (_, _, body) = get(&app, "/Toko/db/").await;
         assert!(body.contains("data-file=\"db/index.html\""));

@@ -410,6 +410,7 @@ impl Sink for ServeSink<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::assert_contains;
 
     fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
         let tmp = tempfile::tempdir().unwrap();
@@ -520,7 +521,7 @@ mod tests {
         );
         let title_edit = save(&mut builder, tmp.path(), "a.md", "# A renamed\n").unwrap();
         let list = String::from_utf8_lossy(&title_edit.files["pages.html"]).to_string();
-        assert!(list.contains("A renamed"), "{list}");
+        assert_contains(&list, "A renamed");
         assert_eq!(with_search(&title_edit), clean_build(tmp.path()));
     }
 
@@ -530,7 +531,7 @@ mod tests {
         let built = save(&mut builder, tmp.path(), "a.md", "# A renamed\n").unwrap();
         assert_eq!((built.stats.rendered, built.stats.laid_out), (1, 3));
         let b = String::from_utf8_lossy(&built.files["b.html"]).to_string();
-        assert!(b.contains("A renamed"), "{b}");
+        assert_contains(&b, "A renamed");
         assert_eq!(with_search(&built), clean_build(tmp.path()));
     }
 
