@@ -72,21 +72,20 @@ def main():
     port = free_port()
     work = tempfile.mkdtemp(prefix="runbook-refresh.")
     config = os.path.join(work, "api.yaml")
+    # JSON is YAML too: the config as data, with no braces to escape.
+    settings = {
+        "backend": "live",
+        "prometheus": {"url": f"http://127.0.0.1:{upstream.server_address[1]}"},
+        "cache": {"ttl_seconds": 2, "upstream_timeout_seconds": 5},
+        "slos": {"availability": {
+            "title": "Availability",
+            "objective": 0.999,
+            "indicator": {"bad": 'http_requests_total{code=~"5.."}',
+                          "total": "http_requests_total"},
+        }},
+    }
     with open(config, "w") as f:
-        f.write(f"""backend: live
-prometheus:
-  url: http://127.0.0.1:{upstream.server_address[1]}
-cache:
-  ttl_seconds: 2
-  upstream_timeout_seconds: 5
-slos:
-  availability:
-    title: Availability
-    objective: 0.999
-    indicator:
-      bad: http_requests_total{{code=~"5.."}}
-      total: http_requests_total
-""")
+        json.dump(settings, f)
     server = subprocess.Popen(
         [binary, "api", "--config", config, "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
