@@ -118,6 +118,8 @@ pub struct FrontMatter {
 /// Where some keys were written, for messages after parsing.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct KeyLinesAt {
+    /// `alerts:`, else `alert:`.
+    pub alerts: usize,
     pub draft: usize,
     pub reviewed: usize,
     pub aliases: usize,
@@ -260,6 +262,11 @@ pub fn parse<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, BuildError> {
             hint: "use one of critical, error, warning, info (or P1-P5, SEV1-SEV5, high/medium/low); README.md, section Severity, has the table".into(),
         });
     }
+    let alerts_key = if raw.alerts.is_empty() {
+        "alert"
+    } else {
+        "alerts"
+    };
     let mut alerts = raw.alerts;
     for name in raw.alert {
         if !alerts.contains(&name) {
@@ -281,6 +288,7 @@ pub fn parse<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, BuildError> {
         updated,
         reviewed,
         lines: KeyLinesAt {
+            alerts: file_line(alerts_key),
             draft: file_line("draft"),
             reviewed: file_line(reviewed_key),
             aliases: file_line("aliases"),
@@ -480,8 +488,9 @@ mod tests {
 
     #[test]
     fn alert_adds_to_alerts() {
-        let one = p("---\nalert: HadoopNameNodeDown\n---\n").unwrap();
+        let one = p("---\ntitle: t\nalert: HadoopNameNodeDown\n---\n").unwrap();
         assert_eq!(one.front.alerts, ["HadoopNameNodeDown"]);
+        assert_eq!(one.front.lines.alerts, 3);
         let both = p("---\nalerts: [A, B]\nalert: [B, C]\n---\n").unwrap();
         assert_eq!(both.front.alerts, ["A", "B", "C"]);
         assert!(both.warnings.is_empty());

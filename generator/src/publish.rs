@@ -352,12 +352,11 @@ pub fn base_path(base_url: Option<&str>) -> String {
         .find('/')
         .map(|i| &after_scheme[i..])
         .unwrap_or("/");
-    let path = path.split(['?', '#']).next().unwrap_or("/");
-    if path.ends_with('/') {
-        path.to_string()
-    } else {
-        format!("{path}/")
+    let mut path = path.split(['?', '#']).next().unwrap_or("/").to_string();
+    if !path.ends_with('/') {
+        path.push('/');
     }
+    path
 }
 
 #[cfg(test)]

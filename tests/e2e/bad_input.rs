@@ -212,6 +212,15 @@ fn odd_input_is_a_warning_and_still_a_page() {
             "ALERT.html",
             "<title>A ·",
         ),
+        // An alert name that cannot be a file name is named at its line;
+        // the page is still published.
+        (
+            "SLASH.md",
+            "---\ntitle: Slash\nowner: sre\nalert: [Disk/Full]\n---\n# Slash\n",
+            "SLASH.md:4:1: warning: alert name `Disk/Full` cannot be an address",
+            "SLASH.html",
+            "<title>Slash ·",
+        ),
     ] {
         let site = TestSite::fixture("basic");
         site.write(file, text);

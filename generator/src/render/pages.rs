@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::error::{BuildError, Location, Warning};
+use crate::front_matter::{FrontMatter, KeyLinesAt};
 use crate::highlight::Highlighter;
 use crate::nav::{self, Nav, NavInput};
 use crate::placeholder::Placeholders;
@@ -192,30 +193,28 @@ pub fn render_all(
 
     // Only pages that name alerts (or aliases) go in: the targets clone a
     // page's URL and title, 40,000 strings per edit at 10,000 pages.
-    let (alerts, alert_warnings) = publish::alert_index(
-        pages
-            .iter()
-            .filter(|rendered| !rendered.page.front.alerts.is_empty())
-            .map(|rendered| {
-                let page = &rendered.page;
-                let severity = page.front.severity.as_ref().map(|s| s.label().into());
-                (
-                    page.front.alerts.as_slice(),
-                    target_of(rendered, severity),
-                    Location::new(&page.display, 2, 1),
-                )
-            }),
-    );
+    let naming = |names: fn(&FrontMatter) -> &[String], line: fn(&KeyLinesAt) -> usize| {
+        pages.iter().filter_map(move |rendered| {
+            let front = &rendered.page.front;
+            let names = names(front);
+            let at = Location::new(&rendered.page.display, line(&front.lines), 1);
+            (!names.is_empty()).then(|| (names, rendered, at))
+        })
+    };
+    let (alerts, alert_warnings) = publish::alert_index(naming(|f| &f.alerts, |l| l.alerts).map(
+        |(names, rendered, at)| {
+            let severity = rendered.page.front.severity.as_ref();
+            (
+                names,
+                target_of(rendered, severity.map(|s| s.label().into())),
+                at,
+            )
+        },
+    ));
     warnings.extend(alert_warnings);
     let (redirects, alias_warnings) = publish::alias_index(
-        pages
-            .iter()
-            .filter(|rendered| !rendered.page.front.aliases.is_empty())
-            .map(|rendered| {
-                let page = &rendered.page;
-                let at = Location::new(&page.display, page.front.lines.aliases, 1);
-                (page.front.aliases.as_slice(), target_of(rendered, None), at)
-            }),
+        naming(|f| &f.aliases, |l| l.aliases)
+            .map(|(names, rendered, at)| (names, target_of(rendered, None), at)),
         &|output| links.pages.values().any(|o| o == output) || links.assets.contains(output),
     );
     warnings.extend(alias_warnings);
