@@ -15,7 +15,20 @@ use crate::suite::{assert_recall, cases, score, Site, TOP};
 
 const WAIT: Duration = Duration::from_secs(15);
 
-/// Opens `page` of the served site and waits for the search API.
+/// The listbox is shown with at least one option.
+const LIST_SHOWS_OPTIONS: &str =
+    "const l = document.querySelector('[role=listbox]'); return !!l && !l.hidden && l.querySelectorAll('[role=option]').length > 0";
+/// The listbox is hidden and the box says so (`aria-expanded`).
+const LIST_CLOSED: &str =
+    "return document.querySelector('[role=listbox]').hidden && document.querySelector('.search-input').getAttribute('aria-expanded') === 'false'";
+/// The listbox is shown, its first option selected and named by the box's
+/// `aria-activedescendant`.
+const FIRST_OPTION_ACTIVE: &str =
+    "const o = document.querySelector('[role=option]'); return !document.querySelector('[role=listbox]').hidden && o.getAttribute('aria-selected') === 'true' && document.querySelector('.search-input').getAttribute('aria-activedescendant') === o.id";
+/// The status line says something and no empty list is shown.
+const NO_MATCH_SAID: &str =
+    "const s = document.querySelector('.search-status'); return !!s && s.textContent !== '' && document.querySelector('[role=listbox]').hidden";
+
 /// `/` typed anywhere on the page focuses the search box, which it returns.
 async fn slash_focuses_the_box(browser: &Browser) -> fantoccini::elements::Element {
     browser.type_into(Locator::Css("body"), "/").await;
@@ -32,6 +45,19 @@ async fn slash_focuses_the_box(browser: &Browser) -> fantoccini::elements::Eleme
         .unwrap()
 }
 
+/// Types `keys` into `input`, then waits until `condition` (a script
+/// body returning a boolean) holds.
+async fn type_then_wait(
+    browser: &Browser,
+    input: &fantoccini::elements::Element,
+    keys: &str,
+    condition: &str,
+) {
+    input.send_keys(keys).await.unwrap();
+    browser.wait_for(condition, WAIT).await;
+}
+
+/// Opens `page` of the served site and waits for the search API.
 async fn open(browser: &Browser, base: &str, page: &str) {
     browser.open(&format!("{base}/{page}")).await;
     browser
@@ -205,13 +231,7 @@ async fn search_box_from_the_keyboard() {
     );
 
     // Typing shows the listbox with options.
-    input.send_keys("ロールバック").await.unwrap();
-    browser
-        .wait_for(
-            "const l = document.querySelector('[role=listbox]'); return !!l && !l.hidden && l.querySelectorAll('[role=option]').length > 0",
-            WAIT,
-        )
-        .await;
+    type_then_wait(&browser, &input, "ロールバック", LIST_SHOWS_OPTIONS).await;
     assert_eq!(
         input.attr("aria-expanded").await.unwrap().as_deref(),
         Some("true")
@@ -224,13 +244,7 @@ async fn search_box_from_the_keyboard() {
     assert!(first[1].as_str().unwrap().contains("ロールバック"));
 
     // Esc closes the list and keeps the text.
-    input.send_keys(&Key::Escape.to_string()).await.unwrap();
-    browser
-        .wait_for(
-            "return document.querySelector('[role=listbox]').hidden && document.querySelector('.search-input').getAttribute('aria-expanded') === 'false'",
-            WAIT,
-        )
-        .await;
+    type_then_wait(&browser, &input, &Key::Escape.to_string(), LIST_CLOSED).await;
     assert_eq!(
         input.prop("value").await.unwrap().as_deref(),
         Some("ロールバック")
@@ -238,13 +252,13 @@ async fn search_box_from_the_keyboard() {
 
     // ArrowDown opens it again and selects the first option; Enter goes
     // to that result's section.
-    input.send_keys(&Key::Down.to_string()).await.unwrap();
-    browser
-        .wait_for(
-            "const o = document.querySelector('[role=option]'); return !document.querySelector('[role=listbox]').hidden && o.getAttribute('aria-selected') === 'true' && document.querySelector('.search-input').getAttribute('aria-activedescendant') === o.id",
-            WAIT,
-        )
-        .await;
+    type_then_wait(
+        &browser,
+        &input,
+        &Key::Down.to_string(),
+        FIRST_OPTION_ACTIVE,
+    )
+    .await;
     input.send_keys(&Key::Enter.to_string()).await.unwrap();
     browser
         .wait_for(&format!("return location.href === {}", json!(href)), WAIT)
@@ -258,13 +272,7 @@ async fn search_box_from_the_keyboard() {
     // match says so instead of showing an empty list.
     open(&browser, &base, "ROLLBACK.html").await;
     let input = slash_focuses_the_box(&browser).await;
-    input.send_keys("zzqxwv").await.unwrap();
-    browser
-        .wait_for(
-            "const s = document.querySelector('.search-status'); return !!s && s.textContent !== '' && document.querySelector('[role=listbox]').hidden",
-            WAIT,
-        )
-        .await;
+    type_then_wait(&browser, &input, "zzqxwv", NO_MATCH_SAID).await;
 
     browser.close().await;
 }
