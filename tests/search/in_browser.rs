@@ -57,6 +57,16 @@ async fn type_then_wait(
     browser.wait_for(condition, WAIT).await;
 }
 
+/// Builds the site, serves it and opens `page` with the search API ready.
+/// The site comes back so that its folder outlives the test.
+async fn opened(page: &str) -> (Site, String, Browser) {
+    let site = Site::build();
+    let base = serve_folder(&site.out);
+    let browser = Browser::start().await;
+    open(&browser, &base, page).await;
+    (site, base, browser)
+}
+
 /// Opens `page` of the served site and waits for the search API.
 async fn open(browser: &Browser, base: &str, page: &str) {
     browser.open(&format!("{base}/{page}")).await;
@@ -81,11 +91,8 @@ async fn run_async(browser: &Browser, script: &str, args: Vec<Value>) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn query_suite_in_chromium_agrees_with_native() {
-    let site = Site::build();
+    let (site, base, browser) = opened("index.html").await;
     let cases = cases();
-    let base = serve_folder(&site.out);
-    let browser = Browser::start().await;
-    open(&browser, &base, "index.html").await;
 
     // Every query, one after the other, on one page: as a reader would,
     // with the chunks of earlier queries already loaded.
@@ -159,10 +166,7 @@ fn base_with_slash(base: &str) -> String {
 /// equal the tokens the indexer computed natively, text and byte range.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_are_the_same_in_the_browser() {
-    let site = Site::build();
-    let base = serve_folder(&site.out);
-    let browser = Browser::start().await;
-    open(&browser, &base, "index.html").await;
+    let (_site, _base, browser) = opened("index.html").await;
 
     let long = "x".repeat(60);
     let tricky: Vec<String> = [
@@ -218,10 +222,7 @@ async fn tokens_are_the_same_in_the_browser() {
 /// The header search box, from the keyboard only.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_box_from_the_keyboard() {
-    let site = Site::build();
-    let base = serve_folder(&site.out);
-    let browser = Browser::start().await;
-    open(&browser, &base, "HIGH_CPU.html").await;
+    let (_site, base, browser) = opened("HIGH_CPU.html").await;
 
     // `/` focuses the box.
     let input = slash_focuses_the_box(&browser).await;
