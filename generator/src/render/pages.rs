@@ -197,8 +197,11 @@ pub fn render_all(
         pages.iter().filter_map(move |rendered| {
             let front = &rendered.page.front;
             let names = names(front);
+            if names.is_empty() {
+                return None;
+            }
             let at = Location::new(&rendered.page.display, line(&front.lines), 1);
-            (!names.is_empty()).then(|| (names, rendered, at))
+            Some((names, rendered, at))
         })
     };
     let (alerts, alert_warnings) = publish::alert_index(naming(|f| &f.alerts, |l| l.alerts).map(
