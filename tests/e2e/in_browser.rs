@@ -206,9 +206,11 @@ async fn the_title_and_severity_are_on_the_first_screen() {
     browser
         .store_placeholders(serde_json::json!({"POD_NAME": "api-0"}))
         .await;
-    browser.open("ERROR_RATE.html").await;
     browser
-        .wait_until("return document.querySelector('details.placeholders').open === true")
+        .open_until(
+            "ERROR_RATE.html",
+            "return document.querySelector('details.placeholders').open === true",
+        )
         .await;
     browser.close().await;
 }
@@ -308,11 +310,11 @@ async fn the_scripts_speak_the_site_language() {
         );
         site.build(&[]).assert_ok();
         let browser = Reader::serving(&site).await;
-        browser.open("ALERT.html").await;
         browser
-            .wait_until(&format!(
-                "return document.querySelector('.code .copy').textContent === '{copy}'"
-            ))
+            .open_until(
+                "ALERT.html",
+                &format!("return document.querySelector('.code .copy').textContent === '{copy}'"),
+            )
             .await;
         let skip_link = browser
             .eval("return document.querySelector('.skip-link').textContent")

@@ -51,9 +51,11 @@ async fn one_visit_keeps_the_site_offline_and_a_new_build_replaces_it_whole() {
 
     // One visit: the worker installs every file of the build, then takes
     // the page.
-    browser.open("index.html").await;
     browser
-        .wait_until("return !!navigator.serviceWorker && !!navigator.serviceWorker.controller")
+        .open_until(
+            "index.html",
+            "return !!navigator.serviceWorker && !!navigator.serviceWorker.controller",
+        )
         .await;
     let caches = browser.eval(CACHES).await;
     let expected = serde_json::json!({ format!("runbook-offline-{first_build}"): kept + 1 });
@@ -94,10 +96,7 @@ async fn one_visit_keeps_the_site_offline_and_a_new_build_replaces_it_whole() {
     assert_ne!(first_build, second_build);
     let kept = manifest["files"].as_array().unwrap().len();
     let mut host = StaticHost::start(&site.out, port);
-    browser.open("db/").await;
-    browser
-        .wait_until("return document.body.textContent.includes('第二版の目次です') && !document.querySelector('.offline-banner')")
-        .await;
+    browser.open_until("db/", "return document.body.textContent.includes('第二版の目次です') && !document.querySelector('.offline-banner')").await;
     let expected = serde_json::json!({ format!("runbook-offline-{second_build}"): kept + 1 });
     browser
         .wait_until(&format!(

@@ -141,10 +141,7 @@ async fn in_chromium_print_html_fills_placeholders_and_prints_without_navigation
     browser
         .store_placeholders(serde_json::json!({"PROJECT_ID": "tekutoko-prod"}))
         .await;
-    browser.open("print.html").await;
-    browser
-        .wait_until("return [...document.querySelectorAll('.ph[data-ph=PROJECT_ID]')].every(s => s.textContent === 'tekutoko-prod')")
-        .await;
+    browser.open_until("print.html", "return [...document.querySelectorAll('.ph[data-ph=PROJECT_ID]')].every(s => s.textContent === 'tekutoko-prod')").await;
     let unresolved = browser
         .eval(
             "return [...document.querySelectorAll('main a[href^=\"#\"]')]

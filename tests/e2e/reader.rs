@@ -48,6 +48,13 @@ impl Reader {
             .unwrap_or_else(|e| panic!("open {url}: {e}"));
     }
 
+    /// Goes to `page` and waits until `script` returns true: what a test
+    /// expects to see there once the page's scripts have run.
+    pub async fn open_until(&self, page: &str, script: &str) {
+        self.open(page).await;
+        self.wait_until(script).await;
+    }
+
     /// Polls `script` until it returns true, or panics after the reader's
     /// patience.
     pub async fn wait_until(&self, script: &str) {

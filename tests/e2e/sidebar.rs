@@ -17,9 +17,11 @@ async fn the_tree_marks_the_page_opens_from_the_keyboard_and_falls_back_without_
     let c = &browser.client;
 
     // With scripts: the whole folder, the page marked once, in its section.
-    browser.open("big/p0030.html").await;
     browser
-        .wait_until("return !!document.querySelector('#sidebar .nav-tree')")
+        .open_until(
+            "big/p0030.html",
+            "return !!document.querySelector('#sidebar .nav-tree')",
+        )
         .await;
     let drawn = browser
         .eval(
