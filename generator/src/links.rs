@@ -3,11 +3,13 @@
 //! found while rendering, where the link is resolved.)
 
 use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::error::Warning;
-use crate::render::Rendered;
+use crate::render::{Rendered, RenderedPage};
 
 /// A warning for each link whose fragment names no heading of its page,
 /// in page order.
@@ -16,32 +18,93 @@ pub fn check_fragments(rendered: &Rendered) -> Vec<Warning> {
     rendered
         .pages
         .par_iter()
-        .flat_map_iter(|page| {
-            page.markdown.links.iter().filter_map(|link| {
-                let fragment = link.fragment.as_deref()?;
-                let &target = index.get(link.target.as_str())?;
-                // A scan of the target's headings (tens of them), not a
-                // set per page: building one for every page of a
-                // 10,000-page site cost the dev server 20 ms of each edit.
-                let headings = &rendered.pages[target].markdown.headings;
-                if fragment.is_empty()
-                    || is_generated_id(fragment)
-                    || headings.iter().any(|h| h.id == fragment)
-                {
-                    return None;
-                }
-                let ids: HashSet<&str> = headings.iter().map(|h| h.id.as_str()).collect();
-                Some(Warning {
-                    at: link.at.clone(),
-                    message: format!(
-                        "broken fragment: `{}` has no heading `#{fragment}`",
-                        rendered.pages[target].page.rel
-                    ),
-                    hint: hint(&ids, fragment),
-                })
-            })
-        })
+        .flat_map_iter(|page| broken_links(rendered, page, |rel| index.get(rel).copied()))
         .collect()
+}
+
+/// The most pages rendered again that [`recheck_fragments`] checks alone.
+const RECHECK_AT_MOST: usize = 32;
+
+/// [`check_fragments`] of `next`, from `prev`'s result: when both have the
+/// same pages in the same order and every page rendered again kept its
+/// heading ids, only the links of those pages can break or mend, so only
+/// they are checked (an edit on a 10,000-page site checks one page's
+/// links, not every page's). `None` when that does not hold, or when more
+/// than [`RECHECK_AT_MOST`] pages were rendered again.
+pub fn recheck_fragments(prev: &Rendered, next: &Rendered) -> Option<Vec<Warning>> {
+    if prev.pages.len() != next.pages.len() {
+        return None;
+    }
+    let mut again = Vec::new();
+    for (before, after) in prev.pages.iter().zip(&next.pages) {
+        if before.page.rel != after.page.rel {
+            return None;
+        }
+        if Arc::ptr_eq(&before.markdown, &after.markdown) {
+            continue;
+        }
+        let ids = |page: &RenderedPage| -> Vec<String> {
+            page.markdown
+                .headings
+                .iter()
+                .map(|h| h.id.clone())
+                .collect()
+        };
+        if ids(before) != ids(after) {
+            return None;
+        }
+        again.push(after);
+        // Past a few pages, a full check's map is cheaper than scanning
+        // the page list for every link.
+        if again.len() > RECHECK_AT_MOST {
+            return None;
+        }
+    }
+    let checked: HashSet<&Path> = again.iter().map(|p| Path::new(&p.page.display)).collect();
+    let mut warnings: Vec<Warning> = prev
+        .broken_fragments
+        .iter()
+        .filter(|w| !checked.contains(w.at.path.as_path()))
+        .cloned()
+        .collect();
+    // A few links to resolve: a scan of the pages beats a 10,000-entry map.
+    let position = |rel: &str| next.pages.iter().position(|p| p.page.rel == rel);
+    for page in again {
+        warnings.extend(broken_links(next, page, position));
+    }
+    Some(warnings)
+}
+
+/// The links of `page` whose fragment names no heading of their target;
+/// `position` finds a page by its source path.
+fn broken_links<'a>(
+    rendered: &'a Rendered,
+    page: &'a RenderedPage,
+    position: impl Fn(&str) -> Option<usize> + 'a,
+) -> impl Iterator<Item = Warning> + 'a {
+    page.markdown.links.iter().filter_map(move |link| {
+        let fragment = link.fragment.as_deref()?;
+        let target = position(link.target.as_str())?;
+        // A scan of the target's headings (tens of them), not a set per
+        // page: building one for every page of a 10,000-page site cost
+        // the dev server 20 ms of each edit.
+        let headings = &rendered.pages[target].markdown.headings;
+        if fragment.is_empty()
+            || is_generated_id(fragment)
+            || headings.iter().any(|h| h.id == fragment)
+        {
+            return None;
+        }
+        let ids: HashSet<&str> = headings.iter().map(|h| h.id.as_str()).collect();
+        Some(Warning {
+            at: link.at.clone(),
+            message: format!(
+                "broken fragment: `{}` has no heading `#{fragment}`",
+                rendered.pages[target].page.rel
+            ),
+            hint: hint(&ids, fragment),
+        })
+    })
 }
 
 /// The fix: the lower-case spelling, or headings whose ids are close.

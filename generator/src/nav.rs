@@ -20,7 +20,7 @@ pub struct NavNode {
 }
 
 /// What ordering needs to know of each page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NavInput<'a> {
     pub rel: &'a str,
     pub title: &'a str,

@@ -194,8 +194,11 @@ pub fn render_reusing(
     highlighter: &Highlighter,
 ) -> Result<Rendered, BuildError> {
     let mut rendered = render::render_all(site, previous, updated, highlighter)?;
-    let broken = links::check_fragments(&rendered);
-    rendered.warnings.extend(broken);
+    let broken = previous
+        .and_then(|prev| links::recheck_fragments(prev, &rendered))
+        .unwrap_or_else(|| links::check_fragments(&rendered));
+    rendered.warnings.extend(broken.iter().cloned());
+    rendered.broken_fragments = broken;
     rendered.warnings.sort();
     rendered.warnings.dedup();
     Ok(rendered)

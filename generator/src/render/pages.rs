@@ -29,7 +29,11 @@ pub struct Rendered {
     pub config: SiteConfig,
     pub pages: Vec<RenderedPage>,
     pub assets: Vec<Asset>,
-    pub nav: Nav,
+    /// What links resolve against: every page's and asset's path. Shared
+    /// with the next render while the pages and assets stay the same.
+    pub links: Arc<LinkTargets>,
+    /// Shared with the next render while no page moved in it.
+    pub nav: Arc<Nav>,
     pub alerts: BTreeMap<String, AlertTarget>,
     /// Old paths (`aliases:`) → the page now there.
     pub redirects: BTreeMap<String, AlertTarget>,
@@ -40,6 +44,10 @@ pub struct Rendered {
     pub load_warnings: Vec<Warning>,
     /// Every warning of the build, sorted.
     pub warnings: Vec<Warning>,
+    /// The links whose fragment names no heading (`links`), also in
+    /// `warnings`: kept apart so that the next render checks again only
+    /// the links of the pages it rendered again.
+    pub broken_fragments: Vec<Warning>,
     /// The alert rules read for `build --rules`, by alert name (empty
     /// without rules): shown on pages and in alerts.json.
     pub alert_rules: BTreeMap<String, Vec<crate::rules::show::RuleView>>,
@@ -100,18 +108,12 @@ pub fn render_all(
     highlighter: &Highlighter,
 ) -> Result<Rendered, BuildError> {
     // A page's render reads the config and the link targets besides its
-    // own text; when either differs, no previous render is reusable.
-    let reusable: HashMap<&str, &RenderedPage> = previous
-        .filter(|prev| {
-            prev.root == site.root && prev.config == site.config && same_link_targets(prev, &site)
-        })
-        .map(|prev| {
-            prev.pages
-                .iter()
-                .map(|rendered| (rendered.page.rel.as_str(), rendered))
-                .collect()
-        })
-        .unwrap_or_default();
+    // own text; when either differs, no previous render is reusable. When
+    // they are the same, the pages are too, in the same order: page `i`
+    // was page `i` before.
+    let previous = previous.filter(|prev| {
+        prev.root == site.root && prev.config == site.config && same_link_targets(prev, &site)
+    });
     let Site {
         root,
         config,
@@ -121,12 +123,15 @@ pub fn render_all(
     } = site;
     let placeholders = Placeholders::new(config.placeholders.keys().cloned());
     let strings = &runbook_widgets::language::for_tag(&config.language).theme;
-    let links = LinkTargets {
-        pages: pages
-            .iter()
-            .map(|p| (p.rel.clone(), p.output.clone()))
-            .collect(),
-        assets: assets.iter().map(|a| a.rel.clone()).collect(),
+    let links = match previous {
+        Some(prev) => prev.links.clone(),
+        None => Arc::new(LinkTargets {
+            pages: pages
+                .iter()
+                .map(|p| (p.rel.clone(), p.output.clone()))
+                .collect(),
+            assets: assets.iter().map(|a| a.rel.clone()).collect(),
+        }),
     };
     let ctx = RenderContext {
         highlighter,
@@ -138,11 +143,12 @@ pub fn render_all(
     let progress = Progress::new(pages.len(), "Rendering");
     let pages: Vec<RenderedPage> = pages
         .into_par_iter()
-        .map(|page| {
+        .enumerate()
+        .map(|(i, page)| {
             progress.tick();
             // Same path and same whole text: same front matter, body and
             // line offsets, so the same render.
-            if let Some(before) = reusable.get(page.rel.as_str()) {
+            if let Some(before) = previous.map(|prev| &prev.pages[i]) {
                 // The dev server passes pages it did not read again as
                 // they were: no need to compare 10,000 texts per edit.
                 if before.page.same(&page)
@@ -227,33 +233,23 @@ pub fn render_all(
         crate::review::today(),
     ));
 
-    let nav_inputs: Vec<NavInput> = pages
-        .iter()
-        .map(|rendered| NavInput {
-            rel: &rendered.page.rel,
-            title: &rendered.title,
-            weight: rendered.page.front.weight,
-            is_index: rendered.page.is_index(),
-            links: rendered
-                .markdown
-                .links
-                .iter()
-                .map(|l| l.target.as_str())
-                .collect(),
-        })
-        .collect();
-    let nav = nav::build(&nav_inputs);
+    let nav = match previous {
+        Some(prev) if same_nav_inputs(prev, &pages) => prev.nav.clone(),
+        _ => Arc::new(nav::build(&pages.iter().map(nav_input).collect::<Vec<_>>())),
+    };
     Ok(Rendered {
         root,
         config,
         pages,
         assets,
+        links,
         nav,
         alerts,
         redirects,
         updated,
         load_warnings,
         warnings,
+        broken_fragments: Vec::new(),
         alert_rules: BTreeMap::new(),
     })
 }
@@ -265,6 +261,35 @@ fn target_of(rendered: &RenderedPage, severity: Option<String>) -> AlertTarget {
         title: rendered.title.clone(),
         severity,
     }
+}
+
+/// What the navigation reads of a page.
+fn nav_input(rendered: &RenderedPage) -> NavInput<'_> {
+    NavInput {
+        rel: &rendered.page.rel,
+        title: &rendered.title,
+        weight: rendered.page.front.weight,
+        is_index: rendered.page.is_index(),
+        links: rendered
+            .markdown
+            .links
+            .iter()
+            .map(|l| l.target.as_str())
+            .collect(),
+    }
+}
+
+/// Whether `pages` give the navigation what `prev`'s did, page by page in
+/// the same order (the caller checked the paths). A reused render is the
+/// same `Arc`, so only the pages rendered again are compared in full: an
+/// edit to one page of 10,000 costs one comparison, not a new tree.
+fn same_nav_inputs(prev: &Rendered, pages: &[RenderedPage]) -> bool {
+    prev.pages.par_iter().zip(pages).all(|(before, after)| {
+        before.page.front.weight == after.page.front.weight
+            && before.title == after.title
+            && (Arc::ptr_eq(&before.markdown, &after.markdown)
+                || nav_input(before) == nav_input(after))
+    })
 }
 
 /// Links resolve against the set of pages and assets: a new, removed or

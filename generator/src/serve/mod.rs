@@ -249,6 +249,13 @@ fn rebuild_loop(
         }
         // Served: now the values of the build before it may go.
         builder.retire();
+        // And their memory goes back now, while nothing waits: mimalloc
+        // otherwise returns freed memory a few milliseconds later, inside
+        // whichever allocation comes next, which at 10,000 pages put 6 to
+        // 10 ms into every other edit's rebuild. SAFETY: no arguments to
+        // uphold; harmless when mimalloc is not the allocator (its own
+        // heaps are then empty).
+        unsafe { libmimalloc_sys::mi_collect(true) };
         if let Some(theme_dir) = theme_dir {
             let root = watcher.roots().content.clone();
             watcher.set_theme(theme_dir.map(|d| {

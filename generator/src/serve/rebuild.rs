@@ -510,6 +510,50 @@ mod tests {
         assert_eq!(with_search(&built), clean_build(tmp.path()));
     }
 
+    /// The warnings of a clean build of `root`.
+    fn clean_warnings(root: &Path) -> Vec<String> {
+        let rendered = pipeline::render(pipeline::load(root, &[]).unwrap()).unwrap();
+        rendered.warnings.iter().map(|w| w.to_string()).collect()
+    }
+
+    /// The dev server checks again only the links of the pages it rendered
+    /// again, and everything when a heading id moved: the warnings equal a
+    /// clean build's after each step.
+    #[test]
+    fn fragment_warnings_follow_edits_as_a_clean_build_sees_them() {
+        let (tmp, mut builder, first) = first_build(
+            &[
+                ("README.md", INDEX),
+                ("a.md", "# A\n\nsee [B](b.md#missing)\n"),
+                ("b.md", "# B\n\n## Steps\n"),
+                ("c.md", "# C\n\nsee [B](b.md#gone)\n"),
+            ],
+            false,
+        );
+        let root = tmp.path();
+        let broken = |built: &Built| -> Vec<String> {
+            let all: Vec<String> = built.warnings.iter().map(|w| w.to_string()).collect();
+            assert_eq!(all, clean_warnings(root));
+            all.into_iter()
+                .filter(|w| w.contains("broken fragment"))
+                .collect()
+        };
+        assert_eq!(broken(&first).len(), 2, "{:?}", first.warnings);
+        // Mended on the edited page; the other page's warning stays.
+        let mended = save(&mut builder, root, "a.md", "# A\n\nsee [B](b.md#steps)\n").unwrap();
+        let left = broken(&mended);
+        assert_eq!(left.len(), 1);
+        assert_contains(&left[0], "c.md:3:");
+        // An edit elsewhere keeps it.
+        let other = save(&mut builder, root, "README.md", &format!("{INDEX}\nmore\n")).unwrap();
+        assert_eq!(broken(&other), left);
+        // The target's heading renamed: a's link breaks without a's edit.
+        let renamed = save(&mut builder, root, "b.md", "# B\n\n## Recovery\n").unwrap();
+        let now = broken(&renamed);
+        assert_eq!(now.len(), 2, "{now:?}");
+        assert!(now.iter().any(|w| w.contains("a.md:3:")), "{now:?}");
+    }
+
     #[test]
     fn the_page_list_is_written_again_only_when_the_list_changes() {
         let (tmp, mut builder, first) = first_build(THREE_PAGES, false);
