@@ -13,10 +13,9 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::error::BuildError;
-use crate::front_matter::FrontMatter;
 use crate::nav::Nav;
 use crate::paths;
-use crate::render::{Rendered, RenderedMarkdown};
+use crate::render::{Rendered, RenderedPage};
 use crate::sidebar::{self, Sidebars, SlotKey};
 use crate::theme::Theme;
 use crate::view::{
@@ -272,7 +271,7 @@ pub fn placeholder_html(config: &SiteConfig) -> Vec<String> {
 #[derive(PartialEq)]
 pub struct SiteKey<'a> {
     config: &'a SiteConfig,
-    nav: &'a Nav,
+    nav: &'a Arc<Nav>,
     entries: Vec<NavEntry<'a>>,
     /// The index page's status board lists every page's alerts.
     alerts: &'a std::collections::BTreeMap<String, crate::publish::AlertTarget>,
@@ -346,31 +345,33 @@ impl<'a> NavKeys<'a> {
 /// What page `i`'s layout reads of itself: its render (an unchanged page
 /// shares the last build's), its front matter and its date.
 pub struct PageKey<'a> {
-    markdown: &'a Arc<RenderedMarkdown>,
-    front: &'a FrontMatter,
-    updated: Option<&'a str>,
+    rendered: &'a Rendered,
+    page: &'a RenderedPage,
 }
 
 impl<'a> PageKey<'a> {
     pub fn of(rendered: &'a Rendered, i: usize) -> PageKey<'a> {
-        let r = &rendered.pages[i];
         PageKey {
-            markdown: &r.markdown,
-            front: &r.page.front,
-            updated: rendered.updated(&r.page),
+            rendered,
+            page: &rendered.pages[i],
         }
     }
 }
 
 impl PartialEq for PageKey<'_> {
     fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.page, other.page);
         // By pointer first; by value when the page was rendered again
         // anyway (a new page changes the link targets, so every page is
         // rendered again, mostly to the same HTML: comparing it costs far
-        // less than laying the page out and writing it).
-        (Arc::ptr_eq(self.markdown, other.markdown) || self.markdown == other.markdown)
-            && self.front == other.front
-            && self.updated == other.updated
+        // less than laying the page out and writing it). The same loaded
+        // page has the same front matter, and with the same dates (the
+        // dev server shares them until git's HEAD moves) the same date.
+        (Arc::ptr_eq(&a.markdown, &b.markdown) || a.markdown == b.markdown)
+            && (a.page.same(&b.page) || a.page.front == b.page.front)
+            && ((Arc::ptr_eq(&self.rendered.updated, &other.rendered.updated)
+                && a.page.rel == b.page.rel)
+                || self.rendered.updated(&a.page) == other.rendered.updated(&b.page))
     }
 }
 
@@ -383,6 +384,7 @@ pub fn changed(prev: &Rendered, next: &Rendered) -> Vec<bool> {
     if before == after {
         // Same pages in the same order: page `i` was page `i` before.
         return (0..next.pages.len())
+            .into_par_iter()
             .map(|i| PageKey::of(prev, i) != PageKey::of(next, i))
             .collect();
     }

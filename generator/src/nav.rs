@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 /// A node of the navigation tree.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NavNode {
     /// The page shown for this node; a folder without an index has none.
     pub page: Option<usize>,
@@ -45,7 +45,9 @@ impl<'a> NavInput<'a> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// `Eq`, so that two `Arc<Nav>` compare by pointer first: the dev server
+/// keeps the last tree while no page moved in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Nav {
     pub root: NavNode,
     /// Page indices in reading order (pre-order walk of the tree).

@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -61,7 +62,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     }
     let theme = timed("theme", || load_theme(&site))?;
     let paths = rules::check::rule_paths(&options.content, &site.config.rules, &options.rules);
-    let updated = timed("git dates", || git::last_updated(&site.root));
+    let updated = timed("git dates", || Arc::new(git::last_updated(&site.root)));
     let highlighter = timed("syntaxes", Highlighter::new);
     let mut rendered = timed("render", || {
         render_reusing(site, None, updated, &highlighter)
@@ -178,7 +179,7 @@ pub fn load_theme(site: &Site) -> Result<Theme, BuildError> {
 
 /// Render every page (in parallel), then check links.
 pub fn render(site: Site) -> Result<Rendered, BuildError> {
-    let updated = timed("git dates", || git::last_updated(&site.root));
+    let updated = timed("git dates", || Arc::new(git::last_updated(&site.root)));
     let highlighter = timed("syntaxes", Highlighter::new);
     timed("render", || {
         render_reusing(site, None, updated, &highlighter)
@@ -190,7 +191,7 @@ pub fn render(site: Site) -> Result<Rendered, BuildError> {
 pub fn render_reusing(
     site: Site,
     previous: Option<&Rendered>,
-    updated: HashMap<String, String>,
+    updated: Arc<HashMap<String, String>>,
     highlighter: &Highlighter,
 ) -> Result<Rendered, BuildError> {
     let mut rendered = render::render_all(site, previous, updated, highlighter)?;

@@ -37,8 +37,9 @@ pub struct Rendered {
     pub alerts: BTreeMap<String, AlertTarget>,
     /// Old paths (`aliases:`) → the page now there.
     pub redirects: BTreeMap<String, AlertTarget>,
-    /// "Last updated" dates by source path.
-    pub updated: HashMap<String, String>,
+    /// "Last updated" dates by source path, shared with the next render
+    /// while git's HEAD stays.
+    pub updated: Arc<HashMap<String, String>>,
     /// What loading the pages found (front matter): kept apart so the dev
     /// server can patch a page's own warnings.
     pub load_warnings: Vec<Warning>,
@@ -104,7 +105,7 @@ impl Rendered {
 pub fn render_all(
     site: Site,
     previous: Option<&Rendered>,
-    updated: HashMap<String, String>,
+    updated: Arc<HashMap<String, String>>,
     highlighter: &Highlighter,
 ) -> Result<Rendered, BuildError> {
     // A page's render reads the config and the link targets besides its

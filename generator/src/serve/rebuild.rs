@@ -146,7 +146,7 @@ impl Builder {
         // keystroke would cost more than the rest of the rebuild.
         let updated = match last {
             Some(last) if !(batch.git || batch.rescan) => last.rendered.updated.clone(),
-            _ => git::last_updated(&site.root),
+            _ => Arc::new(git::last_updated(&site.root)),
         };
         // The config decides reuse too: render_reusing compares it.
         let previous = last.map(|l| &*l.rendered);
