@@ -9,14 +9,13 @@
 //! (`hl-entity hl-name hl-function`, one nested span per scope) were a
 //! third of a page's bytes; the same colours now take a flat span per run.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
-use syntect::highlighting::{
-    Color, FontStyle, HighlightIterator, HighlightState, Highlighter as ThemeHighlighter, Style,
-    Theme,
-};
+use syntect::highlighting::{Color, FontStyle, Highlighter as ThemeHighlighter, Style, Theme};
 
 use syntect::parsing::{
-    ParseState, ScopeStack, SyntaxDefinition, SyntaxReference, SyntaxSet, SyntaxSetBuilder,
+    ParseState, Scope, ScopeStack, SyntaxDefinition, SyntaxReference, SyntaxSet, SyntaxSetBuilder,
 };
 use two_face::theme::EmbeddedThemeName;
 
@@ -215,43 +214,48 @@ impl Highlighter {
     /// when the grammar fails on this input, so the caller can fall back to
     /// plain text instead of failing the build.
     pub fn highlight(&self, grammar: Grammar<'_>, code: &str) -> Option<String> {
-        let mut states = self
-            .themes
-            .each_ref()
-            .map(|h| HighlightState::new(h, ScopeStack::new()));
         let mut parse = ParseState::new(grammar.syntax);
+        let mut stack = ScopeStack::new();
         let mut runs = Runs::with_capacity(code.len() * 2);
-        for line in code.split_inclusive('\n') {
-            let ops = parse.parse_line(line, grammar.set).ok()?;
-            let [light, dark] = [0, 1].map(|t| {
-                HighlightIterator::new(&mut states[t], &ops, line, &self.themes[t])
-                    .map(|(style, text)| (self.palettes[t].index(style), text.len()))
-                    .collect::<Vec<_>>()
-            });
-            // Both themes cut the line where the grammar's scopes change,
-            // but each merges neighbours of the same style: walk both.
-            let (mut l, mut d, mut at) = (0, 0, 0);
-            let (mut l_end, mut d_end) = (0, 0);
-            while at < line.len() {
-                while l_end <= at && l < light.len() {
-                    l_end += light[l].1;
-                    l += 1;
+        RUN_CLASSES.with_borrow_mut(|known| {
+            let mut classes = |stack: &ScopeStack| -> (usize, usize) {
+                if let Some(&classes) = known.get(stack.as_slice()) {
+                    return classes;
                 }
-                while d_end <= at && d < dark.len() {
-                    d_end += dark[d].1;
-                    d += 1;
+                let [light, dark] = [0, 1].map(|t| {
+                    let style = self.themes[t].style_for_stack(stack.as_slice());
+                    self.palettes[t].index(style)
+                });
+                known.insert(stack.as_slice().to_vec(), (light, dark));
+                (light, dark)
+            };
+            for line in code.split_inclusive('\n') {
+                // Text up to an operation has the scopes from before it.
+                let mut at = 0;
+                for (position, op) in parse.parse_line(line, grammar.set).ok()? {
+                    if position > at {
+                        runs.push(&line[at..position], classes(&stack));
+                        at = position;
+                    }
+                    stack.apply(&op).ok()?;
                 }
-                // Both cover the whole line; past either's end, the rest
-                // of the line is one run.
-                let end = l_end.min(d_end);
-                let end = if end > at { end } else { line.len() };
-                let classes = (light[l.max(1) - 1].0, dark[d.max(1) - 1].0);
-                runs.push(&line[at..end], classes);
-                at = end;
+                if at < line.len() {
+                    runs.push(&line[at..], classes(&stack));
+                }
             }
-        }
+            Some(())
+        })?;
         Some(runs.finish())
     }
+}
+
+thread_local! {
+    /// The (light, dark) classes of each scope stack met so far. Resolving
+    /// a stack against a theme's rules is the costly part of styling, and
+    /// code repeats a few dozen stacks: a lookup replaced two theme
+    /// highlighters' work per token. The themes are fixed per process
+    /// (`themes`), so the answers hold for every highlighter.
+    static RUN_CLASSES: RefCell<HashMap<Vec<Scope>, (usize, usize)>> = RefCell::new(HashMap::new());
 }
 
 /// The grammar's scopes as classes (`hl-entity hl-name hl-function`), one
