@@ -9,8 +9,11 @@
 //! (`hl-entity hl-name hl-function`, one nested span per scope) were a
 //! third of a page's bytes; the same colours now take a flat span per run.
 
+mod parsed_lines;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use syntect::highlighting::{Color, FontStyle, Highlighter as ThemeHighlighter, Style, Theme};
 
@@ -18,6 +21,8 @@ use syntect::parsing::{
     ParseState, Scope, ScopeStack, SyntaxDefinition, SyntaxReference, SyntaxSet, SyntaxSetBuilder,
 };
 use two_face::theme::EmbeddedThemeName;
+
+use parsed_lines::ParsedLines;
 
 /// The light and the dark theme: their styles are the `l<n>` and the
 /// `d<n>` classes.
@@ -31,6 +36,9 @@ pub struct Highlighter {
     /// The light and the dark theme, ready to style scope stacks.
     themes: [ThemeHighlighter<'static>; 2],
     palettes: [Palette; 2],
+    /// Tells this highlighter's grammars from another's in the memo of
+    /// parsed lines.
+    id: u64,
 }
 
 /// The styles a theme can give a run of text, numbered: every foreground
@@ -178,6 +186,7 @@ impl Highlighter {
             own: own.build(),
             themes: themes().each_ref().map(ThemeHighlighter::new),
             palettes: palettes(themes()),
+            id: HIGHLIGHTERS.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -217,46 +226,62 @@ impl Highlighter {
         let mut parse = ParseState::new(grammar.syntax);
         let mut stack = ScopeStack::new();
         let mut runs = Runs::with_capacity(code.len() * 2);
-        RUN_CLASSES.with_borrow_mut(|known| {
-            let mut classes = |stack: &ScopeStack| -> (usize, usize) {
-                if let Some(&classes) = known.get(stack.as_slice()) {
-                    return classes;
-                }
-                let [light, dark] = [0, 1].map(|t| {
-                    let style = self.themes[t].style_for_stack(stack.as_slice());
-                    self.palettes[t].index(style)
-                });
-                known.insert(stack.as_slice().to_vec(), (light, dark));
-                (light, dark)
-            };
-            for line in code.split_inclusive('\n') {
-                // Text up to an operation has the scopes from before it.
-                let mut at = 0;
-                for (position, op) in parse.parse_line(line, grammar.set).ok()? {
-                    if position > at {
-                        runs.push(&line[at..position], classes(&stack));
-                        at = position;
+        MEMO.with_borrow_mut(
+            |Memo {
+                 classes: known,
+                 lines,
+             }| {
+                lines.serve(self.id);
+                let mut classes = |stack: &ScopeStack| -> (usize, usize) {
+                    if let Some(&classes) = known.get(stack.as_slice()) {
+                        return classes;
                     }
-                    stack.apply(&op).ok()?;
+                    let [light, dark] = [0, 1].map(|t| {
+                        let style = self.themes[t].style_for_stack(stack.as_slice());
+                        self.palettes[t].index(style)
+                    });
+                    known.insert(stack.as_slice().to_vec(), (light, dark));
+                    (light, dark)
+                };
+                for line in code.split_inclusive('\n') {
+                    // Text up to an operation has the scopes from before it.
+                    let mut at = 0;
+                    for (position, op) in lines.parse(grammar, &mut parse, line)?.iter() {
+                        if *position > at {
+                            runs.push(&line[at..*position], classes(&stack));
+                            at = *position;
+                        }
+                        stack.apply(op).ok()?;
+                    }
+                    if at < line.len() {
+                        runs.push(&line[at..], classes(&stack));
+                    }
                 }
-                if at < line.len() {
-                    runs.push(&line[at..], classes(&stack));
-                }
-            }
-            Some(())
-        })?;
+                Some(())
+            },
+        )?;
         Some(runs.finish())
     }
 }
 
-thread_local! {
+/// What each thread remembers between highlights.
+#[derive(Default)]
+struct Memo {
     /// The (light, dark) classes of each scope stack met so far. Resolving
     /// a stack against a theme's rules is the costly part of styling, and
     /// code repeats a few dozen stacks: a lookup replaced two theme
     /// highlighters' work per token. The themes are fixed per process
     /// (`themes`), so the answers hold for every highlighter.
-    static RUN_CLASSES: RefCell<HashMap<Vec<Scope>, (usize, usize)>> = RefCell::new(HashMap::new());
+    classes: HashMap<Vec<Scope>, (usize, usize)>,
+    lines: ParsedLines,
 }
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+}
+
+/// Each highlighter's id, for the memo of parsed lines.
+static HIGHLIGHTERS: AtomicU64 = AtomicU64::new(1);
 
 /// The grammar's scopes as classes (`hl-entity hl-name hl-function`), one
 /// nested span per scope: what the grammar tests read, since the written
