@@ -10,6 +10,9 @@
 //! third of a page's bytes; the same colours now take a flat span per run.
 
 mod parsed_lines;
+mod plain;
+
+pub use plain::without_runs;
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 /// A node of the navigation tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NavNode {
     /// The page shown for this node; a folder without an index has none.
     pub page: Option<usize>,
@@ -45,9 +45,7 @@ impl<'a> NavInput<'a> {
     }
 }
 
-/// `Eq`, so that two `Arc<Nav>` compare by pointer first: the dev server
-/// keeps the last tree while no page moved in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Nav {
     pub root: NavNode,
     /// Page indices in reading order (pre-order walk of the tree).
@@ -56,6 +54,11 @@ pub struct Nav {
     /// a page finds itself in a 2,400-page folder without a search.
     pub place: Vec<usize>,
 }
+
+/// Equality is total here (no floats in the tree). Saying so lets two
+/// `Arc<Nav>` compare by pointer first: the dev server keeps the last tree
+/// while no page moved in it.
+impl Eq for Nav {}
 
 pub fn build(pages: &[NavInput]) -> Nav {
     let mut root = Folder::default();

@@ -296,7 +296,12 @@ impl Place<'_> {
                 }
                 Ok(())
             }));
-        rewrite_str(body, settings)
+        // The runs go by a scan first, when it recognises them: the
+        // rewriter's rule for them (above) is then the fallback.
+        match highlight::without_runs(body) {
+            Some(plain) => rewrite_str(&plain, settings),
+            None => rewrite_str(body, settings),
+        }
     }
 
     /// An href as it reads in the document: a fragment of this page is

@@ -27,16 +27,17 @@ use super::{LinkTargets, PageSource, RenderContext, RenderedMarkdown};
 pub struct Rendered {
     pub root: PathBuf,
     pub config: SiteConfig,
+    /// In the loader's order, which the navigation's indices follow.
     pub pages: Vec<RenderedPage>,
     pub assets: Vec<Asset>,
+    pub alerts: BTreeMap<String, AlertTarget>,
+    /// Old paths (`aliases:`) → the page now there.
+    pub redirects: BTreeMap<String, AlertTarget>,
     /// What links resolve against: every page's and asset's path. Shared
     /// with the next render while the pages and assets stay the same.
     pub links: Arc<LinkTargets>,
     /// Shared with the next render while no page moved in it.
     pub nav: Arc<Nav>,
-    pub alerts: BTreeMap<String, AlertTarget>,
-    /// Old paths (`aliases:`) → the page now there.
-    pub redirects: BTreeMap<String, AlertTarget>,
     /// "Last updated" dates by source path, shared with the next render
     /// while git's HEAD stays.
     pub updated: Arc<HashMap<String, String>>,
