@@ -286,7 +286,10 @@ impl Place<'_> {
                 el.remove_and_keep_content();
                 Ok(())
             }))
-            .append_element_content_handler(element!("button.copy", |el| {
+            // The copy buttons, and the headings' `#` links: paper hides
+            // them (the print stylesheet), and the links' labels, which
+            // repeat each heading, were a sixth of a document's bytes.
+            .append_element_content_handler(element!("button.copy, a.anchor", |el| {
                 el.remove();
                 Ok(())
             }))
@@ -439,8 +442,8 @@ mod tests {
     #[test]
     fn ids_and_fragments_are_prefixed_in_the_html() {
         assert_eq!(
-            rewritten_for_paper("<h2 id=\"x\">X<a class=\"anchor\" href=\"#x\">#</a></h2><img src=\"d/p.png\" alt=\"\">"),
-            "<h2 id=\"p3-x\">X<a class=\"anchor\" href=\"#p3-x\">#</a></h2><img src=\"d/p.png\" alt=\"\">"
+            rewritten_for_paper("<h2 id=\"x\">X<a class=\"anchor\" href=\"#x\" aria-label=\"Link to X\">#</a></h2><p><a href=\"#x\">see X</a></p><img src=\"d/p.png\" alt=\"\">"),
+            "<h2 id=\"p3-x\">X</h2><p><a href=\"#p3-x\">see X</a></p><img src=\"d/p.png\" alt=\"\">"
         );
     }
 

@@ -77,7 +77,10 @@ fn print_html_holds_every_page_once_in_sidebar_order_with_links_inside_it() {
         .into_iter()
         .filter_map(|href| href.strip_prefix('#'))
         .collect();
-    assert!(anchors.len() >= 8, "{anchors:?}");
+    // The skip link and the links between pages (two of them to a
+    // heading); the headings' own `#` links stay off paper.
+    assert!(anchors.len() >= 6, "{anchors:?}");
+    assert!(!html.contains("class=\"anchor\""), "{html}");
     for anchor in &anchors {
         assert!(unique.contains(anchor), "#{anchor} leads nowhere");
     }
