@@ -329,7 +329,7 @@ pub fn write_selected(
         || selected.into_par_iter().try_for_each(write_page),
         || {
             if select.search {
-                write_search(rendered, sink, gzip::HOST_LEVEL)
+                write_search(rendered, sink, gzip::index_level(rendered.pages.len()))
             } else {
                 Ok(())
             }
@@ -386,7 +386,7 @@ pub fn write_print(rendered: &Rendered, theme: &Theme, sink: &dyn Sink) -> Resul
 }
 
 /// The search index (generator/src/search), fetched in shards by search.js,
-/// its files gzipped at `level` (`gzip::HOST_LEVEL` for a published site).
+/// its files gzipped at `level` (`gzip::index_level` for a published site).
 /// Nothing when runbook.yaml says `search: false`.
 pub fn write_search(rendered: &Rendered, sink: &dyn Sink, level: u32) -> Result<(), BuildError> {
     if !rendered.config.search.enabled {
