@@ -43,14 +43,7 @@ pub fn recheck_fragments(prev: &Rendered, next: &Rendered) -> Option<Vec<Warning
         if Arc::ptr_eq(&before.markdown, &after.markdown) {
             continue;
         }
-        let ids = |page: &RenderedPage| -> Vec<String> {
-            page.markdown
-                .headings
-                .iter()
-                .map(|h| h.id.clone())
-                .collect()
-        };
-        if ids(before) != ids(after) {
+        if !heading_ids(before).eq(heading_ids(after)) {
             return None;
         }
         again.push(after);
@@ -73,6 +66,11 @@ pub fn recheck_fragments(prev: &Rendered, next: &Rendered) -> Option<Vec<Warning
         warnings.extend(broken_links(next, page, position));
     }
     Some(warnings)
+}
+
+/// The ids of `page`'s headings, in order.
+fn heading_ids(page: &RenderedPage) -> impl Iterator<Item = &str> {
+    page.markdown.headings.iter().map(|h| h.id.as_str())
 }
 
 /// The links of `page` whose fragment names no heading of their target;
