@@ -11,9 +11,11 @@
 
 mod parsed_lines;
 mod plain;
+mod shell;
 
 pub use plain::without_runs;
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,6 +28,7 @@ use syntect::parsing::{
 use two_face::theme::EmbeddedThemeName;
 
 use parsed_lines::ParsedLines;
+use shell::ShellState;
 
 /// The light and the dark theme: their styles are the `l<n>` and the
 /// `d<n>` classes.
@@ -126,6 +129,9 @@ fn palettes(themes: &[Theme; 2]) -> [Palette; 2] {
 pub struct Grammar<'a> {
     set: &'a SyntaxSet,
     syntax: &'a SyntaxReference,
+    /// Run by the shell lexer (`shell.rs`), which follows this grammar,
+    /// rather than by syntect.
+    lexed: bool,
 }
 
 impl Default for Highlighter {
@@ -133,6 +139,9 @@ impl Default for Highlighter {
         Self::new()
     }
 }
+
+/// The name our shell grammar declares.
+const SHELL: &str = "Shell (runbook)";
 
 /// Our grammars: file stem (for messages) and text. `syntax` finds them by
 /// the `name:` each file declares.
@@ -200,12 +209,13 @@ impl Highlighter {
             Some(Grammar {
                 set: &self.own,
                 syntax,
+                lexed: name == SHELL,
             })
         };
         let token = match lang.to_ascii_lowercase().as_str() {
             "" | "text" | "plain" | "plaintext" | "txt" | "output" => return None,
             "bash" | "sh" | "shell" | "zsh" | "console" | "shell-session" | "shellsession"
-            | "terminal" => return own("Shell (runbook)"),
+            | "terminal" => return own(SHELL),
             "sql" | "psql" | "postgres" | "postgresql" | "pgsql" => return own("SQL (runbook)"),
             "promql" | "prometheus" | "prom" | "metricsql" => return own("PromQL (runbook)"),
             "logql" | "loki" => return own("LogQL (runbook)"),
@@ -219,6 +229,7 @@ impl Highlighter {
         Some(Grammar {
             set: &self.syntaxes,
             syntax,
+            lexed: false,
         })
     }
 
@@ -226,7 +237,11 @@ impl Highlighter {
     /// when the grammar fails on this input, so the caller can fall back to
     /// plain text instead of failing the build.
     pub fn highlight(&self, grammar: Grammar<'_>, code: &str) -> Option<String> {
-        let mut parse = ParseState::new(grammar.syntax);
+        let mut parse = if grammar.lexed {
+            Parser::Shell(ShellState::new())
+        } else {
+            Parser::Grammar(ParseState::new(grammar.syntax))
+        };
         let mut stack = ScopeStack::new();
         let mut runs = Runs::with_capacity(code.len() * 2);
         MEMO.with_borrow_mut(
@@ -249,7 +264,11 @@ impl Highlighter {
                 for line in code.split_inclusive('\n') {
                     // Text up to an operation has the scopes from before it.
                     let mut at = 0;
-                    for (position, op) in lines.parse(grammar, &mut parse, line)?.iter() {
+                    let ops = match &mut parse {
+                        Parser::Shell(state) => Cow::Owned(shell::parse_line(state, line)),
+                        Parser::Grammar(state) => lines.parse(grammar, state, line)?,
+                    };
+                    for (position, op) in ops.iter() {
                         if *position > at {
                             runs.push(&line[at..*position], classes(&stack));
                             at = *position;
@@ -265,6 +284,12 @@ impl Highlighter {
         )?;
         Some(runs.finish())
     }
+}
+
+/// What runs a grammar over a block's lines, and its state between them.
+enum Parser {
+    Grammar(ParseState),
+    Shell(ShellState),
 }
 
 /// What each thread remembers between highlights.
