@@ -366,13 +366,12 @@ impl Runs {
             }
             self.open = (classes != (0, 0)).then_some(classes);
             if let Some((light, dark)) = self.open {
-                self.html
-                    .push_str(&format!("<span class=\"l{light} d{dark}\">"));
+                use std::fmt::Write;
+                // Writing into the page's string spares a String per run.
+                let _ = write!(self.html, "<span class=\"l{light} d{dark}\">");
             }
         }
-        for ch in text.chars() {
-            runbook_widgets::html::push_escaped(&mut self.html, ch);
-        }
+        runbook_widgets::html::push_escaped_str(&mut self.html, text);
     }
 
     fn finish(mut self) -> String {

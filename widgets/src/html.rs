@@ -14,12 +14,25 @@ pub fn push_escaped(out: &mut String, ch: char) {
     }
 }
 
+/// Appends `text` escaped as [`push_escaped`] escapes each character,
+/// copying the stretches between special characters whole (code blocks
+/// are escaped run by run, and most of a run needs nothing).
+pub fn push_escaped_str(out: &mut String, text: &str) {
+    let mut copied = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        if matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\'') {
+            out.push_str(&text[copied..at]);
+            push_escaped(out, byte as char);
+            copied = at + 1;
+        }
+    }
+    out.push_str(&text[copied..]);
+}
+
 /// `text` escaped for HTML text and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        push_escaped(&mut out, ch);
-    }
+    push_escaped_str(&mut out, text);
     out
 }
 

@@ -39,37 +39,41 @@ fn find_tag(html: &str, open: &str) -> Option<usize> {
 }
 
 /// Copies one `<pre>…` (up to its `</pre>`) into `plain` without its runs.
+/// One pass over the block's `<`s: a block holds a few dozen runs, and
+/// looking for `<span` and `</span>` afresh after each cost more than the
+/// copying.
 fn strip_block(block: &str, plain: &mut String) -> Option<()> {
     // Whether each open span is a run, innermost last.
     let mut open: Vec<bool> = Vec::new();
-    let mut rest = block;
-    loop {
-        let next_open = find_tag(rest, "<span");
-        let next_close = rest.find("</span>");
-        let at = match (next_open, next_close) {
-            (None, None) => break,
-            (Some(o), Some(c)) => o.min(c),
-            (Some(o), None) => o,
-            (None, Some(c)) => c,
-        };
-        plain.push_str(&rest[..at]);
-        rest = &rest[at..];
-        if let Some(after) = rest.strip_prefix("</span>") {
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(i) = block[from..].find('<') {
+        let at = from + i;
+        let rest = &block[at..];
+        if rest.starts_with("</span>") {
+            plain.push_str(&block[copied..at]);
             if !open.pop()? {
                 plain.push_str("</span>");
             }
-            rest = after;
-        } else {
+            copied = at + "</span>".len();
+            from = copied;
+        } else if rest.starts_with("<span")
+            && matches!(rest.as_bytes().get(5), Some(b'>' | b' ' | b'\n' | b'\t'))
+        {
             let tag = &rest[..rest.find('>')? + 1];
             let run = is_run(tag);
+            plain.push_str(&block[copied..at]);
             if !run {
                 plain.push_str(tag);
             }
             open.push(run);
-            rest = &rest[tag.len()..];
+            copied = at + tag.len();
+            from = copied;
+        } else {
+            from = at + 1;
         }
     }
-    plain.push_str(rest);
+    plain.push_str(&block[copied..]);
     open.is_empty().then_some(())
 }
 
