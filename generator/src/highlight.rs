@@ -9,9 +9,11 @@
 //! (`hl-entity hl-name hl-function`, one nested span per scope) were a
 //! third of a page's bytes; the same colours now take a flat span per run.
 
+mod lexer;
 mod parsed_lines;
 mod plain;
 mod shell;
+mod sql;
 
 pub use plain::without_runs;
 
@@ -29,6 +31,7 @@ use two_face::theme::EmbeddedThemeName;
 
 use parsed_lines::ParsedLines;
 use shell::ShellState;
+use sql::SqlState;
 
 /// The light and the dark theme: their styles are the `l<n>` and the
 /// `d<n>` classes.
@@ -129,9 +132,16 @@ fn palettes(themes: &[Theme; 2]) -> [Palette; 2] {
 pub struct Grammar<'a> {
     set: &'a SyntaxSet,
     syntax: &'a SyntaxReference,
-    /// Run by the shell lexer (`shell.rs`), which follows this grammar,
-    /// rather than by syntect.
-    lexed: bool,
+    /// The lexer that follows this grammar and runs in its place
+    /// (`shell.rs`, `sql.rs`); `None`: syntect runs the grammar.
+    lexer: Option<Lexer>,
+}
+
+/// Our grammars that have a lexer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lexer {
+    Shell,
+    Sql,
 }
 
 impl Default for Highlighter {
@@ -140,8 +150,9 @@ impl Default for Highlighter {
     }
 }
 
-/// The name our shell grammar declares.
+/// The names our shell and SQL grammars declare.
 const SHELL: &str = "Shell (runbook)";
+const SQL: &str = "SQL (runbook)";
 
 /// Our grammars: file stem (for messages) and text. `syntax` finds them by
 /// the `name:` each file declares.
@@ -209,14 +220,18 @@ impl Highlighter {
             Some(Grammar {
                 set: &self.own,
                 syntax,
-                lexed: name == SHELL,
+                lexer: match name {
+                    SHELL => Some(Lexer::Shell),
+                    SQL => Some(Lexer::Sql),
+                    _ => None,
+                },
             })
         };
         let token = match lang.to_ascii_lowercase().as_str() {
             "" | "text" | "plain" | "plaintext" | "txt" | "output" => return None,
             "bash" | "sh" | "shell" | "zsh" | "console" | "shell-session" | "shellsession"
             | "terminal" => return own(SHELL),
-            "sql" | "psql" | "postgres" | "postgresql" | "pgsql" => return own("SQL (runbook)"),
+            "sql" | "psql" | "postgres" | "postgresql" | "pgsql" => return own(SQL),
             "promql" | "prometheus" | "prom" | "metricsql" => return own("PromQL (runbook)"),
             "logql" | "loki" => return own("LogQL (runbook)"),
             other => ALIASES
@@ -229,7 +244,7 @@ impl Highlighter {
         Some(Grammar {
             set: &self.syntaxes,
             syntax,
-            lexed: false,
+            lexer: None,
         })
     }
 
@@ -237,10 +252,10 @@ impl Highlighter {
     /// when the grammar fails on this input, so the caller can fall back to
     /// plain text instead of failing the build.
     pub fn highlight(&self, grammar: Grammar<'_>, code: &str) -> Option<String> {
-        let mut parse = if grammar.lexed {
-            Parser::Shell(ShellState::new())
-        } else {
-            Parser::Grammar(ParseState::new(grammar.syntax))
+        let mut parse = match grammar.lexer {
+            Some(Lexer::Shell) => Parser::Shell(ShellState::new()),
+            Some(Lexer::Sql) => Parser::Sql(SqlState::new()),
+            None => Parser::Grammar(ParseState::new(grammar.syntax)),
         };
         let mut stack = ScopeStack::new();
         let mut runs = Runs::with_capacity(code.len() * 2);
@@ -266,6 +281,7 @@ impl Highlighter {
                     let mut at = 0;
                     let ops = match &mut parse {
                         Parser::Shell(state) => Cow::Owned(shell::parse_line(state, line)),
+                        Parser::Sql(state) => Cow::Owned(sql::parse_line(state, line)),
                         Parser::Grammar(state) => lines.parse(grammar, state, line)?,
                     };
                     for (position, op) in ops.iter() {
@@ -290,6 +306,7 @@ impl Highlighter {
 enum Parser {
     Grammar(ParseState),
     Shell(ShellState),
+    Sql(SqlState),
 }
 
 /// What each thread remembers between highlights.

@@ -20,6 +20,11 @@ use std::sync::OnceLock;
 
 use syntect::parsing::{Scope, ScopeStackOp};
 
+type Then = super::lexer::Then<Context>;
+
+/// A match of the shell grammar's patterns.
+type Match = super::lexer::Match<Context>;
+
 /// Where the lexer is: the grammar's contexts, innermost last.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Context {
@@ -105,41 +110,6 @@ impl Context {
     }
 }
 
-/// What a match does to the context stack.
-#[derive(Clone, Copy, Debug)]
-enum Then {
-    Stay,
-    Push(Context),
-    Pop,
-}
-
-/// One pattern's match: its span, the pattern's scope over all of it,
-/// the scopes of its capture groups, and what it does to the stack.
-#[derive(Debug)]
-struct Match {
-    start: usize,
-    end: usize,
-    scope: Option<Scope>,
-    captures: [Option<(usize, usize, Scope)>; 2],
-    then: Then,
-}
-
-impl Match {
-    fn new(start: usize, end: usize, scope: Option<Scope>, then: Then) -> Match {
-        Match {
-            start,
-            end,
-            scope,
-            captures: [None, None],
-            then,
-        }
-    }
-
-    fn scoped(start: usize, end: usize, scope: Scope) -> Match {
-        Match::new(start, end, Some(scope), Then::Stay)
-    }
-}
-
 /// The operations for `line` from `state`, as syntect's
 /// `ParseState::parse_line` gives them for the grammar; `state` moves past
 /// the line.
@@ -152,33 +122,12 @@ pub(super) fn parse_line(state: &mut ShellState, line: &str) -> Vec<(usize, Scop
     let bytes = line.as_bytes();
     let mut at = 0;
     while let Some(found) = next_match(state.top(), bytes, at) {
-        let pushed_meta = match found.then {
-            Then::Push(context) => context.meta_scope(),
-            Then::Stay | Then::Pop => None,
-        };
-        if let Some(meta) = pushed_meta {
-            ops.push((found.start, ScopeStackOp::Push(meta)));
-        }
-        if let Some(scope) = found.scope {
-            ops.push((found.start, ScopeStackOp::Push(scope)));
-        }
-        for (start, end, scope) in found.captures.into_iter().flatten() {
-            ops.push((start, ScopeStackOp::Push(scope)));
-            ops.push((end, ScopeStackOp::Pop(1)));
-        }
-        if found.scope.is_some() {
-            ops.push((found.end, ScopeStackOp::Pop(1)));
-        }
+        found.push_ops(&mut ops, state.top(), Context::meta_scope);
         match found.then {
             Then::Stay => {}
             Then::Push(context) => state.contexts.push(context),
-            Then::Pop => {
-                if let Some(_meta) = state.top().meta_scope() {
-                    ops.push((found.end, ScopeStackOp::Pop(1)));
-                }
-                // Main is never popped: no pattern of main pops.
-                state.contexts.pop();
-            }
+            // Main is never popped: no pattern of main pops.
+            Then::Pop => drop(state.contexts.pop()),
         }
         at = found.end;
     }
@@ -566,66 +515,21 @@ fn utf8_len(first: u8) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Grammar, Highlighter};
-    use std::path::Path;
-
-    /// `code` highlighted by the lexer and by syntect running the grammar
-    /// file it follows: the same HTML, or a failure naming the block.
-    fn assert_as_grammar(highlighter: &Highlighter, code: &str, origin: &str) {
-        let lexed = highlighter.syntax("bash").unwrap();
-        assert!(lexed.lexed);
-        let grammar = Grammar {
-            lexed: false,
-            ..lexed
-        };
-        let (by_lexer, by_grammar) = (
-            highlighter.highlight(lexed, code),
-            highlighter.highlight(grammar, code),
-        );
-        assert_eq!(by_lexer, by_grammar, "{origin}:\n{code}");
-    }
-
-    /// The fenced shell blocks of every Markdown file under `folder`.
-    fn shell_blocks(folder: &Path) -> Vec<(String, String)> {
-        let mut blocks = Vec::new();
-        for entry in walkdir::WalkDir::new(folder).sort_by_file_name() {
-            let entry = entry.unwrap();
-            if entry.path().extension().is_none_or(|e| e != "md") {
-                continue;
-            }
-            let text = std::fs::read_to_string(entry.path()).unwrap();
-            let mut open: Option<String> = None;
-            for line in text.split_inclusive('\n') {
-                match (&mut open, line.trim_start().strip_prefix("```")) {
-                    (None, Some(info))
-                        if matches!(info.trim(), "bash" | "sh" | "shell" | "console") =>
-                    {
-                        open = Some(String::new());
-                    }
-                    (Some(code), Some(_)) => {
-                        blocks.push((entry.path().display().to_string(), std::mem::take(code)));
-                        open = None;
-                    }
-                    (Some(code), None) => code.push_str(line),
-                    (None, _) => {}
-                }
-            }
-        }
-        blocks
-    }
+    use super::super::lexer::testing::{assert_as_grammar, fenced_blocks, random_blocks};
+    use super::super::Highlighter;
 
     #[test]
     fn the_lexer_colours_shell_as_its_grammar_does_on_real_runbooks() {
         let highlighter = Highlighter::new();
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut count = 0;
-        for folder in ["content", "tests/fixtures"] {
-            for (origin, code) in shell_blocks(&root.join(folder)) {
-                assert_as_grammar(&highlighter, &code, &origin);
-                count += 1;
-            }
+        let blocks = fenced_blocks(&["bash", "sh", "shell", "console"]);
+        for (origin, code) in &blocks {
+            assert_as_grammar(&highlighter, "bash", code, origin);
         }
-        assert!(count > 100, "only {count} shell blocks found");
+        assert!(
+            blocks.len() > 100,
+            "only {} shell blocks found",
+            blocks.len()
+        );
     }
 
     #[test]
@@ -657,7 +561,7 @@ mod tests {
             "echo \"\\é\" é=1 $é ${é}\n",
             "no newline at the end \\",
         ] {
-            assert_as_grammar(&highlighter, code, "case");
+            assert_as_grammar(&highlighter, "bash", code, "case");
         }
     }
 
@@ -735,20 +639,8 @@ mod tests {
             ",",
         ];
         let highlighter = Highlighter::new();
-        // xorshift: the same lines on every run, so a failure repeats.
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        for block in 0..20_000 {
-            let len = 1 + next() % 16;
-            let code: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
-            assert_as_grammar(&highlighter, &code, &format!("random block {block}"));
-        }
+        random_blocks(PIECES, 20_000, |origin, code| {
+            assert_as_grammar(&highlighter, "bash", code, origin);
+        });
     }
 }
