@@ -266,7 +266,11 @@ struct Place<'a> {
 
 impl Place<'_> {
     fn rewrite(&self, body: &str) -> Result<String, lol_html::errors::RewritingError> {
-        let settings = RewriteStrSettings::new()
+        // The runs go by a scan when it recognises them; otherwise the
+        // rewriter takes them out too.
+        let plain = highlight::without_runs(body);
+        let run_selector = plain.is_none().then(highlight::run_selector);
+        let mut settings = RewriteStrSettings::new()
             .append_element_content_handler(element!("[id]", |el| {
                 if let Some(id) = el.get_attribute("id") {
                     el.set_attribute("id", &format!("{}{id}", self.prefix))?;
@@ -279,17 +283,11 @@ impl Place<'_> {
                 }
                 Ok(())
             }))
-            // Paper is black and white (the print stylesheet says so): the
-            // highlighting's spans, a third of a page's bytes, and the
-            // copy buttons go; the text and the placeholders stay.
-            .append_element_content_handler(element!(highlight::RUN_SPANS, |el| {
-                el.remove_and_keep_content();
-                Ok(())
-            }))
-            // The copy buttons, and the headings' `#` links: paper hides
-            // them (the print stylesheet), and the links' labels, which
-            // repeat each heading, were a sixth of a document's bytes.
-            .append_element_content_handler(element!("button.copy, a.anchor", |el| {
+            // The code blocks' bars (language and copy button), and the
+            // headings' `#` links: the links' labels, which repeat each
+            // heading, were a sixth of a document's bytes, and a bar over
+            // every command is a tenth more; paper needs neither.
+            .append_element_content_handler(element!("div.code-bar, a.anchor", |el| {
                 el.remove();
                 Ok(())
             }))
@@ -299,12 +297,16 @@ impl Place<'_> {
                 }
                 Ok(())
             }));
-        // The runs go by a scan first, when it recognises them: the
-        // rewriter's rule for them (above) is then the fallback.
-        match highlight::without_runs(body) {
-            Some(plain) => rewrite_str(&plain, settings),
-            None => rewrite_str(body, settings),
+        // Paper is black and white (the print stylesheet says so): the
+        // highlighting's runs, a quarter of a page's bytes, go; the text
+        // and the placeholders stay.
+        if let Some(selector) = &run_selector {
+            settings = settings.append_element_content_handler(element!(selector, |el| {
+                el.remove_and_keep_content();
+                Ok(())
+            }));
         }
+        rewrite_str(plain.as_deref().unwrap_or(body), settings)
     }
 
     /// An href as it reads in the document: a fragment of this page is
@@ -447,11 +449,23 @@ mod tests {
         );
     }
 
+    /// Code written as raw HTML whose spans do not nest: the scan gives
+    /// up, and the rewriter still takes the runs out.
+    #[test]
+    fn runs_go_by_the_rewriter_when_the_scan_gives_up() {
+        assert_eq!(
+            rewritten_for_paper(
+                "<pre><code><h-42>kubectl</h-42> <span>open <h-3>x</h-3></code></pre>"
+            ),
+            "<pre><code>kubectl <span>open x</code></pre>"
+        );
+    }
+
     #[test]
     fn highlighting_and_copy_buttons_stay_off_paper() {
         assert_eq!(
-            rewritten_for_paper("<div class=\"code-bar\"><button class=\"copy\" type=\"button\" hidden>Copy</button></div><pre class=\"hl\"><code><span class=\"l5 d2\">kubectl</span> logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre>"),
-            "<div class=\"code-bar\"></div><pre class=\"hl\"><code>kubectl logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre>"
+            rewritten_for_paper("<div class=\"code-bar\"><button class=\"copy\" type=\"button\" hidden>Copy</button></div><pre class=\"hl\"><code><h-42>kubectl</h-42> logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre>"),
+            "<pre class=\"hl\"><code>kubectl logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre>"
         );
     }
 }

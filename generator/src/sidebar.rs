@@ -304,7 +304,11 @@ fn render_line(
     let mut context = tera::Context::new();
     context.insert("item", item);
     context.insert("t", strings);
-    theme.render(ITEM_TEMPLATE, &context)
+    // One line each: a template's comment leaves its line break behind
+    // (tera does not trim around comments), and 20-odd lines on every
+    // page made that a blank line's worth of bytes apiece.
+    let line = theme.render(ITEM_TEMPLATE, &context)?;
+    Ok(format!("{}\n", line.trim()))
 }
 
 #[cfg(test)]

@@ -107,29 +107,31 @@ fn dates_reviews_shortcodes_and_highlighting() {
             .unwrap_or_else(|| panic!("no {lang} block"));
         html[start..start + html[start..].find("</pre>").unwrap()].to_string()
     };
-    // Each token is a run of its own, coloured by both themes' classes
-    // (`l<n> d<m>`; which scope gets which colour is highlight.rs's test).
+    // Each token is a run of its own, one element naming its pair of
+    // colours (`<h-n>`; which scope gets which colour is highlight.rs's
+    // test).
     let run_class = |pre: &str, token: &str| -> String {
         // The run may end in the white space that follows the token.
         let end = pre
-            .match_indices(&format!("\">{token}"))
+            .match_indices(&format!(">{token}"))
             .map(|(at, m)| at + m.len())
             .find(|&after| {
                 pre[after..]
                     .trim_start_matches([' ', '\n'])
-                    .starts_with("</span>")
+                    .starts_with("</h-")
             })
-            .map(|after| after - token.len() - 2)
+            .map(|after| after - token.len() - 1)
             .unwrap_or_else(|| panic!("{token:?} is not a run of its own in\n{pre}"));
-        let class = &pre[pre[..end].rfind("class=\"").unwrap() + 7..end];
+        let run = &pre[pre[..end].rfind('<').unwrap() + 1..end];
         assert!(
-            class.starts_with('l') && class.contains(" d"),
-            "{token:?} has class {class:?}"
+            run.strip_prefix("h-")
+                .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 0)),
+            "{token:?} is in {run:?}"
         );
-        class.to_string()
+        run.to_string()
     };
     let promql = pre(&cpu, "promql");
-    assert_contains(&promql, " <span class=\"");
+    assert_contains(&promql, " <h-");
     // The aggregation and its keyword are one run (the space between
     // them joins it); functions, label names and durations are runs too.
     for token in ["avg by", "rate", "mode", "2m"] {
@@ -138,9 +140,9 @@ fn dates_reviews_shortcodes_and_highlighting() {
     run_class(&pre(&memory, "prometheus"), "&lt;");
     run_class(&pre(&cpu, "logql"), "|=");
     let intro = site.output("docs/intro.html");
-    assert_contains(&pre(&intro, "hcl"), "<span class=\"l");
+    assert_contains(&pre(&intro, "hcl"), "<h-");
     let chapter = site.output("book/chapter_1.html");
-    assert_contains(&pre(&chapter, "toml"), "<span class=\"l");
+    assert_contains(&pre(&chapter, "toml"), "<h-");
 }
 
 #[test]

@@ -29,6 +29,28 @@ pub fn push_escaped_str(out: &mut String, text: &str) {
     out.push_str(&text[copied..]);
 }
 
+/// Appends `text` escaped for an element's content, not an attribute's:
+/// `&`, `<` and `>` only. Commands are full of quotes, and `&quot;` is
+/// six bytes for one.
+pub fn push_text_escaped(out: &mut String, text: &str) {
+    let mut copied = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        if matches!(byte, b'&' | b'<' | b'>') {
+            out.push_str(&text[copied..at]);
+            push_escaped(out, byte as char);
+            copied = at + 1;
+        }
+    }
+    out.push_str(&text[copied..]);
+}
+
+/// `text` escaped for an element's content (see [`push_text_escaped`]).
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_text_escaped(&mut out, text);
+    out
+}
+
 /// `text` escaped for HTML text and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -1,16 +1,16 @@
 //! Highlighted code back to plain text in its HTML: what the print
 //! documents want (paper is black and white).
 //!
-//! The runs are spans this crate wrote in one exact form
-//! (`<span class="l3 d7">`), flat, and closed within their `<pre>`, so a
-//! scan finds them. A streaming HTML rewriter can do the same, but it
-//! tokenises every one of a page's few hundred spans: at 10,000 pages
-//! that was two thirds of the print documents' time. Anything the scan
-//! does not recognise as this crate's (spans that do not balance within
-//! a `<pre>`) makes it give up, and the caller's rewriter does the work.
+//! The runs are elements this crate wrote in one exact form (`<h-52>`),
+//! flat, and closed within their `<pre>`, so a scan finds them. A
+//! streaming HTML rewriter can do the same, but it tokenises every one of
+//! a page's few hundred runs: at 10,000 pages that was two thirds of the
+//! print documents' time. Anything the scan does not recognise as this
+//! crate's (runs and spans that do not nest within a `<pre>`) makes it
+//! give up, and the caller's rewriter does the work.
 
-/// `html` with the highlighting's run spans inside `<pre>` taken out and
-/// their text kept; `None` when a code block's spans do not balance.
+/// `html` with the highlighting's runs inside `<pre>` taken out and
+/// their text kept; `None` when a code block's runs and spans do not nest.
 pub fn without_runs(html: &str) -> Option<String> {
     let mut plain = String::with_capacity(html.len());
     let mut rest = html;
@@ -40,53 +40,55 @@ fn find_tag(html: &str, open: &str) -> Option<usize> {
 
 /// Copies one `<pre>…` (up to its `</pre>`) into `plain` without its runs.
 /// One pass over the block's `<`s: a block holds a few dozen runs, and
-/// looking for `<span` and `</span>` afresh after each cost more than the
+/// looking for each kind of tag afresh after each cost more than the
 /// copying.
 fn strip_block(block: &str, plain: &mut String) -> Option<()> {
-    // Whether each open span is a run, innermost last.
+    // The runs (true) and other spans (false) open, innermost last.
     let mut open: Vec<bool> = Vec::new();
     let mut copied = 0;
     let mut from = 0;
     while let Some(i) = block[from..].find('<') {
         let at = from + i;
         let rest = &block[at..];
-        if rest.starts_with("</span>") {
-            plain.push_str(&block[copied..at]);
+        let (tag_len, keep) = if let Some(len) = run_tag(rest, "<h-") {
+            open.push(true);
+            (len, false)
+        } else if let Some(len) = run_tag(rest, "</h-") {
             if !open.pop()? {
-                plain.push_str("</span>");
+                return None;
             }
-            copied = at + "</span>".len();
-            from = copied;
+            (len, false)
+        } else if rest.starts_with("</span>") {
+            if open.pop()? {
+                return None;
+            }
+            ("</span>".len(), true)
         } else if rest.starts_with("<span")
             && matches!(rest.as_bytes().get(5), Some(b'>' | b' ' | b'\n' | b'\t'))
         {
-            let tag = &rest[..rest.find('>')? + 1];
-            let run = is_run(tag);
-            plain.push_str(&block[copied..at]);
-            if !run {
-                plain.push_str(tag);
-            }
-            open.push(run);
-            copied = at + tag.len();
-            from = copied;
+            open.push(false);
+            (rest.find('>')? + 1, true)
         } else {
             from = at + 1;
+            continue;
+        };
+        plain.push_str(&block[copied..at]);
+        if keep {
+            plain.push_str(&rest[..tag_len]);
         }
+        copied = at + tag_len;
+        from = copied;
     }
     plain.push_str(&block[copied..]);
     open.is_empty().then_some(())
 }
 
-/// `<span class="l<n> d<m>">`, as `Runs` writes a run.
-fn is_run(tag: &str) -> bool {
-    let number =
-        |s: Option<&str>| s.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-    tag.strip_prefix("<span class=\"")
-        .and_then(|t| t.strip_suffix("\">"))
-        .and_then(|classes| classes.split_once(' '))
-        .is_some_and(|(light, dark)| {
-            number(light.strip_prefix('l')) && number(dark.strip_prefix('d'))
-        })
+/// The length of the run tag `rest` starts with, `prefix` (`<h-` or
+/// `</h-`) then digits then `>`, as `Runs` writes it.
+fn run_tag(rest: &str, prefix: &str) -> Option<usize> {
+    let digits = rest.strip_prefix(prefix)?;
+    let count = digits.bytes().take_while(u8::is_ascii_digit).count();
+    (count > 0 && digits.as_bytes().get(count) == Some(&b'>')).then_some(prefix.len() + count + 1)
 }
 
 #[cfg(test)]
@@ -96,22 +98,27 @@ mod tests {
 
     #[test]
     fn runs_go_and_their_text_and_placeholders_stay() {
-        let html = "<p><span class=\"l1 d2\">not code</span></p>\n<pre class=\"code\"><code><span class=\"l1 d2\">kubectl</span> get pods -n <span class=\"l3 d4\">ns-<span class=\"ph\" data-ph=\"NS\">NS</span></span>\n</code></pre>\n<p>after</p>";
+        let html = "<p><h-10>not code</h-10></p>\n<pre class=\"code\"><code><h-10>kubectl</h-10> get pods -n <h-28>ns-<span class=\"ph\" data-ph=\"NS\">NS</span></h-28>\n</code></pre>\n<p>after</p>";
         assert_eq!(
             without_runs(html).unwrap(),
-            "<p><span class=\"l1 d2\">not code</span></p>\n<pre class=\"code\"><code>kubectl get pods -n ns-<span class=\"ph\" data-ph=\"NS\">NS</span>\n</code></pre>\n<p>after</p>"
+            "<p><h-10>not code</h-10></p>\n<pre class=\"code\"><code>kubectl get pods -n ns-<span class=\"ph\" data-ph=\"NS\">NS</span>\n</code></pre>\n<p>after</p>"
         );
     }
 
     #[test]
     fn what_it_does_not_recognise_it_leaves_to_the_caller() {
-        // A span left open in a code block written as raw HTML.
-        assert_eq!(without_runs("<pre><span class=\"l1 d2\">x</pre>"), None);
-        // A stray close.
+        // A run left open in a code block written as raw HTML.
+        assert_eq!(without_runs("<pre><h-10>x</pre>"), None);
+        // Stray closes, and a run closed by a span's end.
         assert_eq!(without_runs("<pre>x</span></pre>"), None);
-        // Spans that only look like runs outside `<pre>`, and a tag that
-        // only starts like one, are left as they are.
-        let text = "<preview><span class=\"l1 d2\">x</span></preview>";
+        assert_eq!(without_runs("<pre>x</h-3></pre>"), None);
+        assert_eq!(without_runs("<pre><h-3>x</span></pre>"), None);
+        assert_eq!(without_runs("<pre><span>x</h-3></pre>"), None);
+        // Runs outside `<pre>`, a tag that only starts like `<pre>` and
+        // tags that only start like runs are left as they are.
+        let text = "<preview><h-10>x</h-10></preview>";
+        assert_eq!(without_runs(text).unwrap(), text);
+        let text = "<pre><h-x>y</h-x> <h->z</h-></pre>";
         assert_eq!(without_runs(text).unwrap(), text);
     }
 
@@ -122,10 +129,13 @@ mod tests {
         let code = "kubectl logs deploy/api -n prod --since=10m | grep -E 'ERROR|panic' # <tail>\n";
         let html = h.highlight(h.syntax("bash").unwrap(), code).unwrap();
         let plain = without_runs(&format!("<pre><code>{html}</code></pre>")).unwrap();
-        assert!(!plain.contains("<span"), "{plain}");
+        assert!(!plain.contains("<h-"), "{plain}");
         assert_eq!(
             plain,
-            format!("<pre><code>{}</code></pre>", crate::render::escape(code))
+            format!(
+                "<pre><code>{}</code></pre>",
+                runbook_widgets::html::escape_text(code)
+            )
         );
     }
 }

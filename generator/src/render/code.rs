@@ -72,7 +72,7 @@ fn render_source(
     if found.is_empty() {
         return highlighter
             .highlight(syntax, &with_newline(code))
-            .unwrap_or_else(|| escape(code));
+            .unwrap_or_else(|| escape_text(code));
     }
     let prefix = sentinel_prefix(code);
     let mut substituted = String::with_capacity(code.len());
@@ -110,7 +110,7 @@ fn plain_with_placeholders(
     let mut html = String::with_capacity(code.len() + 32);
     let mut last = 0;
     for occurrence in placeholders.find(code) {
-        html.push_str(&escape(&code[last..occurrence.range.start]));
+        html.push_str(&escape_text(&code[last..occurrence.range.start]));
         html.push_str(&placeholder_span(
             &occurrence.name,
             &code[occurrence.range.clone()],
@@ -118,14 +118,14 @@ fn plain_with_placeholders(
         used.insert(occurrence.name);
         last = occurrence.range.end;
     }
-    html.push_str(&escape(&code[last..]));
+    html.push_str(&escape_text(&code[last..]));
     html
 }
 
 fn placeholder_span(name: &str, original: &str) -> String {
     format!(
         "<span class=\"ph\" data-ph=\"{name}\" title=\"{name}\">{}</span>",
-        escape(original)
+        escape_text(original)
     )
 }
 
@@ -159,7 +159,7 @@ fn render_console(
             }
             None => {
                 html.push_str("<span class=\"output\">");
-                html.push_str(&escape(text));
+                html.push_str(&escape_text(text));
                 html.push_str("</span>\n");
             }
         }
@@ -176,8 +176,9 @@ fn with_newline(code: &str) -> String {
 }
 
 /// Escapes text for HTML content and attribute values (the one escaper
-/// shared with the browser side).
-pub use runbook_widgets::html::escape;
+/// shared with the browser side); code, which is only ever content, keeps
+/// its quotes (`escape_text`).
+pub use runbook_widgets::html::{escape, escape_text};
 
 #[cfg(test)]
 mod tests {
@@ -194,7 +195,7 @@ mod tests {
         let out = render_with("bash", "kubectl logs <POD_NAME> --project=PROJECT_ID\n");
         assert!(out.html.contains("<span class=\"ph\" data-ph=\"POD_NAME\" title=\"POD_NAME\">&lt;POD_NAME&gt;</span>"), "{}", out.html);
         assert!(out.html.contains("data-ph=\"PROJECT_ID\""), "{}", out.html);
-        assert!(out.html.contains("<span class=\"l"), "{}", out.html);
+        assert!(out.html.contains("<h-"), "{}", out.html);
         assert_eq!(
             out.placeholders.iter().collect::<Vec<_>>(),
             ["POD_NAME", "PROJECT_ID"]
@@ -205,7 +206,7 @@ mod tests {
     fn unknown_language_is_plain_with_placeholders() {
         let out = render_with("mermaid", "up{project=\"PROJECT_ID\"}\n");
         assert!(out.html.contains("data-ph=\"PROJECT_ID\""));
-        assert!(out.html.contains("up{project=&quot;"));
+        assert!(out.html.contains("up{project=\""), "{}", out.html);
     }
 
     #[test]
@@ -217,7 +218,11 @@ mod tests {
         assert!(out.html.contains("data-ph=\"PROJECT_ID\""), "{}", out.html);
         assert!(out.html.contains("data-ph=\"POD_NAME\""), "{}", out.html);
         // The label name is coloured (an attribute name in both themes).
-        assert!(out.html.contains("\">project</span>"), "{}", out.html);
+        assert!(
+            out.html.contains(">project</h-") && !out.html.contains("<h-0>"),
+            "{}",
+            out.html
+        );
         assert_eq!(out.placeholders.len(), 2);
     }
 
