@@ -323,20 +323,34 @@ pub fn write_selected(
         progress.tick();
         Ok::<(), BuildError>(())
     };
-    // The search index reads only the rendered Markdown: build it while
-    // the pages go through the theme, so both cores stay busy.
-    let (pages, search) = rayon::join(
+    // The search index and the print documents read only the rendered
+    // Markdown: build them while the pages go through the theme, so both
+    // cores stay busy through the index's one-thread stretches (merging,
+    // splitting the dictionary).
+    let (pages, (search, print)) = rayon::join(
         || selected.into_par_iter().try_for_each(write_page),
         || {
-            if select.search {
-                write_search(rendered, sink, gzip::index_level(rendered.pages.len()))
-            } else {
-                Ok(())
-            }
+            rayon::join(
+                || {
+                    if select.search {
+                        write_search(rendered, sink, gzip::index_level(rendered.pages.len()))
+                    } else {
+                        Ok(())
+                    }
+                },
+                || {
+                    if select.print {
+                        timed("print", || write_print(rendered, theme, sink))
+                    } else {
+                        Ok(())
+                    }
+                },
+            )
         },
     );
     pages?;
     search?;
+    print?;
     progress.finish();
 
     rendered
@@ -363,9 +377,6 @@ pub fn write_selected(
             select.page_list,
         )
     })?;
-    if select.print {
-        timed("print", || write_print(rendered, theme, sink))?;
-    }
     match recorder {
         Some(recorder) => timed("offline", || {
             recorder.finish(offline::built_at(&rendered.root).as_deref())
