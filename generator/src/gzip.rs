@@ -18,12 +18,19 @@ pub const BEST: u32 = 9;
 /// writes (1.2 → 2.5 s at 10,000 pages) for 2% fewer bytes.
 pub const BEST_UP_TO_PAGES: usize = 500;
 
+/// The level a larger site's index packs at. Level 5 against gzip's
+/// default 6, at 10,000 pages (80 MB of index JSON): 1.4% more bytes
+/// (12.16 → 12.33 MB; a query's download grows by about 1 KB) for a
+/// build 7% faster (2.39 → 2.23 s), deflate being the index's largest
+/// cost. At 1,000 pages the bytes differ by 0.5%.
+pub const LARGE_SITE_LEVEL: u32 = 5;
+
 /// The level a published site's search index is packed at.
 pub fn index_level(pages: usize) -> u32 {
     if pages <= BEST_UP_TO_PAGES {
         BEST
     } else {
-        HOST_LEVEL
+        LARGE_SITE_LEVEL
     }
 }
 
@@ -62,7 +69,7 @@ mod tests {
     }
 
     /// A small site's index packs at the best level, which is smaller on
-    /// index-like text; a large site's at the hosts' level.
+    /// index-like text; a large site's at a faster level.
     #[test]
     fn small_sites_get_the_best_level() {
         let text: String = (0..400)
@@ -77,13 +84,18 @@ mod tests {
         let level = index_level(BEST_UP_TO_PAGES);
         assert_eq!(
             (level, index_level(BEST_UP_TO_PAGES + 1)),
-            (BEST, HOST_LEVEL)
+            (BEST, LARGE_SITE_LEVEL)
         );
-        let (best, host) = (
+        let (best, large) = (
             gzip(text.as_bytes(), level),
-            gzip(text.as_bytes(), HOST_LEVEL),
+            gzip(text.as_bytes(), LARGE_SITE_LEVEL),
         );
-        assert!(best.len() <= host.len(), "{} > {}", best.len(), host.len());
+        assert!(
+            best.len() <= large.len(),
+            "{} > {}",
+            best.len(),
+            large.len()
+        );
         assert_eq!(gunzip(&best).unwrap(), text.as_bytes());
     }
 
