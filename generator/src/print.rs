@@ -291,6 +291,11 @@ impl Place<'_> {
                 el.remove();
                 Ok(())
             }))
+            // A heading that is its own link keeps its text, not the link.
+            .append_element_content_handler(element!("a.self-link", |el| {
+                el.remove_and_keep_content();
+                Ok(())
+            }))
             .append_element_content_handler(element!("img[src]", |el| {
                 if let Some(src) = el.get_attribute("src") {
                     el.set_attribute("src", &self.rebase(&src))?;

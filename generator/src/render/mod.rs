@@ -200,17 +200,32 @@ pub fn render(ctx: &RenderContext, page: &PageSource) -> Result<RenderedMarkdown
                 if n == 1 && first_h1.is_none() {
                     first_h1 = Some(text.clone());
                 }
-                out.events
-                    .push(Event::Html(format!("<h{n} id=\"{}\">", escape(&id)).into()));
-                out.events.extend(h.events);
-                out.events.push(Event::Html(
-                    format!(
-                        "<a class=\"anchor\" href=\"#{}\" aria-label=\"{}\">#</a></h{n}>\n",
-                        escape(&id),
-                        escape(&format!("{}: {text}", ctx.strings.anchor_label))
-                    )
-                    .into(),
-                ));
+                // The heading's text is its own link (the theme shows a
+                // `#` beside it): a reader finds it by the heading, and the
+                // page does not repeat each heading in a link's label. A
+                // heading holding a link or raw HTML, which cannot sit in
+                // another link, gets a `#` link of its own instead.
+                let attr = escape(&id);
+                if h.events.iter().any(cannot_be_in_a_link) {
+                    out.events
+                        .push(Event::Html(format!("<h{n} id=\"{attr}\">").into()));
+                    out.events.extend(h.events);
+                    out.events.push(Event::Html(
+                        format!(
+                            "<a class=\"anchor\" href=\"#{attr}\" aria-label=\"{}\">#</a></h{n}>\n",
+                            escape(&format!("{}: {text}", ctx.strings.anchor_label))
+                        )
+                        .into(),
+                    ));
+                } else {
+                    out.events.push(Event::Html(
+                        format!("<h{n} id=\"{attr}\"><a class=\"self-link\" href=\"#{attr}\">")
+                            .into(),
+                    ));
+                    out.events.extend(h.events);
+                    out.events
+                        .push(Event::Html(format!("</a></h{n}>\n").into()));
+                }
                 out.headings.push(Heading { level: n, id, text });
                 out.sections.push(Section {
                     heading: Some(out.headings.len() - 1),
@@ -442,6 +457,19 @@ impl EventsOut {
     fn warn(&mut self, at: Location, message: String, hint: String) {
         self.warnings.push(Warning { at, message, hint });
     }
+}
+
+/// Whether a heading's `event` cannot sit inside the heading's own link:
+/// a link or a footnote's (links do not nest), raw HTML (which may hold
+/// one) or an image (whose alt text would become the link's name).
+fn cannot_be_in_a_link(event: &Event<'_>) -> bool {
+    matches!(
+        event,
+        Event::Start(Tag::Link { .. } | Tag::Image { .. })
+            | Event::Html(_)
+            | Event::InlineHtml(_)
+            | Event::FootnoteReference(_)
+    )
 }
 
 fn callout(strings: &ThemeWords, kind: BlockQuoteKind) -> (&'static str, &str) {

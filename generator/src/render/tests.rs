@@ -94,11 +94,27 @@ fn headings_get_github_ids_and_anchors() {
     assert_has_all(
         &out.html,
         &[
-            "<h2 id=\"リカバリ手順\">",
-            "<a class=\"anchor\" href=\"#リカバリ手順\"",
+            "<h2 id=\"リカバリ手順\"><a class=\"self-link\" href=\"#リカバリ手順\">リカバリ手順</a></h2>",
+            "<h3 id=\"kubectl-の使い方\"><a class=\"self-link\" href=\"#kubectl-の使い方\"><code>kubectl</code> の使い方</a></h3>",
         ],
     );
+    assert!(!out.html.contains("aria-label"), "{}", out.html);
     assert_eq!(out.first_h1.as_deref(), Some("手順"));
+}
+
+/// A heading holding a link cannot be a link itself: it keeps its link,
+/// and a `#` link of its own, named by the heading, follows it.
+#[test]
+fn a_heading_with_a_link_gets_a_separate_anchor() {
+    let out = readme("## See [rollback](ROLLBACK.md)\n## Raw <b>bold</b>\n");
+    assert_has_all(
+        &out.html,
+        &[
+            "<h2 id=\"see-rollback\">See <a href=\"ROLLBACK.html\">rollback</a><a class=\"anchor\" href=\"#see-rollback\" aria-label=\"",
+            "<h2 id=\"raw-bold\">Raw <b>bold</b><a class=\"anchor\" href=\"#raw-bold\"",
+        ],
+    );
+    assert!(!out.html.contains("self-link"), "{}", out.html);
 }
 
 #[test]

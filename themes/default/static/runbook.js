@@ -274,12 +274,17 @@
 
   var labels = words();
 
-  var buttons = document.querySelectorAll(".code .copy");
-  for (var b = 0; b < buttons.length; b++) {
-    var button = buttons[b];
-    button.hidden = false;
+  // Each code block's copy button is made here, not written into the
+  // page: without this script it could copy nothing.
+  var bars = document.querySelectorAll(".code > .code-bar");
+  for (var b = 0; b < bars.length; b++) {
+    if (bars[b].querySelector(".copy")) continue;
+    var button = document.createElement("button");
+    button.className = "copy";
+    button.type = "button";
     button.textContent = labels.copy;
     button.setAttribute("aria-live", "polite");
+    bars[b].appendChild(button);
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest(".code .copy");
