@@ -3,11 +3,11 @@
 //!
 //! A run names a colour pair, not a grammar scope: its style in the light
 //! theme's palette and its style in the dark theme's, numbered together
-//! (`<h-52>` is light style 6 with dark style 4), and runs both themes
-//! leave in the default style get no element. Scope classes
+//! (`<h-3>`; the pairs runbooks use most take one digit), and runs both
+//! themes leave in the default style get no element. Scope classes
 //! (`hl-entity hl-name hl-function`, one nested span per scope) were a
 //! third of a page's bytes; a flat `<span class="l6 d4">` per run was
-//! still a quarter, 27 bytes a run; `<h-52>…</h-52>` is 13. An unknown
+//! still a quarter, 27 bytes a run; `<h-3>…</h-3>` is 11. An unknown
 //! element with a hyphen is an ordinary inline element to every browser,
 //! to the copy button (which copies text) and to screen readers, and the
 //! stylesheet gives each pair its colours in both themes.
@@ -266,7 +266,7 @@ impl Highlighter {
             None => Parser::Grammar(ParseState::new(grammar.syntax)),
         };
         let mut stack = ScopeStack::new();
-        let mut runs = Runs::new(code.len() * 2, self.palettes[1].len());
+        let mut runs = Runs::new(code.len() * 2);
         MEMO.with_borrow_mut(
             |Memo {
                  classes: known,
@@ -367,45 +367,113 @@ fn scoped_html(grammar: Grammar<'_>, code: &str) -> String {
 /// The run elements [`Highlighter::highlight`] writes, as a CSS selector,
 /// for rewriters that drop the colours (print.rs).
 pub fn run_selector() -> String {
-    let [light, dark] = palettes(themes()).map(|p| p.len());
-    (1..light * dark)
+    (1..run_numbers().count())
         .map(|n| format!("pre h-{n}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The scopes runbooks' code is mostly coloured by (the shell grammar's
+/// first, then SQL's and PromQL's), in that order: the pairs of styles
+/// they resolve to take the one-digit run numbers.
+const COMMON_SCOPES: &[&str] = &[
+    "entity.name.function",
+    "variable.parameter",
+    "string",
+    "variable.other",
+    "keyword.operator",
+    "keyword.control",
+    "comment",
+    "support.function",
+    "keyword.other",
+    "constant.numeric",
+    "entity.other.attribute-name",
+    "constant.character.escape",
+    "constant.language",
+    "punctuation.separator",
+];
+
+/// Each (light, dark) pair of styles' run number (`<h-n>`): 0 for the pair
+/// of default styles (no element), then the pairs [`COMMON_SCOPES`] get,
+/// then every other pair. A pure function of the themes, so every page
+/// and the stylesheet agree; numbering the common pairs first keeps most
+/// runs' numbers to one digit, two bytes a run.
+struct RunNumbers {
+    dark_styles: usize,
+    /// By `light * dark_styles + dark`.
+    numbers: Vec<usize>,
+}
+
+impl RunNumbers {
+    fn number(&self, light: usize, dark: usize) -> usize {
+        self.numbers[light * self.dark_styles + dark]
+    }
+
+    fn count(&self) -> usize {
+        self.numbers.len()
+    }
+}
+
+fn run_numbers() -> &'static RunNumbers {
+    static NUMBERS: OnceLock<RunNumbers> = OnceLock::new();
+    NUMBERS.get_or_init(|| {
+        let palettes = palettes(themes());
+        let dark_styles = palettes[1].len();
+        let pairs = palettes[0].len() * dark_styles;
+        let styled = themes().each_ref().map(ThemeHighlighter::new);
+        let mut order = vec![0];
+        for scope in COMMON_SCOPES {
+            let stack = [Scope::new(scope).expect("a valid scope name")];
+            let [light, dark] =
+                [0, 1].map(|t| palettes[t].index(styled[t].style_for_stack(&stack)));
+            order.push(light * dark_styles + dark);
+        }
+        order.extend(0..pairs);
+        let mut numbers = vec![usize::MAX; pairs];
+        let mut next = 0;
+        for pair in order {
+            if numbers[pair] == usize::MAX {
+                numbers[pair] = next;
+                next += 1;
+            }
+        }
+        RunNumbers {
+            dark_styles,
+            numbers,
+        }
+    })
 }
 
 /// Highlighted HTML as it is written: runs of text of one (light, dark)
 /// style pair in one element, white space joining whatever run is open.
 struct Runs {
     html: String,
-    /// The pair of the open run.
+    /// The number of the open run.
     open: Option<usize>,
-    /// The dark theme's number of styles: a pair's number is
-    /// `light * dark_styles + dark`.
-    dark_styles: usize,
+    numbers: &'static RunNumbers,
 }
 
 impl Runs {
-    fn new(capacity: usize, dark_styles: usize) -> Runs {
+    fn new(capacity: usize) -> Runs {
         Runs {
             html: String::with_capacity(capacity),
             open: None,
-            dark_styles,
+            numbers: run_numbers(),
         }
     }
 
     fn push(&mut self, text: &str, (light, dark): (usize, usize)) {
         use std::fmt::Write;
         let blank = text.chars().all(char::is_whitespace);
-        let pair = light * self.dark_styles + dark;
-        if !blank && self.open != Some(pair) {
+        let run = self.numbers.number(light, dark);
+        if !blank && self.open != Some(run) {
             if let Some(open) = self.open {
                 let _ = write!(self.html, "</h-{open}>");
             }
-            self.open = (pair != 0).then_some(pair);
-            if pair != 0 {
+            self.open = (run != 0).then_some(run);
+            if run != 0 {
                 // Writing into the page's string spares a String per run.
-                let _ = write!(self.html, "<h-{pair}>");
+                let _ = write!(self.html, "<h-{run}>");
             }
         }
         runbook_widgets::html::push_text_escaped(&mut self.html, text);
@@ -431,23 +499,26 @@ pub fn stylesheet() -> String {
     let [light, dark] = palettes(themes());
     let light: Vec<(Color, FontStyle)> = light.entries().map(|(_, c, f)| (c, f)).collect();
     let dark: Vec<(Color, FontStyle)> = dark.entries().map(|(_, c, f)| (c, f)).collect();
+    let numbers = run_numbers();
+    // Each run number's pair, in number order.
+    let mut pairs = vec![(0, 0); numbers.count()];
+    for l in 0..light.len() {
+        for d in 0..dark.len() {
+            pairs[numbers.number(l, d)] = (l, d);
+        }
+    }
     let mut css = String::from(
-        "/* Syntax highlighting: GitHub (light), OneHalfDark (dark). <h-n> is a run: n = light style × dark styles + dark style. */\n",
+        "/* Syntax highlighting: GitHub (light), OneHalfDark (dark). <h-n> is a run: one pair of the two themes' styles. */\n",
     );
     let mut dark_rules = String::new();
-    for (l, &(light_colour, light_font)) in light.iter().enumerate() {
-        for (d, &(dark_colour, dark_font)) in dark.iter().enumerate() {
-            let n = l * dark.len() + d;
-            if n == 0 {
-                continue;
-            }
-            if l != 0 {
-                let rule = declarations(Some(light_colour), light_font, FontStyle::empty());
-                css.push_str(&format!(".hl h-{n}{{{rule}}}\n"));
-            }
-            let rule = declarations((d != 0).then_some(dark_colour), dark_font, light_font);
-            dark_rules.push_str(&format!("& .hl h-{n}{{{rule}}}\n"));
+    for (n, &(l, d)) in pairs.iter().enumerate().skip(1) {
+        let ((light_colour, light_font), (dark_colour, dark_font)) = (light[l], dark[d]);
+        if l != 0 {
+            let rule = declarations(Some(light_colour), light_font, FontStyle::empty());
+            css.push_str(&format!(".hl h-{n}{{{rule}}}\n"));
         }
+        let rule = declarations((d != 0).then_some(dark_colour), dark_font, light_font);
+        dark_rules.push_str(&format!("& .hl h-{n}{{{rule}}}\n"));
     }
     css.push_str(":root[data-theme=\"dark\"] {\n");
     css.push_str(&dark_rules);
@@ -508,7 +579,7 @@ mod tests {
             let theme = ThemeHighlighter::new(&themes()[t]);
             Palette::of(&themes()[t]).index(theme.style_for_stack(stack.as_slice()))
         });
-        let n = light * Palette::of(&themes()[1]).len() + dark;
+        let n = run_numbers().number(light, dark);
         (n != 0).then(|| format!("h-{n}"))
     }
 
@@ -807,16 +878,41 @@ mod tests {
         assert_balanced(&html);
     }
 
+    /// Every pair has its own number, the default pair 0; the colours of
+    /// shell's commands, flags, strings, operators and comments are one
+    /// digit.
+    #[test]
+    fn run_numbers_are_one_per_pair_and_short_for_shell() {
+        let numbers = run_numbers();
+        let mut all = numbers.numbers.clone();
+        all.sort_unstable();
+        assert_eq!(all, (0..numbers.count()).collect::<Vec<_>>());
+        assert_eq!(numbers.number(0, 0), 0);
+        for scope in [
+            "entity.name.function",
+            "variable.parameter",
+            "string",
+            "keyword.operator",
+            "comment",
+        ] {
+            let run = run_of(scope).unwrap();
+            assert_eq!(run.len(), 3, "{scope}: {run}");
+        }
+    }
+
     #[test]
     fn stylesheet_has_light_and_dark() {
         let css = stylesheet();
+        let commented = run_numbers().number(1, 1);
         assert!(
-            css.contains("\n.hl h-8{color:#") && css.contains("\n& .hl h-1{color:#"),
+            css.contains(&format!("\n.hl h-{commented}{{color:#"))
+                && css.contains(&format!("\n& .hl h-{commented}{{color:#")),
             "{}",
             &css[..300.min(css.len())]
         );
         // A pair dark leaves in the default style undoes the light colour.
-        assert_contains(&css, "\n& .hl h-8{color:inherit}");
+        let light_only = run_numbers().number(1, 0);
+        assert_contains(&css, &format!("\n& .hl h-{light_only}{{color:inherit}}"));
         assert!(css.contains("data-theme=\"dark\""));
         assert!(css.contains("prefers-color-scheme: dark"));
     }
