@@ -37,6 +37,16 @@ impl<C: Copy> Match<C> {
         Match::new(start, end, Some(scope), Then::Stay)
     }
 
+    /// An unscoped match that pushes `context`.
+    pub(super) fn pushing(start: usize, end: usize, context: C) -> Match<C> {
+        Match::new(start, end, None, Then::Push(context))
+    }
+
+    /// An unscoped match that pops the current context.
+    pub(super) fn popping(start: usize, end: usize) -> Match<C> {
+        Match::new(start, end, None, Then::Pop)
+    }
+
     /// Appends the match's operations, as syntect orders them: the meta
     /// scope of a context it pushes covers the match, and so does the
     /// meta scope of the context it pops (`meta`: a context's).

@@ -155,14 +155,14 @@ fn match_at(context: Context, line: &[u8], at: usize) -> Option<Match> {
         Context::DoubleQuoted => double_quoted(line, at),
         Context::Substitution => {
             if line.get(at) == Some(&b')') {
-                return Some(Match::new(at, at + 1, None, Then::Pop));
+                return Some(Match::popping(at, at + 1));
             }
             main(line, at)
         }
         Context::Backticks => {
             let s = scopes();
             if line.get(at) == Some(&b'`') {
-                return Some(Match::new(at, at + 1, None, Then::Pop));
+                return Some(Match::popping(at, at + 1));
             }
             let end = variable_name(line, at).or_else(|| braced_variable(line, at))?;
             Some(Match::scoped(at, end, s.variable_other))
@@ -209,7 +209,7 @@ fn main(line: &[u8], at: usize) -> Option<Match> {
     if rest[0].is_ascii_alphabetic() || rest[0] == b'_' {
         let name_end = at + run(rest, |b| b.is_ascii_alphanumeric() || b == b'_');
         if line.get(name_end) == Some(&b'=') {
-            let mut found = Match::new(at, name_end + 1, None, Then::Push(Context::Value));
+            let mut found = Match::pushing(at, name_end + 1, Context::Value);
             found.captures = [
                 Some((at, name_end, s.variable_other)),
                 Some((name_end, name_end + 1, s.keyword_operator)),
@@ -255,14 +255,14 @@ fn args(line: &[u8], at: usize) -> Option<Match> {
         return Some(found);
     }
     if first == b'\n' {
-        return Some(Match::new(at, at + 1, None, Then::Pop));
+        return Some(Match::popping(at, at + 1));
     }
     if let Some(found) = operator(line, at, Then::Pop) {
         return Some(found);
     }
     // `(?=\))`
     if first == b')' {
-        return Some(Match::new(at, at, None, Then::Pop));
+        return Some(Match::popping(at, at));
     }
     if let Some(space) = space_len(line, at) {
         let after = at + space;
@@ -288,7 +288,7 @@ fn args(line: &[u8], at: usize) -> Option<Match> {
 fn value(line: &[u8], at: usize) -> Option<Match> {
     // `(?=[\s;|&)])`
     if space_len(line, at).is_some() || matches!(line.get(at), Some(b';' | b'|' | b'&' | b')')) {
-        return Some(Match::new(at, at, None, Then::Pop));
+        return Some(Match::popping(at, at));
     }
     string(line, at).or_else(|| expansion(line, at))
 }
@@ -308,7 +308,7 @@ fn double_quoted(line: &[u8], at: usize) -> Option<Match> {
     if let Some(found) = expansion(line, at) {
         return Some(found);
     }
-    (first == b'"').then(|| Match::new(at, at + 1, None, Then::Pop))
+    (first == b'"').then(|| Match::popping(at, at + 1))
 }
 
 /// `\|\||&&|;;|[|;&]`, with the context's `then`.
@@ -355,12 +355,7 @@ fn string(line: &[u8], at: usize) -> Option<Match> {
             let close = line[at + 1..].iter().position(|&b| b == b'\'')?;
             Some(Match::scoped(at, at + close + 2, scopes().string))
         }
-        b'"' => Some(Match::new(
-            at,
-            at + 1,
-            None,
-            Then::Push(Context::DoubleQuoted),
-        )),
+        b'"' => Some(Match::pushing(at, at + 1, Context::DoubleQuoted)),
         _ => None,
     }
 }
@@ -369,16 +364,11 @@ fn string(line: &[u8], at: usize) -> Option<Match> {
 fn expansion(line: &[u8], at: usize) -> Option<Match> {
     match line.get(at)? {
         b'$' => {}
-        b'`' => return Some(Match::new(at, at + 1, None, Then::Push(Context::Backticks))),
+        b'`' => return Some(Match::pushing(at, at + 1, Context::Backticks)),
         _ => return None,
     }
     if line.get(at + 1) == Some(&b'(') {
-        return Some(Match::new(
-            at,
-            at + 2,
-            None,
-            Then::Push(Context::Substitution),
-        ));
+        return Some(Match::pushing(at, at + 2, Context::Substitution));
     }
     let end = braced_variable(line, at)
         .or_else(|| variable_name(line, at))
@@ -414,7 +404,7 @@ fn variable_name(line: &[u8], at: usize) -> Option<usize> {
 fn command(line: &[u8], at: usize) -> Option<Match> {
     let s = scopes();
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b"_./:@+-".contains(&b);
-    let mut found = Match::new(at, at, None, Then::Push(Context::Args));
+    let mut found = Match::pushing(at, at, Context::Args);
     let mut name = at;
     if line[at..].starts_with(b"sudo") {
         let mut after = at + 4;

@@ -217,13 +217,10 @@ fn match_at(context: Context, line: &str, at: usize) -> Option<Match<Context>> {
             if rest.starts_with("''") {
                 Some(Match::scoped(at, at + 2, scopes().escape))
             } else {
-                rest.starts_with('\'')
-                    .then(|| Match::new(at, at + 1, None, Then::Pop))
+                rest.starts_with('\'').then(|| Match::popping(at, at + 1))
             }
         }
-        Context::BlockComment => rest
-            .starts_with("*/")
-            .then(|| Match::new(at, at + 2, None, Then::Pop)),
+        Context::BlockComment => rest.starts_with("*/").then(|| Match::popping(at, at + 2)),
         Context::Main => main(line, at),
     }
 }
@@ -237,20 +234,10 @@ fn main(line: &str, at: usize) -> Option<Match<Context>> {
         return Some(Match::scoped(at, end, s.comment));
     }
     if rest.starts_with("/*") {
-        return Some(Match::new(
-            at,
-            at + 2,
-            None,
-            Then::Push(Context::BlockComment),
-        ));
+        return Some(Match::pushing(at, at + 2, Context::BlockComment));
     }
     if rest.starts_with('\'') {
-        return Some(Match::new(
-            at,
-            at + 1,
-            None,
-            Then::Push(Context::SingleQuoted),
-        ));
+        return Some(Match::pushing(at, at + 1, Context::SingleQuoted));
     }
     let starts_word = !line[..at].chars().next_back().is_some_and(is_word);
     let word_len = rest
