@@ -36,8 +36,8 @@ use parsed_lines::ParsedLines;
 use shell::ShellState;
 use sql::SqlState;
 
-/// The light and the dark theme: their styles are the `l<n>` and the
-/// `d<n>` classes.
+/// The light and the dark theme: a run's number names a pair of their
+/// styles (`RunNumbers`).
 const THEMES: [EmbeddedThemeName; 2] = [EmbeddedThemeName::Github, EmbeddedThemeName::OneHalfDark];
 
 pub struct Highlighter {
