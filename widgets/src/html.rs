@@ -14,13 +14,13 @@ pub fn push_escaped(out: &mut String, ch: char) {
     }
 }
 
-/// Appends `text` escaped as [`push_escaped`] escapes each character,
-/// copying the stretches between special characters whole (code blocks
-/// are escaped run by run, and most of a run needs nothing).
-pub fn push_escaped_str(out: &mut String, text: &str) {
+/// Appends `text`, each character `special` names escaped as
+/// [`push_escaped`] escapes it, the stretches between them copied whole
+/// (code blocks are escaped run by run, and most of a run needs nothing).
+fn push_escaping(out: &mut String, text: &str, special: impl Fn(u8) -> bool) {
     let mut copied = 0;
     for (at, byte) in text.bytes().enumerate() {
-        if matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\'') {
+        if special(byte) {
             out.push_str(&text[copied..at]);
             push_escaped(out, byte as char);
             copied = at + 1;
@@ -33,15 +33,7 @@ pub fn push_escaped_str(out: &mut String, text: &str) {
 /// `&`, `<` and `>` only. Commands are full of quotes, and `&quot;` is
 /// six bytes for one.
 pub fn push_text_escaped(out: &mut String, text: &str) {
-    let mut copied = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        if matches!(byte, b'&' | b'<' | b'>') {
-            out.push_str(&text[copied..at]);
-            push_escaped(out, byte as char);
-            copied = at + 1;
-        }
-    }
-    out.push_str(&text[copied..]);
+    push_escaping(out, text, |b| matches!(b, b'&' | b'<' | b'>'));
 }
 
 /// `text` escaped for an element's content (see [`push_text_escaped`]).
@@ -54,7 +46,9 @@ pub fn escape_text(text: &str) -> String {
 /// `text` escaped for HTML text and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    push_escaped_str(&mut out, text);
+    push_escaping(&mut out, text, |b| {
+        matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')
+    });
     out
 }
 
@@ -91,6 +85,16 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
         );
         assert_eq!(escape("p95 < 500 ms / 日本語"), "p95 &lt; 500 ms / 日本語");
+    }
+
+    /// Content keeps its quotes; what would open a tag or an entity does
+    /// not stand as written.
+    #[test]
+    fn text_escaping_leaves_quotes() {
+        assert_eq!(
+            escape_text(r#"grep -E 'a|b' "$x" && echo <日本語>"#),
+            r#"grep -E 'a|b' "$x" &amp;&amp; echo &lt;日本語&gt;"#
+        );
     }
 
     #[test]
