@@ -1,7 +1,86 @@
-//! What the grammar lexers (`shell.rs`, `sql.rs`) share: a pattern's match
-//! and the scope operations syntect gives for it.
+//! What the grammar lexers (`shell.rs`, `sql.rs`) share: syntect's rules
+//! for running a grammar, a pattern's match and the scope operations
+//! syntect gives for it. Each lexer brings its grammar's contexts and
+//! patterns ([`Rules`]).
+//!
+//! What the lexers follow of syntect's rules: at each position, the
+//! context's patterns (includes flattened) are tried in order and the
+//! leftmost match wins, the earlier pattern on a tie; text before the
+//! match keeps the scopes it has; a context's `meta_scope` covers the
+//! match that pushes it and the one that pops it; the grammar's own scope
+//! is pushed at the start of a block.
 
 use syntect::parsing::{Scope, ScopeStackOp};
+
+/// A grammar a lexer follows: its contexts and its patterns.
+pub(super) trait Rules {
+    /// The grammar's contexts.
+    type Context: Copy;
+    /// The context a block starts in; no pattern of it pops.
+    const MAIN: Self::Context;
+
+    /// The grammar's `scope:`.
+    fn source() -> Scope;
+
+    /// The `meta_scope` of `context`.
+    fn meta_scope(context: Self::Context) -> Option<Scope>;
+
+    /// The first of `context`'s patterns, in the grammar's order, that
+    /// matches starting at `at` (a character boundary of `line`).
+    fn match_at(context: Self::Context, line: &str, at: usize) -> Option<Match<Self::Context>>;
+}
+
+/// A lexer's state between lines, as syntect's `ParseState` is: the
+/// contexts, innermost last.
+pub(super) struct LexState<R: Rules> {
+    contexts: Vec<R::Context>,
+    first_line: bool,
+}
+
+impl<R: Rules> LexState<R> {
+    pub(super) fn new() -> LexState<R> {
+        LexState {
+            contexts: vec![R::MAIN],
+            first_line: true,
+        }
+    }
+
+    fn top(&self) -> R::Context {
+        *self
+            .contexts
+            .last()
+            .expect("the main context is never popped")
+    }
+}
+
+/// The operations for `line` from `state`, as syntect's
+/// `ParseState::parse_line` gives them for the grammar `R`; `state` moves
+/// past the line.
+pub(super) fn parse_line<R: Rules>(
+    state: &mut LexState<R>,
+    line: &str,
+) -> Vec<(usize, ScopeStackOp)> {
+    let mut ops = Vec::new();
+    if state.first_line {
+        ops.push((0, ScopeStackOp::Push(R::source())));
+        state.first_line = false;
+    }
+    let mut at = 0;
+    // The leftmost match at or after `at`.
+    while let Some(found) = (at..=line.len())
+        .filter(|&i| line.is_char_boundary(i))
+        .find_map(|i| R::match_at(state.top(), line, i))
+    {
+        found.push_ops(&mut ops, state.top(), R::meta_scope);
+        match found.then {
+            Then::Stay => {}
+            Then::Push(context) => state.contexts.push(context),
+            Then::Pop => drop(state.contexts.pop()),
+        }
+        at = found.end;
+    }
+    ops
+}
 
 /// What a match does to the lexer's contexts (`C`).
 #[derive(Clone, Copy, Debug)]

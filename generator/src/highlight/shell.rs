@@ -9,25 +9,25 @@
 //! file stays the specification: a test highlights every shell line of
 //! content/, of a generated corpus and of awkward cases both ways and
 //! requires the same HTML, so a change to one without the other fails.
-//!
-//! What the lexer follows of syntect's rules: at each position, the
-//! context's patterns (includes flattened) are tried in order and the
-//! leftmost match wins, the earlier pattern on a tie; text before the
-//! match keeps the scopes it has; a context's `meta_scope` covers the
-//! match that pushes it and the one that pops it.
+//! What it follows of syntect's rules is `lexer.rs`'s.
 
 use std::sync::OnceLock;
 
-use syntect::parsing::{Scope, ScopeStackOp};
+use syntect::parsing::Scope;
+
+use super::lexer::Rules;
 
 type Then = super::lexer::Then<Context>;
 
 /// A match of the shell grammar's patterns.
 type Match = super::lexer::Match<Context>;
 
-/// Where the lexer is: the grammar's contexts, innermost last.
+/// The shell grammar.
+pub(super) struct Shell;
+
+/// The grammar's contexts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Context {
+pub(super) enum Context {
     /// Where a command starts.
     Main,
     /// A command's arguments, up to the end of the line or an operator.
@@ -38,29 +38,6 @@ enum Context {
     /// `$( … )`.
     Substitution,
     Backticks,
-}
-
-/// The lexer's state between lines, as syntect's `ParseState` is.
-#[derive(Clone, Debug)]
-pub(super) struct ShellState {
-    contexts: Vec<Context>,
-    first_line: bool,
-}
-
-impl ShellState {
-    pub(super) fn new() -> ShellState {
-        ShellState {
-            contexts: vec![Context::Main],
-            first_line: true,
-        }
-    }
-
-    fn top(&self) -> Context {
-        *self
-            .contexts
-            .last()
-            .expect("the main context is never popped")
-    }
 }
 
 /// The scopes the grammar names.
@@ -100,72 +77,42 @@ fn scopes() -> &'static Scopes {
     })
 }
 
-impl Context {
-    fn meta_scope(self) -> Option<Scope> {
-        match self {
+impl Rules for Shell {
+    type Context = Context;
+    const MAIN: Context = Context::Main;
+
+    fn source() -> Scope {
+        scopes().source
+    }
+
+    fn meta_scope(context: Context) -> Option<Scope> {
+        match context {
             Context::DoubleQuoted => Some(scopes().string),
             Context::Substitution | Context::Backticks => Some(scopes().substitution),
             Context::Main | Context::Args | Context::Value => None,
         }
     }
-}
 
-/// The operations for `line` from `state`, as syntect's
-/// `ParseState::parse_line` gives them for the grammar; `state` moves past
-/// the line.
-pub(super) fn parse_line(state: &mut ShellState, line: &str) -> Vec<(usize, ScopeStackOp)> {
-    let mut ops = Vec::new();
-    if state.first_line {
-        ops.push((0, ScopeStackOp::Push(scopes().source)));
-        state.first_line = false;
-    }
-    let bytes = line.as_bytes();
-    let mut at = 0;
-    while let Some(found) = next_match(state.top(), bytes, at) {
-        found.push_ops(&mut ops, state.top(), Context::meta_scope);
-        match found.then {
-            Then::Stay => {}
-            Then::Push(context) => state.contexts.push(context),
-            // Main is never popped: no pattern of main pops.
-            Then::Pop => drop(state.contexts.pop()),
-        }
-        at = found.end;
-    }
-    ops
-}
-
-/// The leftmost match of `context`'s patterns at or after `from`.
-fn next_match(context: Context, line: &[u8], from: usize) -> Option<Match> {
-    (from..=line.len())
-        .filter(|&at| at == line.len() || !is_continuation(line[at]))
-        .find_map(|at| match_at(context, line, at))
-}
-
-fn is_continuation(byte: u8) -> bool {
-    byte & 0xC0 == 0x80
-}
-
-/// The first of `context`'s patterns, in the grammar's order, that matches
-/// starting at `at`.
-fn match_at(context: Context, line: &[u8], at: usize) -> Option<Match> {
-    match context {
-        Context::Main => main(line, at),
-        Context::Args => args(line, at),
-        Context::Value => value(line, at),
-        Context::DoubleQuoted => double_quoted(line, at),
-        Context::Substitution => {
-            if line.get(at) == Some(&b')') {
-                return Some(Match::popping(at, at + 1));
+    fn match_at(context: Context, line: &str, at: usize) -> Option<Match> {
+        let line = line.as_bytes();
+        match context {
+            Context::Main => main(line, at),
+            Context::Args => args(line, at),
+            Context::Value => value(line, at),
+            Context::DoubleQuoted => double_quoted(line, at),
+            Context::Substitution => {
+                if line.get(at) == Some(&b')') {
+                    return Some(Match::popping(at, at + 1));
+                }
+                main(line, at)
             }
-            main(line, at)
-        }
-        Context::Backticks => {
-            let s = scopes();
-            if line.get(at) == Some(&b'`') {
-                return Some(Match::popping(at, at + 1));
+            Context::Backticks => {
+                if line.get(at) == Some(&b'`') {
+                    return Some(Match::popping(at, at + 1));
+                }
+                let end = variable_name(line, at).or_else(|| braced_variable(line, at))?;
+                Some(Match::scoped(at, end, scopes().variable_other))
             }
-            let end = variable_name(line, at).or_else(|| braced_variable(line, at))?;
-            Some(Match::scoped(at, end, s.variable_other))
         }
     }
 }

@@ -9,32 +9,19 @@
 
 use std::sync::OnceLock;
 
-use syntect::parsing::{Scope, ScopeStackOp};
+use syntect::parsing::Scope;
 
-use super::lexer::{Match, Then};
+use super::lexer::{Match, Rules};
 
-/// Where the lexer is.
+/// The SQL grammar.
+pub(super) struct Sql;
+
+/// The grammar's contexts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Context {
+pub(super) enum Context {
     Main,
     SingleQuoted,
     BlockComment,
-}
-
-/// The lexer's state between lines.
-#[derive(Clone, Debug)]
-pub(super) struct SqlState {
-    context: Context,
-    first_line: bool,
-}
-
-impl SqlState {
-    pub(super) fn new() -> SqlState {
-        SqlState {
-            context: Context::Main,
-            first_line: true,
-        }
-    }
 }
 
 struct Scopes {
@@ -175,53 +162,35 @@ const KEYWORDS: &[&str] = &[
     "terminate",
 ];
 
-impl Context {
-    fn meta_scope(self) -> Option<Scope> {
-        match self {
+impl Rules for Sql {
+    type Context = Context;
+    const MAIN: Context = Context::Main;
+
+    fn source() -> Scope {
+        scopes().source
+    }
+
+    fn meta_scope(context: Context) -> Option<Scope> {
+        match context {
             Context::Main => None,
             Context::SingleQuoted => Some(scopes().string),
             Context::BlockComment => Some(scopes().comment),
         }
     }
-}
 
-/// The operations for `line` from `state`, as syntect gives them for the
-/// grammar; `state` moves past the line.
-pub(super) fn parse_line(state: &mut SqlState, line: &str) -> Vec<(usize, ScopeStackOp)> {
-    let mut ops = Vec::new();
-    if state.first_line {
-        ops.push((0, ScopeStackOp::Push(scopes().source)));
-        state.first_line = false;
-    }
-    let mut at = 0;
-    while let Some(found) = (at..=line.len())
-        .filter(|&i| line.is_char_boundary(i))
-        .find_map(|i| match_at(state.context, line, i))
-    {
-        let (end, then) = (found.end, found.then);
-        found.push_ops(&mut ops, state.context, Context::meta_scope);
-        state.context = match then {
-            Then::Stay => state.context,
-            Then::Push(context) => context,
-            Then::Pop => Context::Main,
-        };
-        at = end;
-    }
-    ops
-}
-
-fn match_at(context: Context, line: &str, at: usize) -> Option<Match<Context>> {
-    let rest = &line[at..];
-    match context {
-        Context::SingleQuoted => {
-            if rest.starts_with("''") {
-                Some(Match::scoped(at, at + 2, scopes().escape))
-            } else {
-                rest.starts_with('\'').then(|| Match::popping(at, at + 1))
+    fn match_at(context: Context, line: &str, at: usize) -> Option<Match<Context>> {
+        let rest = &line[at..];
+        match context {
+            Context::SingleQuoted => {
+                if rest.starts_with("''") {
+                    Some(Match::scoped(at, at + 2, scopes().escape))
+                } else {
+                    rest.starts_with('\'').then(|| Match::popping(at, at + 1))
+                }
             }
+            Context::BlockComment => rest.starts_with("*/").then(|| Match::popping(at, at + 2)),
+            Context::Main => main(line, at),
         }
-        Context::BlockComment => rest.starts_with("*/").then(|| Match::popping(at, at + 2)),
-        Context::Main => main(line, at),
     }
 }
 
@@ -311,7 +280,10 @@ fn ends_word(line: &str, at: usize) -> bool {
 }
 
 /// A word character as Oniguruma's Unicode `\w` has it: a letter, a mark,
-/// a decimal digit or a connector punctuation.
+/// a decimal digit or a connector punctuation. Two approximations: Rust's
+/// `is_alphanumeric` also takes numerals that are not decimal digits
+/// (`①`, `Ⅻ`), and only the marks below count; either differs from the
+/// grammar only where such a character touches an ASCII keyword or number.
 fn is_word(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric() || c == '_';
