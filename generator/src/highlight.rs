@@ -511,10 +511,10 @@ pub fn stylesheet() -> String {
         let ((light_colour, light_font), (dark_colour, dark_font)) = (light[l], dark[d]);
         if l != 0 {
             let rule = declarations(Some(light_colour), light_font, FontStyle::empty());
-            css.push_str(&format!(".hl h-{n}{{{rule}}}\n"));
+            css.push_str(&format!(".code h-{n}{{{rule}}}\n"));
         }
         let rule = declarations((d != 0).then_some(dark_colour), dark_font, light_font);
-        dark_rules.push_str(&format!("& .hl h-{n}{{{rule}}}\n"));
+        dark_rules.push_str(&format!("& .code h-{n}{{{rule}}}\n"));
     }
     css.push_str(":root[data-theme=\"dark\"] {\n");
     css.push_str(&dark_rules);
@@ -687,11 +687,11 @@ mod tests {
             .filter_map(|r| r.split('>').next())
         {
             assert!(
-                css.contains(&format!("\n.hl h-{run}{{color:#")),
+                css.contains(&format!("\n.code h-{run}{{color:#")),
                 "h-{run} has no light rule"
             );
             assert!(
-                css.contains(&format!("\n& .hl h-{run}{{color:")),
+                css.contains(&format!("\n& .code h-{run}{{color:")),
                 "h-{run} has no dark rule"
             );
         }
@@ -901,14 +901,14 @@ mod tests {
         let css = stylesheet();
         let commented = run_numbers().number(1, 1);
         assert!(
-            css.contains(&format!("\n.hl h-{commented}{{color:#"))
-                && css.contains(&format!("\n& .hl h-{commented}{{color:#")),
+            css.contains(&format!("\n.code h-{commented}{{color:#"))
+                && css.contains(&format!("\n& .code h-{commented}{{color:#")),
             "{}",
             &css[..300.min(css.len())]
         );
         // A pair dark leaves in the default style undoes the light colour.
         let light_only = run_numbers().number(1, 0);
-        assert_contains(&css, &format!("\n& .hl h-{light_only}{{color:inherit}}"));
+        assert_contains(&css, &format!("\n& .code h-{light_only}{{color:inherit}}"));
         assert!(css.contains("data-theme=\"dark\""));
         assert!(css.contains("prefers-color-scheme: dark"));
     }

@@ -35,6 +35,9 @@ pub fn site_view<'a>(config: &'a SiteConfig, theme: &'a Theme) -> SiteView<'a> {
         has_search: config.search.enabled && theme.assets.contains_key("search.js"),
         offline: false,
         print: config.print,
+        words_script: crate::words_script::path(runbook_widgets::language::for_tag(
+            &config.language,
+        )),
     }
 }
 

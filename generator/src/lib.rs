@@ -56,3 +56,4 @@ pub mod theme;
 pub mod timing;
 pub mod view;
 pub mod widgets_bundle;
+pub mod words_script;

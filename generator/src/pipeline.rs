@@ -371,6 +371,11 @@ pub fn write_selected(
     }
     sink.write("assets/highlight.css", highlight::stylesheet().as_bytes())?;
     sink.write(&nav_script.path, &nav_script.bytes)?;
+    let language = runbook_widgets::language::for_tag(&config.language);
+    sink.write(
+        &crate::words_script::path(language),
+        &crate::words_script::bytes(language),
+    )?;
     timed("publish", || {
         publish::write_files(
             rendered,

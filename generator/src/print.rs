@@ -283,11 +283,10 @@ impl Place<'_> {
                 }
                 Ok(())
             }))
-            // The code blocks' bars (language and copy button), and the
-            // headings' `#` links: the links' labels, which repeat each
-            // heading, were a sixth of a document's bytes, and a bar over
-            // every command is a tenth more; paper needs neither.
-            .append_element_content_handler(element!("div.code-bar, a.anchor", |el| {
+            // The headings' `#` links: their labels, which repeat each
+            // heading, were a sixth of a document's bytes, and paper
+            // cannot follow them.
+            .append_element_content_handler(element!("a.anchor", |el| {
                 el.remove();
                 Ok(())
             }))
@@ -467,10 +466,10 @@ mod tests {
     }
 
     #[test]
-    fn highlighting_and_copy_buttons_stay_off_paper() {
+    fn highlighting_stays_off_paper_and_placeholders_stay() {
         assert_eq!(
-            rewritten_for_paper("<div class=\"code-bar\"><button class=\"copy\" type=\"button\" hidden>Copy</button></div><pre class=\"hl\"><code><h-42>kubectl</h-42> logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre>"),
-            "<pre class=\"hl\"><code>kubectl logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre>"
+            rewritten_for_paper("<div class=\"code\" data-lang=\"bash\"><pre><code><h-42>kubectl</h-42> logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre></div>"),
+            "<div class=\"code\" data-lang=\"bash\"><pre><code>kubectl logs <span class=\"ph\" data-ph=\"POD_NAME\">&lt;POD_NAME&gt;</span></code></pre></div>"
         );
     }
 }

@@ -3,9 +3,10 @@
 //!
 //! The whole tree is one shared script (`nav_script`), drawn by the theme's
 //! `runbook.js`. Each page keeps, for readers without scripts, the way to
-//! itself: the home page, then at each level of its path a window of at
-//! most [`WINDOW`] entries around the open section (or around the page
-//! itself), with a gap line where entries are left out. A page in a
+//! itself: the home page, then at each level of its path a window of
+//! entries around the open section ([`PATH_WINDOW`]) or, at the page's own
+//! level, around the page ([`WINDOW`]), with a gap line where entries are
+//! left out. A page in a
 //! 2,400-page folder is then as large as one in a 20-page folder, and the
 //! site grows linearly with its pages.
 //!
@@ -27,9 +28,14 @@ use runbook_widgets::language::ThemeWords;
 /// The template that lays out one line of the sidebar.
 pub const ITEM_TEMPLATE: &str = "nav_item.html";
 
-/// Entries shown at each level of a page's path: the open section or the
-/// page itself, and up to five on each side.
+/// Entries shown at the page's own level: the page and up to five on
+/// each side.
 pub const WINDOW: usize = 11;
+
+/// Entries shown at each level above the page: the open section and up to
+/// two on each side. Those levels are where the reader came from, not
+/// where they go next, and every line of them is on every page below.
+pub const PATH_WINDOW: usize = 5;
 
 /// One line of a page's fallback sidebar.
 #[derive(Debug, Clone, Copy)]
@@ -119,18 +125,19 @@ impl Walk<'_> {
         let open = |node: &NavNode| {
             is_section(node) && !node.folder.is_empty() && self.rel.starts_with(&node.folder)
         };
-        let anchor = nodes
-            .iter()
-            .position(open)
-            .or_else(|| {
+        let (anchor, window) = match nodes.iter().position(open) {
+            Some(section) => (section, PATH_WINDOW),
+            None => (
                 self.place
                     .filter(|&p| nodes.get(p).is_some_and(|n| n.page == Some(self.current)))
-            })
-            .unwrap_or(0);
+                    .unwrap_or(0),
+                WINDOW,
+            ),
+        };
         let start = anchor
-            .saturating_sub(WINDOW / 2)
-            .min(nodes.len().saturating_sub(WINDOW));
-        let end = (start + WINDOW).min(nodes.len());
+            .saturating_sub(window / 2)
+            .min(nodes.len().saturating_sub(window));
+        let end = (start + window).min(nodes.len());
         if start > 0 {
             slots.push(Slot::Gap { depth });
         }
@@ -421,5 +428,57 @@ mod tests {
         assert_eq!(lines.len(), 2 + WINDOW + 1);
         // The section's own page lists the start of it.
         assert_eq!(titles(1)[2], "big/p000.md");
+    }
+
+    /// Above the page's own level the window is narrower: a page in the
+    /// tenth of twenty sections sees its section and two on each side at
+    /// the top, and eleven of its own folder's pages around itself.
+    #[test]
+    fn levels_above_the_page_show_a_narrower_window() {
+        let mut rels = vec!["README.md".to_string()];
+        for s in 0..20 {
+            rels.push(format!("s{s:02}/README.md"));
+            rels.extend((0..30).map(|p| format!("s{s:02}/p{p:02}.md")));
+        }
+        let site = Fixture::new(rels);
+        let nav = site.nav();
+        let entries = site.entries();
+        let page = site.rels.iter().position(|r| r == "s10/p15.md").unwrap();
+        let lines: Vec<(usize, String)> = slots(&nav, &entries, page)
+            .iter()
+            .map(|s| match s {
+                Slot::Line { node, depth, .. } => (
+                    *depth,
+                    node.page
+                        .map_or(node.label.clone(), |p| entries[p].title.to_string()),
+                ),
+                Slot::Gap { depth } => (*depth, "…".into()),
+            })
+            .collect();
+        let top: Vec<&str> = lines
+            .iter()
+            .filter(|(d, _)| *d == 0)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert_eq!(
+            top,
+            [
+                "README.md",
+                "…",
+                "s08/README.md",
+                "s09/README.md",
+                "s10/README.md",
+                "s11/README.md",
+                "s12/README.md",
+                "…"
+            ]
+        );
+        let own: Vec<&str> = lines
+            .iter()
+            .filter(|(d, _)| *d == 1)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert_eq!(own.len(), 1 + WINDOW + 1, "{own:?}");
+        assert_eq!(own[1 + WINDOW / 2], "s10/p15.md");
     }
 }

@@ -19,7 +19,8 @@ pub struct Theme {
     /// Static files by path below `static/`, written to `assets/`.
     pub assets: BTreeMap<String, Vec<u8>>,
     /// Cache-busting suffix (`?v=…`) of everything under `assets/`: the
-    /// static files, the highlighting stylesheet and the wasm bundle.
+    /// static files, the highlighting stylesheet, the wasm bundle and the
+    /// scripts' words.
     /// Computed once per theme load, not once per page write.
     pub asset_version: String,
     /// Where each template came from, for messages.
@@ -129,6 +130,10 @@ fn asset_version(assets: &BTreeMap<String, Vec<u8>>) -> String {
     for (name, bytes) in files {
         hash.write(name.as_bytes());
         hash.write(bytes);
+    }
+    // The scripts' words are served under assets/ too, one file a language.
+    for language in runbook_widgets::language::ALL {
+        hash.write(&crate::words_script::bytes(language));
     }
     format!("{:08x}", hash.0 as u32)
 }

@@ -27,6 +27,9 @@ pub struct SiteView<'a> {
     pub offline: bool,
     /// Whether the site has print documents (`print.html`) to link to.
     pub print: bool,
+    /// The scripts' words in the site's language, from the site root
+    /// (`assets/words-ja.js`, see `words_script`).
+    pub words_script: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -294,8 +294,8 @@ async fn lands_filled(browser: &Reader, address: &str, pod: &str) {
 }
 
 /// The scripts say their words in the site's language, read from the
-/// page (`#runbook-words`, widgets/src/language): the same site built in
-/// Japanese and in English.
+/// shared `assets/words-<tag>.js` (widgets/src/language): the same site
+/// built in Japanese and in English.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_scripts_speak_the_site_language() {
     let site = TestSite::fixture("basic");

@@ -66,9 +66,10 @@ fn severities_show_their_level_and_unmapped_ones_stay_neutral() {
     let memory = site.output("prometheus/HostOutOfMemory.html");
     assert!(memory.contains("<span class=\"badge sev-error\" title=\"P2\">ERROR</span>"));
     // The sidebar's markers follow the level too.
-    assert!(memory.contains(
-        "<span class=\"sev-dot sev-critical\" title=\"critical\"></span>HostHighCpuLoad"
-    ));
+    assert_contains(
+        &memory,
+        "<li class=\"d1 dot-critical\"><a href=\"HostHighCpuLoad.html\">HostHighCpuLoad</a>",
+    );
     let intro = site.output("docs/intro.html");
     assert!(intro.contains("<span class=\"badge sev-warning\" title=\"SEV3\">WARNING</span>"));
     let escalation = site.output("docs/escalation.html");

@@ -97,8 +97,8 @@ mod tests {
         assert_eq!(view.for_.as_deref(), Some("5m"));
         assert_eq!(view.summary.as_deref(), Some("Errors"));
         assert!(view.html.contains("data-lang=\"promql\""), "{}", view.html);
-        // Highlighted: the metric name and the label matcher are classed spans.
-        assert!(view.html.contains("<span class="), "{}", view.html);
+        // Highlighted: the metric name and the label matcher are runs.
+        assert!(view.html.contains("<h-"), "{}", view.html);
         assert!(view.html.contains("errors_total"));
         assert!(view.html.contains("for: 5m"));
         assert!(

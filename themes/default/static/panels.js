@@ -8,13 +8,16 @@
 // table of what it would show and the commands that show it by hand.
 import init, { start_panels } from "./runbook_panels.js";
 
-// The words of the page's language, written by base.html from
-// widgets/src/language; English when the element is missing.
+// The words of the page's language: assets/words-<tag>.js (from
+// widgets/src/language), or a theme's own #runbook-words JSON; English
+// when neither is there.
 function failedWords() {
+  let words = window.runbookWords;
   try {
-    const words = JSON.parse(document.getElementById("runbook-words").textContent);
-    if (words && words.panels_failed) return words.panels_failed;
+    const node = document.getElementById("runbook-words");
+    if (node) words = JSON.parse(node.textContent);
   } catch (e) { /* keep English */ }
+  if (words && words.panels_failed) return words.panels_failed;
   return "Live status could not start";
 }
 

@@ -11,10 +11,11 @@
   function storageGet(key) {
     try { return localStorage.getItem(key); } catch (e) { return null; }
   }
-  // The words the page's language says (base.html writes them from
-  // widgets/src/language); English if the element is missing.
+  // The words the page's language says: assets/words-<tag>.js (from
+  // widgets/src/language), or a theme's own #runbook-words JSON; English
+  // if neither is there.
   function words() {
-    var found = {};
+    var found = window.runbookWords || {};
     try {
       var node = document.getElementById("runbook-words");
       if (node) found = JSON.parse(node.textContent) || {};
@@ -275,16 +276,18 @@
   var labels = words();
 
   // Each code block's copy button is made here, not written into the
-  // page: without this script it could copy nothing.
-  var bars = document.querySelectorAll(".code > .code-bar");
-  for (var b = 0; b < bars.length; b++) {
-    if (bars[b].querySelector(".copy")) continue;
+  // page: without this script it could copy nothing. It sits in the bar
+  // the stylesheet draws over the block (.code::before); a print document
+  // has no bar, and no button.
+  var blocks = document.querySelectorAll(".code");
+  for (var b = 0; b < blocks.length; b++) {
+    if (blocks[b].closest(".print-doc") || blocks[b].querySelector(":scope > .copy")) continue;
     var button = document.createElement("button");
     button.className = "copy";
     button.type = "button";
     button.textContent = labels.copy;
     button.setAttribute("aria-live", "polite");
-    bars[b].appendChild(button);
+    blocks[b].insertBefore(button, blocks[b].firstChild);
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest(".code .copy");

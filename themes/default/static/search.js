@@ -115,14 +115,17 @@ window.runbook.searchRoot = ROOT.href;
 
 // ---- The search box ----------------------------------------------------
 
-// The words of the page's language, written by base.html from
-// widgets/src/language; English when the element is missing.
+// The words of the page's language: assets/words-<tag>.js (from
+// widgets/src/language), or a theme's own #runbook-words JSON; English
+// when neither is there.
 const WORDS = (() => {
   try {
-    return JSON.parse(document.getElementById("runbook-words").textContent) || {};
+    const node = document.getElementById("runbook-words");
+    if (node) return JSON.parse(node.textContent) || {};
   } catch (e) {
     return {};
   }
+  return window.runbookWords || {};
 })();
 const TEXT = {
   results: (n) => (n === 1 ? WORDS.result || "1 result" : (WORDS.results || "{n} results").replace("{n}", n)),

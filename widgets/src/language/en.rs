@@ -47,6 +47,7 @@ pub static ENGLISH: Language = Language {
         list_firing: "List what fires (Alertmanager, or PromQL in Prometheus)",
         print: "Print",
         print_help: "Every page of this folder, in sidebar order, on one page for printing.",
+        print_folder: "Print this folder",
         breadcrumbs: "Breadcrumbs",
         skip_to_content: "Skip to content",
         script: ScriptWords {

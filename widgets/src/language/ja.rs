@@ -47,6 +47,7 @@ pub static JAPANESE: Language = Language {
         list_firing: "発火中のアラートを確認する（Alertmanager、または Prometheus の PromQL）",
         print: "印刷用",
         print_help: "このフォルダの全ページをサイドバーの順に 1 ページにまとめた印刷用の版です。",
+        print_folder: "このフォルダを印刷",
         breadcrumbs: "現在位置",
         skip_to_content: "本文へ移動",
         script: ScriptWords {

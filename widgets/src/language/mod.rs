@@ -84,12 +84,16 @@ pub struct ThemeWords {
     /// The link to a folder's print document, and its heading.
     pub print: &'static str,
     pub print_help: &'static str,
+    /// A page's link to its folder's print document: says what it prints,
+    /// where a tooltip would not show (phones, keyboards).
+    pub print_folder: &'static str,
     /// The label of the path from the home page to this one.
     pub breadcrumbs: &'static str,
     /// Link that skips the header and navigation.
     pub skip_to_content: &'static str,
-    /// The words the theme's scripts say, written into every page as JSON
-    /// (`#runbook-words`) so that the scripts carry no words of their own.
+    /// The words the theme's scripts say, written once per site as
+    /// `assets/words-<tag>.js` (`window.runbookWords`) so that the scripts
+    /// carry no words of their own.
     pub script: ScriptWords,
 }
 
