@@ -174,6 +174,46 @@ async fn in_chromium_print_html_fills_placeholders_and_prints_without_navigation
     browser.close().await;
 }
 
+/// A reader who chose the dark scheme prints a page: paper gets the light
+/// scheme's colours (a callout's title is not pale), a severity is black
+/// in a frame (browsers leave backgrounds off paper, and the badge's text
+/// is white), and the placeholder form, which the script shows on screen,
+/// stays off paper. Emulated print fires no `beforeprint`, so this is the
+/// stylesheet alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_a_dark_page_prints_readable() {
+    let site = TestSite::built("basic");
+    let browser = Reader::serving(&site).await;
+    browser
+        .open_until(
+            "ALERT.html",
+            "return !!document.querySelector('.code .copy')",
+        )
+        .await;
+    browser
+        .eval("document.documentElement.dataset.theme = 'dark'")
+        .await;
+    let looks = "const style = s => getComputedStyle(document.querySelector(s));
+         return [style('.callout-warning .callout-title').color, style('.badge').color,
+                 style('details.placeholders').display];";
+    let screen = browser.eval(looks).await;
+    assert_eq!(
+        screen,
+        serde_json::json!(["rgb(227, 179, 65)", "rgb(255, 255, 255)", "block"]),
+        "the dark scheme on screen"
+    );
+    let cdp =
+        serde_json::json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": "print"}});
+    browser.cdp(cdp).await;
+    let paper = browser.eval(looks).await;
+    assert_eq!(
+        paper,
+        serde_json::json!(["rgb(154, 103, 0)", "rgb(0, 0, 0)", "none"]),
+        "on paper"
+    );
+    browser.close().await;
+}
+
 /// A site too large for one print document: its print.html keeps its own
 /// pages and links to its folders' documents, each of which holds its
 /// folder whole, so every page is printed once per document level, not
