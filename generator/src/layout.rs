@@ -145,7 +145,7 @@ impl<'a> Layout<'a> {
     }
 
     /// Page `i` as HTML.
-    pub fn page(&self, i: usize) -> Result<String, BuildError> {
+    pub fn page(&self, i: usize) -> Result<Vec<u8>, BuildError> {
         let rendered = self.rendered;
         let config = &rendered.config;
         let r = &rendered.pages[i];
@@ -254,7 +254,10 @@ impl<'a> Layout<'a> {
                 message: e.to_string(),
                 hint: "report this: the page context could not be serialised".into(),
             })?;
-        self.theme.render("page.html", &context)
+        // The theme's chrome is a few kilobytes around the content: room
+        // for both at once, so the page is not copied as it grows.
+        let capacity = r.markdown.html.len() + 16 * 1024;
+        self.theme.render_bytes("page.html", &context, capacity)
     }
 }
 

@@ -323,7 +323,7 @@ pub fn write_selected(
     let write_page = |i: usize| {
         let page = &rendered.pages[i].page;
         let html = layout.page(i)?;
-        sink.write(&page.output, html.as_bytes())
+        sink.write(&page.output, &html)
             .map_err(|e| e.at_source(&page.display, &page.output))?;
         progress.tick();
         Ok::<(), BuildError>(())
