@@ -7,7 +7,7 @@
 use runbook_widgets::panel::PanelSpec;
 
 use crate::config::SiteConfig;
-use crate::render::{escape, Rendered};
+use crate::render::{escape, escape_text, Rendered};
 use runbook_widgets::language::ThemeWords;
 
 /// Live panels are configured: runbook.yaml declares SLOs or workloads,
@@ -108,7 +108,7 @@ fn commands(names: &[&str]) -> String {
     // escaping (as in every code block).
     format!(
         "<pre class=\"board-commands\"><code>{}</code></pre>",
-        runbook_widgets::html::escape_text(&text)
+        escape_text(&text)
     )
 }
 

@@ -289,7 +289,8 @@ pub fn write_selected(
         Some(recorder) => recorder,
         None => &exclusive,
     };
-    let strings = &runbook_widgets::language::for_tag(&config.language).theme;
+    let language = runbook_widgets::language::for_tag(&config.language);
+    let strings = &language.theme;
     let mut site_view = layout::site_view(config, theme);
     site_view.offline = recorder.is_some();
     let entries = layout::nav_entries(rendered);
@@ -371,9 +372,9 @@ pub fn write_selected(
     }
     sink.write("assets/highlight.css", highlight::stylesheet().as_bytes())?;
     sink.write(&nav_script.path, &nav_script.bytes)?;
-    let language = runbook_widgets::language::for_tag(&config.language);
+    // Where the pages were told it is (`site.words_script`).
     sink.write(
-        &crate::words_script::path(language),
+        &site_view.words_script,
         &crate::words_script::bytes(language),
     )?;
     timed("publish", || {

@@ -352,6 +352,21 @@ mod tests {
         }
     }
 
+    /// Page `i`'s fallback lines as (depth, title), a gap as "…".
+    fn lines(nav: &Nav, entries: &[NavEntry], i: usize) -> Vec<(usize, String)> {
+        slots(nav, entries, i)
+            .iter()
+            .map(|s| match s {
+                Slot::Line { node, depth, .. } => (
+                    *depth,
+                    node.page
+                        .map_or(node.label.clone(), |p| entries[p].title.to_string()),
+                ),
+                Slot::Gap { depth } => (*depth, "…".into()),
+            })
+            .collect()
+    }
+
     fn small() -> Fixture {
         Fixture::new(
             ["README.md", "a.md", "db/README.md", "db/x.md", "db/y.md"]
@@ -405,14 +420,9 @@ mod tests {
         let nav = site.nav();
         let entries = site.entries();
         let titles = |i: usize| -> Vec<String> {
-            slots(&nav, &entries, i)
-                .iter()
-                .map(|s| match s {
-                    Slot::Line { node, .. } => node
-                        .page
-                        .map_or(node.label.clone(), |p| entries[p].title.to_string()),
-                    Slot::Gap { .. } => "…".into(),
-                })
+            lines(&nav, &entries, i)
+                .into_iter()
+                .map(|(_, t)| t)
                 .collect()
         };
         let middle = site.rels.iter().position(|r| r == "big/p250.md").unwrap();
@@ -444,17 +454,7 @@ mod tests {
         let nav = site.nav();
         let entries = site.entries();
         let page = site.rels.iter().position(|r| r == "s10/p15.md").unwrap();
-        let lines: Vec<(usize, String)> = slots(&nav, &entries, page)
-            .iter()
-            .map(|s| match s {
-                Slot::Line { node, depth, .. } => (
-                    *depth,
-                    node.page
-                        .map_or(node.label.clone(), |p| entries[p].title.to_string()),
-                ),
-                Slot::Gap { depth } => (*depth, "…".into()),
-            })
-            .collect();
+        let lines = lines(&nav, &entries, page);
         let top: Vec<&str> = lines
             .iter()
             .filter(|(d, _)| *d == 0)

@@ -26,7 +26,7 @@ use crate::placeholder::Placeholders;
 use crate::slug::Slugger;
 use runbook_widgets::language::ThemeWords;
 
-pub use code::escape;
+pub use code::{escape, escape_text};
 pub use pages::{render_all, Rendered, RenderedPage};
 
 /// What every page render shares: read-only, so pages render in parallel.
