@@ -33,6 +33,7 @@ pub mod nav;
 pub mod nav_script;
 pub mod offline;
 pub mod output;
+pub mod page_list;
 pub mod paths;
 pub mod pipeline;
 pub mod placeholder;

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::error::{BuildError, Location, Warning};
 use crate::output::Sink;
+use crate::page_list;
 use crate::render::{escape, Rendered};
 use crate::theme::Theme;
 use crate::view::{LinkView, NavEntry, SiteView};
@@ -78,8 +79,10 @@ pub fn write_files(
     Ok(())
 }
 
-/// pages.html: every page on one list, the no-JS fallback of search and a
-/// map of the site. `context` holds the site and the theme's words.
+/// pages.html: every page, by folder, the no-JS fallback of search and a
+/// map of the site. `context` holds the site and the theme's words. A
+/// theme's template sees `groups` (see `page_list::FolderGroup`) and, as
+/// before, `pages`: every page on one list in the sidebar's order.
 fn write_page_list(
     rendered: &Rendered,
     theme: &Theme,
@@ -98,8 +101,12 @@ fn write_page_list(
         .collect();
     context.insert("root", "");
     context.insert("pages", &all);
+    context.insert(
+        "groups",
+        &page_list::folder_groups(&rendered.nav.root, entries),
+    );
     sink.write(
-        "pages.html",
+        page_list::FILE,
         theme.render("pages.html", &context)?.as_bytes(),
     )?;
     Ok(())

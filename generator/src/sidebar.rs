@@ -321,36 +321,7 @@ fn render_line(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nav::{self, NavInput};
-    use crate::testing::assert_contains;
-
-    struct Fixture {
-        rels: Vec<String>,
-        outputs: Vec<String>,
-    }
-
-    impl Fixture {
-        fn new(rels: Vec<String>) -> Fixture {
-            let outputs = rels.iter().map(|r| paths::output_path(r)).collect();
-            Fixture { rels, outputs }
-        }
-        fn nav(&self) -> Nav {
-            let inputs: Vec<NavInput> = self.rels.iter().map(|rel| NavInput::bare(rel)).collect();
-            nav::build(&inputs)
-        }
-        fn entries(&self) -> Vec<NavEntry<'_>> {
-            self.rels
-                .iter()
-                .zip(&self.outputs)
-                .map(|(rel, output)| NavEntry {
-                    rel,
-                    output,
-                    title: rel,
-                    severity: None,
-                })
-                .collect()
-        }
-    }
+    use crate::testing::{assert_contains, NavFixture};
 
     /// Page `i`'s fallback lines as (depth, title), a gap as "…".
     fn lines(nav: &Nav, entries: &[NavEntry], i: usize) -> Vec<(usize, String)> {
@@ -367,8 +338,8 @@ mod tests {
             .collect()
     }
 
-    fn small() -> Fixture {
-        Fixture::new(
+    fn small() -> NavFixture {
+        NavFixture::new(
             ["README.md", "a.md", "db/README.md", "db/x.md", "db/y.md"]
                 .map(String::from)
                 .to_vec(),
@@ -416,7 +387,7 @@ mod tests {
     fn a_large_folder_shows_a_window_around_the_page() {
         let mut rels = vec!["README.md".to_string(), "big/README.md".to_string()];
         rels.extend((0..500).map(|n| format!("big/p{n:03}.md")));
-        let site = Fixture::new(rels);
+        let site = NavFixture::new(rels);
         let nav = site.nav();
         let entries = site.entries();
         let titles = |i: usize| -> Vec<String> {
@@ -450,7 +421,7 @@ mod tests {
             rels.push(format!("s{s:02}/README.md"));
             rels.extend((0..30).map(|p| format!("s{s:02}/p{p:02}.md")));
         }
-        let site = Fixture::new(rels);
+        let site = NavFixture::new(rels);
         let nav = site.nav();
         let entries = site.entries();
         let page = site.rels.iter().position(|r| r == "s10/p15.md").unwrap();

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::nav::NavNode;
+use crate::page_list;
 use crate::paths;
 use crate::render::Heading;
 use crate::severity::Severity;
@@ -164,7 +165,8 @@ pub struct NavEntry<'a> {
     pub severity: Option<&'a Severity>,
 }
 
-/// Home › section › page, by folder.
+/// Home › section › page, by folder. A folder without an index page has
+/// no page to link to: its crumb leads to its part of pages.html.
 pub fn breadcrumbs(
     root: &NavNode,
     entries: &[NavEntry],
@@ -172,30 +174,59 @@ pub fn breadcrumbs(
     home: &str,
 ) -> Vec<LinkView> {
     let here = &entries[current];
-    breadcrumb_pages(root, entries, current)
+    crumbs(root, entries, current)
         .into_iter()
-        .map(|i| LinkView {
-            title: if Some(i) == root.page {
-                home.to_string()
-            } else {
-                entries[i].title.to_string()
+        .map(|crumb| match crumb {
+            Crumb::Page(i) => LinkView {
+                title: if Some(i) == root.page {
+                    home.to_string()
+                } else {
+                    entries[i].title.to_string()
+                },
+                url: paths::relative_url(here.output, entries[i].output),
             },
-            url: paths::relative_url(here.output, entries[i].output),
+            Crumb::Folder(node) => LinkView {
+                title: node.label.clone(),
+                url: page_list::group_url(here.output, &node.folder),
+            },
         })
         .collect()
 }
 
-/// The pages `breadcrumbs` links to, from the home page down.
+/// The pages `breadcrumbs` links to, from the home page down. With the
+/// page's own path they say all of its crumbs: a folder without an index
+/// page is named by the path.
 pub fn breadcrumb_pages(root: &NavNode, entries: &[NavEntry], current: usize) -> Vec<usize> {
+    crumbs(root, entries, current)
+        .into_iter()
+        .filter_map(|crumb| match crumb {
+            Crumb::Page(i) => Some(i),
+            Crumb::Folder(_) => None,
+        })
+        .collect()
+}
+
+/// A step of the way from the home page down to a page.
+enum Crumb<'n> {
+    Page(usize),
+    /// A folder without an index page.
+    Folder(&'n NavNode),
+}
+
+fn crumbs<'n>(root: &'n NavNode, entries: &[NavEntry], current: usize) -> Vec<Crumb<'n>> {
     let here = &entries[current];
     let mut crumbs = Vec::new();
-    crumbs.extend(root.page.filter(|&i| i != current));
+    crumbs.extend(root.page.filter(|&i| i != current).map(Crumb::Page));
     let mut nodes = &root.children;
     while let Some(node) = nodes
         .iter()
         .find(|n| !n.folder.is_empty() && here.rel.starts_with(&n.folder))
     {
-        crumbs.extend(node.page.filter(|&i| i != current));
+        match node.page {
+            Some(i) if i == current => {}
+            Some(i) => crumbs.push(Crumb::Page(i)),
+            None => crumbs.push(Crumb::Folder(node)),
+        }
         nodes = &node.children;
     }
     crumbs

@@ -163,6 +163,41 @@ async fn file_names_with_url_characters_open_in_a_browser() {
     browser.close().await;
 }
 
+/// A folder without an index page has no page of its own: its
+/// breadcrumb opens its part of the page list, whatever its name holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_crumb_opens_the_folder_on_the_page_list() {
+    let site = TestSite::fixture("basic");
+    let folders = ["on call #1", "障害 <対応>/db"];
+    for folder in folders {
+        site.write(&format!("{folder}/page.md"), format!("# In {folder}\n"));
+    }
+    site.build(&["--strict"]).assert_ok();
+    let browser = Reader::serving(&site).await;
+    for folder in folders {
+        let label = folder.rsplit('/').next().unwrap();
+        let path = folder.replace('/', " / ");
+        browser
+            .open(&format!(
+                "{}/page.html",
+                folder
+                    .replace('#', "%23")
+                    .replace('<', "%3C")
+                    .replace('>', "%3E")
+            ))
+            .await;
+        browser.click(Locator::LinkText(label)).await;
+        browser
+            .wait_until(&format!(
+                "return location.pathname.endsWith('/pages.html') && \
+                 document.querySelector(':target')?.textContent === {path:?} && \
+                 document.querySelector(':target ~ ul').textContent.includes('In {folder}')"
+            ))
+            .await;
+    }
+    browser.close().await;
+}
+
 /// The first screen of a phone (390×844) and of a laptop (1400×1000)
 /// belongs to the incident: the page's title and severity are visible
 /// without scrolling while the placeholder form is folded to one line; it
