@@ -138,6 +138,30 @@ fn atomic_saves_new_folders_renames_and_deletes_are_followed() {
     assert!(live.expect("built")["generation"].as_u64().unwrap() >= 2);
 }
 
+/// A folder's crumb is its index page while it has one, and its part of
+/// the page list while it has none: it follows the index page as it comes
+/// and goes, though neither edit touches the page that shows the crumb.
+#[test]
+fn a_folder_crumb_follows_its_index_page() {
+    let server = Server::start(&[]);
+    let content = server.content();
+    let to_list = "href=\"../pages.html#folder-ops\">ops</a>";
+    let to_index = "href=\"index.html\">Operations</a>";
+
+    std::fs::create_dir_all(content.join("ops")).unwrap();
+    std::fs::write(content.join("ops/drain.md"), "# Drain a node\n").unwrap();
+    server.wait_for_page("ops/drain.html", |t| t.contains(to_list));
+    assert_contains(&server.page("pages.html"), "<h2 id=\"folder-ops\">ops</h2>");
+
+    std::fs::write(content.join("ops/README.md"), "# Operations\n").unwrap();
+    server.wait_for_page("ops/drain.html", |t| {
+        t.contains(to_index) && !t.contains("#folder-ops")
+    });
+
+    std::fs::remove_file(content.join("ops/README.md")).unwrap();
+    server.wait_for_page("ops/drain.html", |t| t.contains(to_list));
+}
+
 /// An alert's address answers as written and lower-cased (as
 /// kube-prometheus links), the same redirect either way.
 #[test]
