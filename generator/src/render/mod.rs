@@ -140,6 +140,7 @@ pub fn render(ctx: &RenderContext, page: &PageSource) -> Result<RenderedMarkdown
         has_widgets: false,
         warnings: Vec::new(),
         has_toc_marker: false,
+        toc_before_title: None,
         sections: vec![Section::default()],
     };
     let mut slugger = Slugger::default();
@@ -227,6 +228,10 @@ pub fn render(ctx: &RenderContext, page: &PageSource) -> Result<RenderedMarkdown
                         .push(Event::Html(format!("</a></h{n}>\n").into()));
                 }
                 out.headings.push(Heading { level: n, id, text });
+                if n == 1 && out.toc_before_title.take().is_some() {
+                    out.events
+                        .push(Event::Html(format!("{TOC_MARKER}\n").into()));
+                }
                 out.sections.push(Section {
                     heading: Some(out.headings.len() - 1),
                     text: String::new(),
@@ -289,7 +294,14 @@ pub fn render(ctx: &RenderContext, page: &PageSource) -> Result<RenderedMarkdown
             }
             Event::Html(html) if html.trim() == TOC_MARKER => {
                 out.has_toc_marker = true;
-                out.push(&mut heading, Event::Html(html));
+                // GitLab's pages put `[[_TOC_]]` above their title. Here a
+                // phone would then open on the contents, the title below
+                // them: they follow the title instead.
+                if first_h1.is_none() && heading.is_none() && out.toc_before_title.is_none() {
+                    out.toc_before_title = Some(out.events.len());
+                } else {
+                    out.push(&mut heading, Event::Html(html));
+                }
             }
             Event::Text(text) => {
                 match &mut heading {
@@ -315,6 +327,11 @@ pub fn render(ctx: &RenderContext, page: &PageSource) -> Result<RenderedMarkdown
         }
     }
 
+    // No title followed: the contents stay where they were written.
+    if let Some(place) = out.toc_before_title.take() {
+        out.events
+            .insert(place, Event::Html(format!("{TOC_MARKER}\n").into()));
+    }
     out.warnings.extend(shortcodes.warning(at));
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, out.events.into_iter());
@@ -352,6 +369,9 @@ struct EventsOut {
     has_widgets: bool,
     warnings: Vec<Warning>,
     has_toc_marker: bool,
+    /// Where a table of contents written above the page's title was, while
+    /// it waits to follow the title.
+    toc_before_title: Option<usize>,
 }
 
 impl EventsOut {

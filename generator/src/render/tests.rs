@@ -199,6 +199,33 @@ fn code_blocks_are_highlighted_with_placeholders() {
     assert_eq!(out.placeholders.len(), 2);
 }
 
+/// GitLab writes `[[_TOC_]]` above the title; the contents follow the
+/// title, so that a page opens on what it is about.
+#[test]
+fn contents_written_above_the_title_follow_it() {
+    let position = |html: &str, needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} is missing from:\n{html}"))
+    };
+    for body in [
+        "[[_TOC_]]\n\n# Apdex alerts\n\nIntro.\n\n## Concepts\n",
+        "[TOC]\n# Apdex alerts\n## Concepts\n",
+        "# Apdex alerts\n\n[[_TOC_]]\n\n## Concepts\n",
+    ] {
+        let html = readme(body).html;
+        let title = position(&html, "<h1");
+        let contents = position(&html, "class=\"toc-inline\"");
+        assert!(title < contents, "{html}");
+        assert!(contents < position(&html, "<h2"), "{html}");
+        assert_eq!(html.matches("toc-inline").count(), 1, "{html}");
+    }
+    // With no title after it, the contents stay where they were written.
+    let html = readme("Intro.\n\n[[_TOC_]]\n\nMore.\n\n## Concepts\n").html;
+    let contents = position(&html, "class=\"toc-inline\"");
+    assert!(position(&html, "Intro.") < contents, "{html}");
+    assert!(contents < position(&html, "More."), "{html}");
+}
+
 #[test]
 fn migrated_content_builds() {
     let body = "[[_TOC_]]\n\n## One\n\n{{< ref \"x.md\" >}}\n\n1. step\n   ```bash\n   echo in list\n   ```\n\n```\nuntagged\n```\n\n```bash\nunclosed fence\n";
