@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::nav::NavNode;
+use crate::nav::{Nav, NavNode};
 use crate::paths;
 use crate::print;
 use crate::view::{LinkView, NavEntry};
@@ -36,16 +36,25 @@ pub fn folder_groups(root: &NavNode, entries: &[NavEntry]) -> Vec<FolderGroup> {
     groups
 }
 
+/// Every page on one list, in the sidebar's order.
+pub fn in_order(nav: &Nav, entries: &[NavEntry]) -> Vec<LinkView> {
+    nav.order.iter().map(|&i| link(&entries[i])).collect()
+}
+
+/// A page's line on the list: its title, linking from the site root.
+fn link(entry: &NavEntry) -> LinkView {
+    LinkView {
+        title: entry.title.to_string(),
+        url: paths::href(entry.output).into_owned(),
+    }
+}
+
 fn collect(
     node: &NavNode,
     entries: &[NavEntry],
     path: &mut Vec<String>,
     into: &mut Vec<FolderGroup>,
 ) {
-    let link = |i: usize| LinkView {
-        title: entries[i].title.to_string(),
-        url: paths::href(entries[i].output).into_owned(),
-    };
     let pages = node
         .page
         .into_iter()
@@ -55,7 +64,7 @@ fn collect(
                 .filter(|child| child.folder.is_empty())
                 .filter_map(|child| child.page),
         )
-        .map(link)
+        .map(|i| link(&entries[i]))
         .collect();
     into.push(FolderGroup {
         id: if node.folder.is_empty() {
@@ -64,7 +73,7 @@ fn collect(
             group_id(&node.folder)
         },
         path: path.clone(),
-        print: paths::href(&format!("{}{}", node.folder, print::FILE)).into_owned(),
+        print: paths::href(&print::folder_document(&node.folder)).into_owned(),
         pages,
     });
     for child in node.children.iter().filter(|c| !c.folder.is_empty()) {

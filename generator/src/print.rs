@@ -172,8 +172,8 @@ fn collect<'a>(
                 walk(child, &mut below);
                 folders.push(FolderLink {
                     href: paths::relative_url(
-                        &format!("{}{FILE}", node.folder),
-                        &format!("{}{FILE}", child.folder),
+                        &folder_document(&node.folder),
+                        &folder_document(&child.folder),
                     ),
                     title: title_of(child),
                     pages: below.len(),
@@ -183,7 +183,7 @@ fn collect<'a>(
     }
     if !pages.is_empty() || !folders.is_empty() {
         into.push(Document {
-            path: format!("{}{FILE}", node.folder),
+            path: folder_document(&node.folder),
             title,
             pages,
             folders,
@@ -392,9 +392,10 @@ fn unescape(value: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// The print document that holds the page at `output`: its folder's.
-pub fn document_of(output: &str) -> String {
-    format!("{}{FILE}", paths::parent(output))
+/// The print document of a folder (`db/`, or `""` for the site's root),
+/// from the site root.
+pub fn folder_document(folder: &str) -> String {
+    format!("{folder}{FILE}")
 }
 
 #[cfg(test)]

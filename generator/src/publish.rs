@@ -13,7 +13,7 @@ use crate::output::Sink;
 use crate::page_list;
 use crate::render::{escape, Rendered};
 use crate::theme::Theme;
-use crate::view::{LinkView, NavEntry, SiteView};
+use crate::view::{NavEntry, SiteView};
 use runbook_widgets::language::ThemeWords;
 
 /// Writes the files a published site needs besides its pages and assets.
@@ -90,17 +90,8 @@ fn write_page_list(
     mut context: tera::Context,
     entries: &[NavEntry],
 ) -> Result<(), BuildError> {
-    let all: Vec<LinkView> = rendered
-        .nav
-        .order
-        .iter()
-        .map(|&i| LinkView {
-            title: entries[i].title.to_string(),
-            url: crate::paths::href(entries[i].output).into_owned(),
-        })
-        .collect();
     context.insert("root", "");
-    context.insert("pages", &all);
+    context.insert("pages", &page_list::in_order(&rendered.nav, entries));
     context.insert(
         "groups",
         &page_list::folder_groups(&rendered.nav.root, entries),

@@ -197,8 +197,8 @@ impl Builder {
         laps.lap("write");
         let mut files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
         if let (true, Some(last)) = (same_page_list, last) {
-            if let Some(bytes) = last.files.get("pages.html") {
-                files.insert("pages.html".to_string(), bytes.clone());
+            if let Some(bytes) = last.files.get(crate::page_list::FILE) {
+                files.insert(crate::page_list::FILE.to_string(), bytes.clone());
             }
         }
         if let Some(last) = last {
